@@ -1,0 +1,66 @@
+//! Loads, resolves and lints OpenAPI 3.0 documents.
+//!
+//! Architecture invariant: this crate knows OpenAPI, never a particular API.
+//! Anything specific to one API lives in that API's document.
+
+mod load;
+pub mod lint;
+pub mod pointer;
+mod position;
+
+use std::path::{Path, PathBuf};
+
+pub use load::{LoadError, LoadOptions, load, load_str};
+pub use openapiv3;
+pub use position::{Position, PositionIndex};
+use serde_json::Value;
+
+/// One loaded document: the raw JSON tree (what pointers address), the
+/// typed `openapiv3` view of the same tree, and where each node sits in
+/// the source.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub path: PathBuf,
+    pub raw: Value,
+    pub api: openapiv3::OpenAPI,
+    pub positions: PositionIndex,
+}
+
+impl Document {
+    /// A printable location for `pointer`: `file:line:column (#/pointer)`.
+    pub fn locate(&self, pointer: &str) -> Location {
+        Location {
+            file: self.path.clone(),
+            position: self.positions.locate(pointer),
+            pointer: pointer.to_string(),
+        }
+    }
+
+    /// Follows a local `$ref` chain from the node at `pointer`.
+    pub fn resolve<'a>(&'a self, value: &'a Value, pointer: &str) -> Option<(&'a Value, String)> {
+        pointer::resolve(&self.raw, value, pointer)
+    }
+}
+
+/// A place in a document, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    pub position: Option<Position>,
+    pub pointer: String,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(p) = self.position {
+            write!(f, ":{p}")?;
+        }
+        write!(f, " (#{})", self.pointer)
+    }
+}
+
+/// `path` relative to `base` when it is inside it, for shorter messages.
+pub fn display_path(path: &Path, base: &Path) -> PathBuf {
+    path.strip_prefix(base).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}

@@ -1,0 +1,500 @@
+//! Lint rules over a loaded document. Each finding has a stable rule name.
+//!
+//! Rules: `operation-id` (missing or duplicate), `ref` (dangling or external
+//! `$ref`), `ref-cycle` (a cycle no finite value can satisfy, or a bare
+//! `$ref` loop), `example` (an example that breaks its schema), `bounds`
+//! (inconsistent minimum/maximum, lengths, item counts, defaults),
+//! `unused-component`, `discriminator` and `path-parameter`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use openapi_jsonschema::Converter;
+use serde_json::{Map, Value};
+
+use crate::{Document, Location, pointer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub location: Location,
+    pub message: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {sev}[{}]: {}", self.location, self.rule, self.message)
+    }
+}
+
+const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Runs every rule. Findings are sorted by position, then rule, so output is stable.
+pub fn lint(doc: &Document) -> Vec<Finding> {
+    let mut l = Linter { doc, out: Vec::new() };
+    l.operations();
+    l.refs();
+    l.cycles();
+    l.schemas_and_examples();
+    l.unused_components();
+    l.out.sort_by(|a, b| {
+        (a.location.position, &a.location.pointer, a.rule, &a.message)
+            .cmp(&(b.location.position, &b.location.pointer, b.rule, &b.message))
+    });
+    l.out.dedup();
+    l.out
+}
+
+struct Linter<'a> {
+    doc: &'a Document,
+    out: Vec<Finding>,
+}
+
+/// Every operation of `paths` and of the `x-webhooks` convention, as
+/// (path template, method, pointer, operation).
+pub fn operations(raw: &Value) -> Vec<(String, String, String, &Value)> {
+    let mut ops = Vec::new();
+    for root in ["paths", "x-webhooks"] {
+        let Some(paths) = raw.get(root).and_then(Value::as_object) else { continue };
+        for (path, item) in paths {
+            let item_ptr = pointer::push(&format!("/{root}"), path);
+            for method in HTTP_METHODS {
+                if let Some(op) = item.get(*method).filter(|o| o.is_object()) {
+                    ops.push((path.clone(), method.to_string(), pointer::push(&item_ptr, method), op));
+                }
+            }
+        }
+    }
+    ops
+}
+
+impl Linter<'_> {
+    fn push(&mut self, rule: &'static str, severity: Severity, pointer: &str, message: String) {
+        self.out.push(Finding {
+            rule,
+            severity,
+            location: self.doc.locate(pointer),
+            message,
+        });
+    }
+
+    fn operations(&mut self) {
+        let raw = &self.doc.raw;
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (path, method, ptr, op) in operations(raw) {
+            match op.get("operationId").and_then(Value::as_str) {
+                None => self.push(
+                    "operation-id",
+                    Severity::Error,
+                    &ptr,
+                    format!("{} {path} has no operationId", method.to_uppercase()),
+                ),
+                Some(id) => {
+                    if let Some(first) = seen.insert(id.to_string(), ptr.clone()) {
+                        self.push(
+                            "operation-id",
+                            Severity::Error,
+                            &format!("{ptr}/operationId"),
+                            format!("operationId `{id}` is also used at #{first}"),
+                        );
+                    }
+                }
+            }
+            if ptr.starts_with("/paths/") {
+                self.path_parameters(&path, &ptr);
+            }
+        }
+    }
+
+    /// Every `{name}` in the template is a declared path parameter, and back.
+    fn path_parameters(&mut self, path: &str, op_ptr: &str) {
+        let in_template: BTreeSet<String> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_string()))
+            .collect();
+        let item_ptr = op_ptr.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+        let mut declared = BTreeSet::new();
+        for list_ptr in [format!("{item_ptr}/parameters"), format!("{op_ptr}/parameters")] {
+            let Some(list) = self.doc.raw.pointer(&list_ptr).and_then(Value::as_array) else { continue };
+            for (i, p) in list.iter().enumerate() {
+                let Some((p, _)) = self.doc.resolve(p, &format!("{list_ptr}/{i}")) else { continue };
+                if p.get("in").and_then(Value::as_str) == Some("path") {
+                    if let Some(n) = p.get("name").and_then(Value::as_str) {
+                        declared.insert(n.to_string());
+                    }
+                }
+            }
+        }
+        for missing in in_template.difference(&declared) {
+            self.push("path-parameter", Severity::Error, op_ptr, format!("path template has {{{missing}}} but no path parameter `{missing}` is declared"));
+        }
+        for extra in declared.difference(&in_template) {
+            self.push("path-parameter", Severity::Error, op_ptr, format!("path parameter `{extra}` does not appear in the template {path}"));
+        }
+    }
+
+    fn refs(&mut self) {
+        let mut found = Vec::new();
+        collect_refs(&self.doc.raw, "", &mut found);
+        for (ptr, reference) in found {
+            match pointer::local_ref(&reference) {
+                None => self.push("ref", Severity::Error, &ptr, format!("`{reference}` points outside this document; only local references (#/...) are supported")),
+                Some(target) => {
+                    if self.doc.raw.pointer(target).is_none() {
+                        self.push("ref", Severity::Error, &ptr, format!("`{reference}` does not resolve"));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A schema that must contain itself through required, non-nullable
+    /// object properties or `allOf` has no finite value and no Rust type;
+    /// a `$ref` that leads back to itself names nothing at all.
+    fn cycles(&mut self) {
+        let Some(schemas) = self.doc.raw.pointer("/components/schemas").and_then(Value::as_object) else { return };
+        let mut edges: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
+        for (name, schema) in schemas {
+            let mut out = Vec::new();
+            must_contain(schema, &pointer::push("/components/schemas", name), &mut out);
+            edges.insert(name, out);
+        }
+        let mut reported = BTreeSet::new();
+        for start in edges.keys() {
+            // Depth-first search for a path back to `start`.
+            let mut stack: Vec<(String, Vec<String>, String)> = vec![(start.to_string(), vec![start.to_string()], String::new())];
+            let mut visited = BTreeSet::new();
+            while let Some((node, trail, first_ptr)) = stack.pop() {
+                for (next, at) in edges.get(node.as_str()).into_iter().flatten() {
+                    let first = if first_ptr.is_empty() { at.clone() } else { first_ptr.clone() };
+                    if next == start {
+                        let mut members = trail.clone();
+                        members.sort();
+                        if reported.insert(members) {
+                            let chain = format!("{} → {start}", trail.join(" → "));
+                            self.push("ref-cycle", Severity::Error, &first, format!("schema cycle {chain} cannot be represented: every step is required and non-nullable, so no finite value exists"));
+                        }
+                    } else if visited.insert(next.clone()) {
+                        let mut t = trail.clone();
+                        t.push(next.clone());
+                        stack.push((next.clone(), t, first));
+                    }
+                }
+            }
+        }
+    }
+
+    fn schemas_and_examples(&mut self) {
+        let raw = &self.doc.raw;
+        let mut schemas = Vec::new();
+        let mut holders = Vec::new();
+        walk(raw, "", None, &mut schemas, &mut holders);
+        let converter = Converter::new(raw);
+        let mut validators: HashMap<String, Option<jsonschema::Validator>> = HashMap::new();
+        for ptr in &schemas {
+            let Some(schema) = raw.pointer(ptr) else { continue };
+            self.bounds(ptr, schema);
+            if let Some(d) = schema.get("discriminator") {
+                self.discriminator(ptr, schema, d);
+            }
+            if let Some(example) = schema.get("example") {
+                self.check_example(&converter, &mut validators, ptr, example, &format!("{ptr}/example"));
+            }
+        }
+        for ptr in &holders {
+            let Some(holder) = raw.pointer(ptr) else { continue };
+            let schema_ptr = format!("{ptr}/schema");
+            if let Some(example) = holder.get("example") {
+                self.check_example(&converter, &mut validators, &schema_ptr, example, &format!("{ptr}/example"));
+            }
+            if let Some(examples) = holder.get("examples").and_then(Value::as_object) {
+                for (name, ex) in examples {
+                    let ex_ptr = pointer::push(&format!("{ptr}/examples"), name);
+                    let Some((ex, ex_ptr)) = self.doc.resolve(ex, &ex_ptr) else { continue };
+                    if let Some(value) = ex.get("value") {
+                        self.check_example(&converter, &mut validators, &schema_ptr, value, &format!("{ex_ptr}/value"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_example(
+        &mut self,
+        converter: &Converter,
+        cache: &mut HashMap<String, Option<jsonschema::Validator>>,
+        schema_ptr: &str,
+        example: &Value,
+        example_ptr: &str,
+    ) {
+        if !cache.contains_key(schema_ptr) {
+            let v = self.doc.raw.pointer(schema_ptr).and_then(|s| {
+                let bundled = converter.bundle(s, schema_ptr).ok()?;
+                jsonschema::options().should_validate_formats(true).build(&bundled).ok()
+            });
+            cache.insert(schema_ptr.to_string(), v);
+        }
+        let Some(Some(validator)) = cache.get(schema_ptr) else { return };
+        for error in validator.iter_errors(example) {
+            let at = format!("{example_ptr}{}", error.instance_path());
+            let message = format!("example does not match its schema (#{schema_ptr}): {error}");
+            self.out.push(Finding {
+                rule: "example",
+                severity: Severity::Error,
+                location: self.doc.locate(&at),
+                message,
+            });
+        }
+    }
+
+    fn bounds(&mut self, ptr: &str, s: &Value) {
+        let num = |k: &str| s.get(k).and_then(Value::as_f64);
+        for (lo, hi) in [("minimum", "maximum"), ("minLength", "maxLength"), ("minItems", "maxItems"), ("minProperties", "maxProperties")] {
+            if let (Some(a), Some(b)) = (num(lo), num(hi)) {
+                if a > b {
+                    self.push("bounds", Severity::Error, &format!("{ptr}/{lo}"), format!("{lo} {a} is greater than {hi} {b}: no value fits"));
+                } else if a == b && lo == "minimum" && (s.get("exclusiveMinimum") == Some(&Value::Bool(true)) || s.get("exclusiveMaximum") == Some(&Value::Bool(true))) {
+                    self.push("bounds", Severity::Error, &format!("{ptr}/{lo}"), format!("{lo} equals {hi} ({a}) with an exclusive bound: no value fits"));
+                }
+            }
+        }
+        if let Some(d) = s.get("default").and_then(Value::as_f64) {
+            let excl_min = s.get("exclusiveMinimum") == Some(&Value::Bool(true));
+            let excl_max = s.get("exclusiveMaximum") == Some(&Value::Bool(true));
+            if let Some(min) = num("minimum") {
+                if d < min || (excl_min && d == min) {
+                    self.push("bounds", Severity::Error, &format!("{ptr}/default"), format!("default {d} is below the minimum {min}"));
+                }
+            }
+            if let Some(max) = num("maximum") {
+                if d > max || (excl_max && d == max) {
+                    self.push("bounds", Severity::Error, &format!("{ptr}/default"), format!("default {d} is above the maximum {max}"));
+                }
+            }
+        }
+        if let (Some(Value::Array(values)), Some(d)) = (s.get("enum"), s.get("default")) {
+            if !values.contains(d) {
+                self.push("bounds", Severity::Error, &format!("{ptr}/default"), format!("default {d} is not one of the enum values"));
+            }
+        }
+    }
+
+    fn discriminator(&mut self, ptr: &str, schema: &Value, d: &Value) {
+        let Some(prop) = d.get("propertyName").and_then(Value::as_str) else {
+            self.push("discriminator", Severity::Error, &format!("{ptr}/discriminator"), "discriminator has no propertyName".into());
+            return;
+        };
+        let Some(obj) = schema.as_object() else { return };
+        let raw = &self.doc.raw;
+        let name_of = |r: &str| {
+            let n = r.strip_prefix("#/components/schemas/")?;
+            raw.pointer(&format!("/components/schemas/{n}")).map(|_| pointer::unescape(n))
+        };
+        let tags = match openapi_jsonschema::discriminator_tags(obj, d, name_of) {
+            Ok(t) => t,
+            Err(e) => {
+                self.push("discriminator", Severity::Error, &format!("{ptr}/discriminator/mapping"), e.to_string());
+                return;
+            }
+        };
+        let branches: BTreeSet<String> = ["oneOf", "anyOf"]
+            .iter()
+            .flat_map(|k| obj.get(*k).and_then(Value::as_array).into_iter().flatten())
+            .filter_map(|b| b.get("$ref").and_then(Value::as_str).and_then(|r| name_of(r)))
+            .collect();
+        if branches.is_empty() {
+            self.push("discriminator", Severity::Error, &format!("{ptr}/discriminator"), "a discriminator needs oneOf or anyOf branches that are $refs to component schemas".into());
+        }
+        for (tag, target) in &tags {
+            if !branches.contains(target) {
+                self.push("discriminator", Severity::Error, &format!("{ptr}/discriminator/mapping"), format!("tag `{tag}` maps to {target}, which is not one of the branches"));
+                continue;
+            }
+            // The branch must declare the property, and allow the tag.
+            let branch_ptr = format!("/components/schemas/{}", pointer::escape(target));
+            match property_schema(raw, &branch_ptr, prop, 0) {
+                None => self.push("discriminator", Severity::Error, &branch_ptr, format!("branch {target} has no property `{prop}`, which the discriminator at #{ptr} reads")),
+                Some(p) => {
+                    if let Some(values) = p.get("enum").and_then(Value::as_array) {
+                        if !values.iter().any(|v| v.as_str() == Some(tag)) {
+                            self.push("discriminator", Severity::Error, &branch_ptr, format!("branch {target} does not allow `{prop}: {tag}`, the tag that selects it"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn unused_components(&mut self) {
+        let raw = &self.doc.raw;
+        let Some(components) = raw.get("components").and_then(Value::as_object) else { return };
+        let mut refs = Vec::new();
+        collect_refs(raw, "", &mut refs);
+        let referenced: BTreeSet<&str> = refs.iter().filter_map(|(_, r)| pointer::local_ref(r)).collect();
+        let mut security_names = BTreeSet::new();
+        let mut collect_security = |v: Option<&Value>| {
+            for req in v.and_then(Value::as_array).into_iter().flatten() {
+                for k in req.as_object().into_iter().flat_map(Map::keys) {
+                    security_names.insert(k.clone());
+                }
+            }
+        };
+        collect_security(raw.get("security"));
+        for (_, _, _, op) in operations(raw) {
+            collect_security(op.get("security"));
+        }
+        for (kind, entries) in components {
+            if kind.starts_with("x-") {
+                continue;
+            }
+            for name in entries.as_object().into_iter().flat_map(Map::keys) {
+                let ptr = pointer::push(&pointer::push("/components", kind), name);
+                let used = if kind == "securitySchemes" {
+                    security_names.contains(name)
+                } else {
+                    referenced.contains(ptr.as_str())
+                };
+                if !used {
+                    self.push("unused-component", Severity::Error, &ptr, format!("component {kind}/{name} is never referenced"));
+                }
+            }
+        }
+    }
+}
+
+/// The schema of property `prop` of the schema at `ptr`, looking through `$ref` and `allOf`.
+fn property_schema<'a>(raw: &'a Value, ptr: &str, prop: &str, depth: usize) -> Option<&'a Value> {
+    if depth > 32 {
+        return None;
+    }
+    let node = raw.pointer(ptr)?;
+    let (node, ptr) = pointer::resolve(raw, node, ptr)?;
+    if let Some(p) = node.get("properties").and_then(|p| p.get(prop)) {
+        return pointer::resolve(raw, p, "").map(|(v, _)| v);
+    }
+    for (i, _) in node.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        if let Some(found) = property_schema(raw, &format!("{ptr}/allOf/{i}"), prop, depth + 1) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// Component names a schema must contain a value of: through a bare `$ref`,
+/// `allOf`, or a required, non-nullable property.
+fn must_contain(schema: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    let target = |s: &Value| {
+        s.get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .map(pointer::unescape)
+    };
+    if let Some(t) = target(schema) {
+        out.push((t, format!("{at}/$ref")));
+        return;
+    }
+    for (i, s) in schema.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        must_contain(s, &format!("{at}/allOf/{i}"), out);
+    }
+    let required: BTreeSet<&str> = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    for (name, s) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        if required.contains(name.as_str()) && s.get("nullable").and_then(Value::as_bool) != Some(true) {
+            must_contain(s, &pointer::push(&format!("{at}/properties"), name), out);
+        }
+    }
+}
+
+fn is_data_key(key: &str) -> bool {
+    matches!(key, "example" | "default" | "enum" | "const") || (key.starts_with("x-") && key != "x-webhooks")
+}
+
+/// Every `$ref` outside example data, as (pointer of the `$ref`, value).
+fn collect_refs(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                let here = pointer::push(at, k);
+                if k == "$ref" {
+                    if let Some(r) = child.as_str() {
+                        out.push((here, r.to_string()));
+                    }
+                } else if k == "value" && at.contains("/examples/") {
+                    // Example Object data
+                } else if !is_data_key(k) {
+                    collect_refs(child, &here, out);
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                collect_refs(child, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Finds schema objects and example holders (objects with a `schema` key:
+/// media types, parameters, headers) by the document's structure.
+fn walk(v: &Value, at: &str, parent_key: Option<&str>, schemas: &mut Vec<String>, holders: &mut Vec<String>) {
+    let Value::Object(m) = v else {
+        if let Value::Array(a) = v {
+            for (i, c) in a.iter().enumerate() {
+                walk(c, &format!("{at}/{i}"), parent_key, schemas, holders);
+            }
+        }
+        return;
+    };
+    if m.contains_key("schema") && m.get("schema").is_some_and(Value::is_object) {
+        holders.push(at.to_string());
+    }
+    for (k, child) in m {
+        let here = pointer::push(at, k);
+        if is_data_key(k) || (k == "value" && parent_key == Some("examples-entry")) {
+            continue;
+        }
+        if k == "schema" || (at == "/components/schemas") {
+            schema_tree(child, &here, schemas);
+            continue;
+        }
+        let next_parent = if parent_key == Some("examples") { Some("examples-entry") } else { Some(k.as_str()) };
+        walk(child, &here, next_parent, schemas, holders);
+    }
+}
+
+/// Every schema object below (and including) `v`, skipping `$ref`s.
+fn schema_tree(v: &Value, at: &str, out: &mut Vec<String>) {
+    let Some(m) = v.as_object() else { return };
+    if m.contains_key("$ref") {
+        return;
+    }
+    out.push(at.to_string());
+    for (k, child) in m {
+        let here = pointer::push(at, k);
+        match k.as_str() {
+            "properties" => {
+                for (name, s) in child.as_object().into_iter().flatten() {
+                    schema_tree(s, &pointer::push(&here, name), out);
+                }
+            }
+            "items" | "not" | "additionalProperties" => schema_tree(child, &here, out),
+            "allOf" | "oneOf" | "anyOf" => {
+                for (i, s) in child.as_array().into_iter().flatten().enumerate() {
+                    schema_tree(s, &format!("{here}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! Reading a file into a [`Document`], with limits on size, depth and aliases.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::{Document, Position, PositionIndex, pointer};
+
+/// Limits for untrusted input.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Larger files are refused before they are parsed.
+    pub max_bytes: u64,
+    /// Deepest nesting of mappings and sequences.
+    pub max_depth: usize,
+    /// Most events a YAML alias may replay in total (alias bombs).
+    pub max_alias_events: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            max_bytes: 16 * 1024 * 1024,
+            max_depth: 64,
+            max_alias_events: 100_000,
+        }
+    }
+}
+
+/// Why a document could not be loaded. Every variant names the file and,
+/// where one exists, the line and column or the JSON pointer.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}: {size} bytes is over the limit of {limit} bytes")]
+    TooLarge { file: PathBuf, size: u64, limit: u64 },
+    #[error("{file}: not UTF-8 text (invalid byte at offset {offset})")]
+    NotUtf8 { file: PathBuf, offset: usize },
+    #[error("{file}:{position}: {message}")]
+    Syntax {
+        file: PathBuf,
+        position: Position,
+        message: String,
+    },
+    #[error("{file}: {message}")]
+    SyntaxNoPosition { file: PathBuf, message: String },
+    #[error("{file}{}: {message}", at_position(*.position, pointer))]
+    Version {
+        file: PathBuf,
+        position: Option<Position>,
+        pointer: String,
+        message: String,
+    },
+    #[error("{file}{}: not a valid OpenAPI 3.0 document: {message}", at_position(*.position, pointer))]
+    Structure {
+        file: PathBuf,
+        position: Option<Position>,
+        pointer: String,
+        message: String,
+    },
+}
+
+fn at_position(position: Option<Position>, pointer: &str) -> String {
+    match position {
+        Some(p) => format!(":{p} (#{pointer})"),
+        None => format!(" (#{pointer})"),
+    }
+}
+
+impl LoadError {
+    /// The line and column the error is about, when known.
+    pub fn position(&self) -> Option<Position> {
+        match self {
+            LoadError::Syntax { position, .. } => Some(*position),
+            LoadError::Version { position, .. } | LoadError::Structure { position, .. } => {
+                *position
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Loads the OpenAPI 3.0 document at `path` (YAML, or JSON by extension).
+pub fn load(path: &Path, options: &LoadOptions) -> Result<Document, LoadError> {
+    let io = |source| LoadError::Io {
+        file: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > options.max_bytes {
+        return Err(LoadError::TooLarge {
+            file: path.to_path_buf(),
+            size,
+            limit: options.max_bytes,
+        });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // `take` guards against files that grow, or report no size (pipes).
+    file.take(options.max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > options.max_bytes {
+        return Err(LoadError::TooLarge {
+            file: path.to_path_buf(),
+            size: bytes.len() as u64,
+            limit: options.max_bytes,
+        });
+    }
+    let text = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+        file: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    let json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    load_str(&text, path, json, options)
+}
+
+/// Loads a document from text; `path` is only used in messages.
+pub fn load_str(
+    text: &str,
+    path: &Path,
+    json: bool,
+    options: &LoadOptions,
+) -> Result<Document, LoadError> {
+    if text.len() as u64 > options.max_bytes {
+        return Err(LoadError::TooLarge {
+            file: path.to_path_buf(),
+            size: text.len() as u64,
+            limit: options.max_bytes,
+        });
+    }
+    let file = path.to_path_buf();
+    let mut raw = if json {
+        parse_json(text, &file)?
+    } else {
+        parse_yaml(text, &file, options)?
+    };
+    let positions = PositionIndex::build(text);
+    check_version(&raw, &file, &positions)?;
+    coerce_strings(&mut raw, "", &positions);
+    let api = typed(&raw, &file, &positions)?;
+    Ok(Document {
+        path: file,
+        raw,
+        api,
+        positions,
+    })
+}
+
+fn parse_json(text: &str, file: &Path) -> Result<Value, LoadError> {
+    // serde_json stops at 128 levels of nesting, so deep input cannot
+    // overflow the stack.
+    serde_json::from_str(text).map_err(|e| LoadError::Syntax {
+        file: file.to_path_buf(),
+        position: Position {
+            line: e.line(),
+            column: e.column(),
+        },
+        message: strip_position_suffix(&e.to_string()),
+    })
+}
+
+fn parse_yaml(text: &str, file: &Path, options: &LoadOptions) -> Result<Value, LoadError> {
+    let mut opts = serde_saphyr::Options::default();
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = options.max_depth;
+    budget.max_reader_input_bytes = Some(options.max_bytes as usize);
+    opts.budget = Some(budget);
+    opts.alias_limits.max_total_replayed_events = options.max_alias_events;
+    // YAML 1.2: only true/false are booleans (`yes`/`no`/`on` stay strings).
+    opts.strict_booleans = true;
+    opts.with_snippet = false;
+    let value: Value = serde_saphyr::from_str_with_options(text, opts).map_err(|e| {
+        let message = clean_yaml_message(&e.to_string());
+        match e.location() {
+            Some(l) => LoadError::Syntax {
+                file: file.to_path_buf(),
+                position: Position {
+                    line: l.line() as usize,
+                    column: l.column() as usize,
+                },
+                message,
+            },
+            None => LoadError::SyntaxNoPosition {
+                file: file.to_path_buf(),
+                message,
+            },
+        }
+    })?;
+    Ok(value)
+}
+
+/// serde-saphyr prefixes `error: line L column C: `; the position is reported separately.
+fn clean_yaml_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message);
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let first = match first.find(": ") {
+        Some(i) if first.starts_with("line ") => &first[i + 2..],
+        _ => first,
+    };
+    strip_position_suffix(first)
+}
+
+fn strip_position_suffix(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => format!("{}{}", &message[..i], after_position(&message[i + 9..])),
+        None => message.to_string(),
+    }
+}
+
+/// What follows `line L, column C` (or `line L column C`) in a message.
+fn after_position(rest: &str) -> &str {
+    let end = rest
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, ',' | ' ') || c.is_ascii_alphabetic() && "column".contains(*c)))
+        .map(|(i, _)| i)
+        .unwrap_or(rest.len());
+    &rest[end..]
+}
+
+fn check_version(raw: &Value, file: &Path, positions: &PositionIndex) -> Result<(), LoadError> {
+    let err = |pointer: &str, message: String| LoadError::Version {
+        file: file.to_path_buf(),
+        position: positions.locate(pointer),
+        pointer: pointer.to_string(),
+        message,
+    };
+    let Some(obj) = raw.as_object() else {
+        return Err(err("", "the document is not a mapping".into()));
+    };
+    if let Some(v) = obj.get("swagger") {
+        return Err(err(
+            "/swagger",
+            format!("Swagger {} (OpenAPI 2.0) is not supported; this tool reads OpenAPI 3.0.x", scalar_text(v, "/swagger", positions)),
+        ));
+    }
+    let Some(v) = obj.get("openapi") else {
+        return Err(err("", "no `openapi` field: this is not an OpenAPI 3.0 document".into()));
+    };
+    let version = scalar_text(v, "/openapi", positions);
+    if !version.starts_with("3.0.") {
+        return Err(err(
+            "/openapi",
+            format!("OpenAPI {version} is not supported; this tool reads OpenAPI 3.0.x"),
+        ));
+    }
+    Ok(())
+}
+
+fn scalar_text(v: &Value, pointer: &str, positions: &PositionIndex) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => positions
+            .plain_text(pointer)
+            .map(str::to_string)
+            .unwrap_or_else(|| other.to_string()),
+    }
+}
+
+/// Keys whose value OpenAPI 3.0 defines as a string, wherever they appear
+/// outside example data. YAML types `version: 1.10` as a float; OpenAPI
+/// wants the text `1.10`, exactly as written.
+const STRING_KEYWORDS: &[&str] = &[
+    "openapi", "version", "title", "description", "summary", "operationId", "name", "format",
+    "pattern", "url", "email", "termsOfService", "propertyName", "bearerFormat", "scheme",
+    "operationRef", "$ref", "in", "style", "type", "contentType", "openIdConnectUrl",
+    "authorizationUrl", "tokenUrl", "refreshUrl", "externalValue",
+];
+
+/// Keys whose value is API data (left exactly as YAML typed it).
+fn is_data_key(key: &str) -> bool {
+    matches!(key, "example" | "default" | "const" | "value") || key.starts_with("x-") && key != "x-webhooks"
+}
+
+fn coerce_strings(value: &mut Value, at: &str, positions: &PositionIndex) {
+    // Depth is bounded by the loader's limits, so recursion is safe here.
+    match value {
+        Value::Object(map) => {
+            let is_string_schema = map.get("type").and_then(Value::as_str) == Some("string");
+            for (key, child) in map.iter_mut() {
+                let here = pointer::push(at, key);
+                if is_data_key(key) {
+                    continue;
+                }
+                if key == "enum" {
+                    if is_string_schema {
+                        for (i, item) in child.as_array_mut().into_iter().flatten().enumerate() {
+                            to_text(item, &format!("{here}/{i}"), positions);
+                        }
+                    }
+                    continue;
+                }
+                if key == "mapping" {
+                    // discriminator mapping: tag → string reference
+                    for (k, v) in child.as_object_mut().into_iter().flatten() {
+                        to_text(v, &pointer::push(&here, k), positions);
+                    }
+                    continue;
+                }
+                if key == "examples" {
+                    // Example Objects hold data under `value`; schema-level arrays are data.
+                    if child.is_object() {
+                        coerce_strings(child, &here, positions);
+                    }
+                    continue;
+                }
+                if STRING_KEYWORDS.contains(&key.as_str()) {
+                    to_text(child, &here, positions);
+                }
+                coerce_strings(child, &here, positions);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                coerce_strings(item, &format!("{at}/{i}"), positions);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn to_text(value: &mut Value, at: &str, positions: &PositionIndex) {
+    if matches!(value, Value::Number(_) | Value::Bool(_)) {
+        *value = Value::String(scalar_text(value, at, positions));
+    }
+}
+
+fn typed(raw: &Value, file: &Path, positions: &PositionIndex) -> Result<openapiv3::OpenAPI, LoadError> {
+    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw).map_err(|e| {
+        let mut ptr = String::new();
+        for seg in e.path().iter() {
+            match seg {
+                serde_path_to_error::Segment::Seq { index } => ptr.push_str(&format!("/{index}")),
+                serde_path_to_error::Segment::Map { key } => ptr = pointer::push(&ptr, key),
+                _ => {}
+            }
+        }
+        LoadError::Structure {
+            file: file.to_path_buf(),
+            position: positions.locate(&ptr),
+            message: e.inner().to_string(),
+            pointer: ptr,
+        }
+    })
+}

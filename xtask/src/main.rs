@@ -1,0 +1,85 @@
+//! `cargo xtask`: the project's commands (lint, codegen).
+//!
+//! Exit codes: 0 success, 1 findings or stale files, 2 bad input or usage.
+
+mod codegen;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use openapi_spec::lint::Severity;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Project commands for the SignalZen v1 contract toolkit")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load and lint an OpenAPI 3.0 document (default: the SignalZen v1 document).
+    ///
+    /// Exits 0 when clean (warnings allowed), 1 on lint errors, 2 when the
+    /// file cannot be loaded.
+    Lint {
+        /// The document to lint (YAML, or JSON by extension).
+        file: Option<PathBuf>,
+    },
+    /// Generate the Rust models and JSON Schemas from the document.
+    ///
+    /// With --check nothing is written: a diff of every stale file is printed
+    /// and the exit code is 1 when anything committed is out of date.
+    Codegen {
+        /// Compare instead of writing.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The authoritative document.
+pub fn default_spec() -> PathBuf {
+    project_root().join("openapi/signalzen-v1.yaml")
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Lint { file } => lint(&file.unwrap_or_else(default_spec)),
+        Command::Codegen { check } => codegen::run(check),
+    }
+}
+
+fn lint(file: &Path) -> ExitCode {
+    let doc = match openapi_spec::load(file, &openapi_spec::LoadOptions::default()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let findings = openapi_spec::lint::lint(&doc);
+    for f in &findings {
+        println!("{f}");
+    }
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = findings.len() - errors;
+    println!("{}: {errors} error(s), {warnings} warning(s)", file.display());
+    if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
