@@ -1,0 +1,62 @@
+//! JSON Schema (2020-12) files: one per component schema and one per
+//! documented response body of each operation.
+
+use std::collections::BTreeMap;
+
+use openapi_jsonschema::Converter;
+use openapi_spec::{Document, lint::operations};
+use serde_json::Value;
+
+use crate::CodegenError;
+
+/// Relative path → file contents (pretty JSON with a final newline).
+pub fn generate(doc: &Document) -> Result<BTreeMap<String, String>, CodegenError> {
+    let converter = Converter::new(&doc.raw);
+    let mut files = BTreeMap::new();
+    for name in converter.component_names() {
+        let schema = converter.component(name)?;
+        files.insert(format!("components/{name}.json"), to_text(&schema));
+    }
+    for (_, _, ptr, op) in operations(&doc.raw) {
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else { continue };
+        let Some(responses) = op.get("responses").and_then(Value::as_object) else { continue };
+        for (status, response) in responses {
+            let rptr = openapi_spec::pointer::push(&format!("{ptr}/responses"), status);
+            let Some((response, rptr)) = doc.resolve(response, &rptr) else { continue };
+            let Some((media, schema)) = json_schema_of(response) else { continue };
+            let sptr = format!(
+                "{rptr}/content/{}/schema",
+                openapi_spec::pointer::escape(media)
+            );
+            let mut bundled = converter.bundle(schema, &sptr)?;
+            if let Value::Object(m) = &mut bundled {
+                m.shift_insert(1, "title".into(), format!("{id} {status}").into());
+            }
+            files.insert(format!("operations/{id}/{status}.json"), to_text(&bundled));
+        }
+    }
+    Ok(files)
+}
+
+/// The schema of the first JSON media type of a response (`application/json`
+/// or any `+json` type), in document order.
+pub fn json_schema_of(response: &Value) -> Option<(&str, &Value)> {
+    response
+        .get("content")?
+        .as_object()?
+        .iter()
+        .find(|(m, v)| is_json_media_type(m) && v.get("schema").is_some())
+        .and_then(|(m, v)| Some((m.as_str(), v.get("schema")?)))
+}
+
+/// `application/json`, or any `type/subtype+json`, parameters allowed.
+pub fn is_json_media_type(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.contains('/') && essence.ends_with("+json"))
+}
+
+fn to_text(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
