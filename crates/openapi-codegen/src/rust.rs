@@ -572,6 +572,9 @@ impl<'a> Generator<'a> {
     /// One token stream per item, in name order.
     fn emit(&self) -> Vec<TokenStream> {
         let mut out: Vec<TokenStream> = self.items.values().map(|i| self.emit_item(i)).collect();
+        if self.items.values().any(|i| matches!(i, Item::Struct { fields, .. } if fields.iter().any(requires_key))) {
+            out.push(require_keys_fn());
+        }
         if let Some(digits) = self.fraction_digits {
             if self.items.values().any(has_direct_date_time) {
                 out.push(date_time_module(digits));
@@ -589,9 +592,14 @@ impl<'a> Generator<'a> {
                 let n = ident(name);
                 let d = doc_attr(doc.as_deref());
                 let fs = fields.iter().map(|f| self.emit_field(f));
+                let keys: Vec<&str> = fields.iter().filter(|f| requires_key(f)).map(|f| f.json.as_str()).collect();
+                let transform = (!keys.is_empty()).then(|| {
+                    quote!(#[schemars(transform = |s: &mut schemars::Schema| require_keys(s, &[#(#keys),*]))])
+                });
                 quote! {
                     #d
                     #derives
+                    #transform
                     pub struct #n { #(#fs)* }
                 }
             }
@@ -670,7 +678,7 @@ impl<'a> Generator<'a> {
         let mut schemars_args = Vec::new();
         let mut utoipa_args = Vec::new();
         if f.required && optional {
-            schemars_args.push(quote!(required));
+            // (schemars' own `required` would drop the null; see `require_keys`.)
             utoipa_args.push(quote!(required = true));
         }
         let is_dt = matches!(&f.ty, Ty::DateTime) || matches!(&f.ty, Ty::Option(t) if **t == Ty::DateTime);
@@ -712,6 +720,31 @@ impl<'a> Generator<'a> {
         let schemars_attr = (!schemars_args.is_empty()).then(|| quote!(#[schemars(#(#schemars_args),*)]));
         let utoipa_attr = (!utoipa_args.is_empty()).then(|| quote!(#[schema(#(#utoipa_args),*)]));
         quote! { #doc #serde_attr #schemars_attr #utoipa_attr pub #name: #ty, }
+    }
+}
+
+/// A required key whose value may be null.
+fn requires_key(f: &Field) -> bool {
+    !f.flatten && f.required && matches!(f.ty, Ty::Option(_))
+}
+
+fn require_keys_fn() -> TokenStream {
+    quote! {
+        /// schemars leaves `Option` fields out of `required`, but the document
+        /// requires these keys even when their value is null.
+        fn require_keys(schema: &mut schemars::Schema, keys: &[&str]) {
+            let Some(object) = schema.as_object_mut() else { return };
+            let required = object
+                .entry("required")
+                .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+            if let Some(list) = required.as_array_mut() {
+                for key in keys {
+                    if !list.iter().any(|k| k == key) {
+                        list.push(serde_json::Value::from(*key));
+                    }
+                }
+            }
+        }
     }
 }
 

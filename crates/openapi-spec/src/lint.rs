@@ -197,36 +197,17 @@ impl Linter<'_> {
 
     fn schemas_and_examples(&mut self) {
         let raw = &self.doc.raw;
-        let mut schemas = Vec::new();
-        let mut holders = Vec::new();
-        walk(raw, "", None, &mut schemas, &mut holders);
         let converter = Converter::new(raw);
         let mut validators: HashMap<String, Option<jsonschema::Validator>> = HashMap::new();
-        for ptr in &schemas {
-            let Some(schema) = raw.pointer(ptr) else { continue };
-            self.bounds(ptr, schema);
+        for ptr in schema_pointers(raw) {
+            let Some(schema) = raw.pointer(&ptr) else { continue };
+            self.bounds(&ptr, schema);
             if let Some(d) = schema.get("discriminator") {
-                self.discriminator(ptr, schema, d);
-            }
-            if let Some(example) = schema.get("example") {
-                self.check_example(&converter, &mut validators, ptr, example, &format!("{ptr}/example"));
+                self.discriminator(&ptr, schema, d);
             }
         }
-        for ptr in &holders {
-            let Some(holder) = raw.pointer(ptr) else { continue };
-            let schema_ptr = format!("{ptr}/schema");
-            if let Some(example) = holder.get("example") {
-                self.check_example(&converter, &mut validators, &schema_ptr, example, &format!("{ptr}/example"));
-            }
-            if let Some(examples) = holder.get("examples").and_then(Value::as_object) {
-                for (name, ex) in examples {
-                    let ex_ptr = pointer::push(&format!("{ptr}/examples"), name);
-                    let Some((ex, ex_ptr)) = self.doc.resolve(ex, &ex_ptr) else { continue };
-                    if let Some(value) = ex.get("value") {
-                        self.check_example(&converter, &mut validators, &schema_ptr, value, &format!("{ex_ptr}/value"));
-                    }
-                }
-            }
+        for ex in examples(self.doc) {
+            self.check_example(&converter, &mut validators, &ex.schema_pointer, ex.value, &ex.pointer);
         }
     }
 
@@ -443,6 +424,53 @@ fn collect_refs(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
         }
         _ => {}
     }
+}
+
+/// One example in a document and the schema it must satisfy.
+#[derive(Debug, Clone)]
+pub struct Example<'a> {
+    /// Where the schema is (after following the holder's `schema` key, not its `$ref`).
+    pub schema_pointer: String,
+    /// Where the example value is.
+    pub pointer: String,
+    pub value: &'a Value,
+}
+
+/// Every example of the document: `example` on schemas, and `example` or
+/// `examples/*/value` on media types, parameters and headers.
+pub fn examples(doc: &Document) -> Vec<Example<'_>> {
+    let raw = &doc.raw;
+    let mut out = Vec::new();
+    for ptr in schema_pointers(raw) {
+        if let Some(value) = raw.pointer(&ptr).and_then(|s| s.get("example")) {
+            out.push(Example { schema_pointer: ptr.clone(), pointer: format!("{ptr}/example"), value });
+        }
+    }
+    let mut schemas = Vec::new();
+    let mut holders = Vec::new();
+    walk(raw, "", None, &mut schemas, &mut holders);
+    for ptr in holders {
+        let Some(holder) = raw.pointer(&ptr) else { continue };
+        let schema_pointer = format!("{ptr}/schema");
+        if let Some(value) = holder.get("example") {
+            out.push(Example { schema_pointer: schema_pointer.clone(), pointer: format!("{ptr}/example"), value });
+        }
+        for (name, ex) in holder.get("examples").and_then(Value::as_object).into_iter().flatten() {
+            let ex_ptr = pointer::push(&format!("{ptr}/examples"), name);
+            let Some((ex, ex_ptr)) = doc.resolve(ex, &ex_ptr) else { continue };
+            if let Some(value) = ex.get("value") {
+                out.push(Example { schema_pointer: schema_pointer.clone(), pointer: format!("{ex_ptr}/value"), value });
+            }
+        }
+    }
+    out
+}
+
+/// Pointers of every schema object in the document (`$ref`s excluded).
+pub fn schema_pointers(raw: &Value) -> Vec<String> {
+    let mut schemas = Vec::new();
+    walk(raw, "", None, &mut schemas, &mut Vec::new());
+    schemas
 }
 
 /// Finds schema objects and example holders (objects with a `schema` key:

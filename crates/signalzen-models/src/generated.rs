@@ -71,15 +71,17 @@ pub enum ErrorCode {
     schemars::JsonSchema,
     utoipa::ToSchema,
 )]
+#[schemars(
+    transform = |s:&mut
+    schemars::Schema|require_keys(s, &["body", "read_by_user", "file_url"])
+)]
 pub struct Message {
     /// The message's id.
     pub id: i64,
     /// The text of the message; null when the message is only an attachment.
-    #[schemars(required)]
     #[schema(required = true)]
     pub body: Option<String>,
     /// Whether the visitor has read the message; null when unknown.
-    #[schemars(required)]
     #[schema(required = true)]
     pub read_by_user: Option<bool>,
     /// When the message was sent (RFC 3339, UTC, milliseconds).
@@ -90,7 +92,7 @@ pub struct Message {
     /// Null unless the message has an attachment. When present, a signed
     /// https URL to the file that stays valid for 20 seconds after the
     /// response; fetch it at once, do not store it.
-    #[schemars(required, url)]
+    #[schemars(url)]
     #[schema(required = true)]
     pub file_url: Option<String>,
     /// Whether the message is an automatic invitation sent by the widget.
@@ -149,15 +151,17 @@ pub enum MessageCreatedEventEventType {
     schemars::JsonSchema,
     utoipa::ToSchema,
 )]
+#[schemars(
+    transform = |s:&mut
+    schemars::Schema|require_keys(s, &["body", "read_by_user", "file_url"])
+)]
 pub struct MessageFields {
     /// The message's id.
     pub id: i64,
     /// The text of the message; null when the message is only an attachment.
-    #[schemars(required)]
     #[schema(required = true)]
     pub body: Option<String>,
     /// Whether the visitor has read the message; null when unknown.
-    #[schemars(required)]
     #[schema(required = true)]
     pub read_by_user: Option<bool>,
     /// When the message was sent (RFC 3339, UTC, milliseconds).
@@ -168,7 +172,7 @@ pub struct MessageFields {
     /// Null unless the message has an attachment. When present, a signed
     /// https URL to the file that stays valid for 20 seconds after the
     /// response; fetch it at once, do not store it.
-    #[schemars(required, url)]
+    #[schemars(url)]
     #[schema(required = true)]
     pub file_url: Option<String>,
     /// Whether the message is an automatic invitation sent by the widget.
@@ -271,6 +275,7 @@ pub enum OperatorMessageSenderType {
     schemars::JsonSchema,
     utoipa::ToSchema,
 )]
+#[schemars(transform = |s:&mut schemars::Schema|require_keys(s, &["picture_thumb_url"]))]
 pub struct OperatorSender {
     /// The operator's id.
     pub id: i64,
@@ -282,7 +287,7 @@ pub struct OperatorSender {
     #[schemars(email)]
     pub email: String,
     /// A thumbnail of the operator's picture, or null if there is none.
-    #[schemars(required, url)]
+    #[schemars(url)]
     #[schema(required = true)]
     pub picture_thumb_url: Option<String>,
 }
@@ -297,19 +302,28 @@ pub struct OperatorSender {
     schemars::JsonSchema,
     utoipa::ToSchema,
 )]
+#[schemars(
+    transform = |s:&mut
+    schemars::Schema|require_keys(
+        s,
+        &["name",
+        "email",
+        "reference",
+        "online_at",
+        "last_url"]
+    )
+)]
 pub struct User {
     /// The user's id, unique within SignalZen.
     pub id: i64,
     /// The name the visitor gave, or null.
-    #[schemars(required)]
     #[schema(required = true)]
     pub name: Option<String>,
     /// The email the visitor gave, or null.
-    #[schemars(required, email)]
+    #[schemars(email)]
     #[schema(required = true)]
     pub email: Option<String>,
     /// The website's own reference for this visitor, set by the widget's JavaScript, or null.
-    #[schemars(required)]
     #[schema(required = true)]
     pub reference: Option<String>,
     /// When the user was created (RFC 3339, UTC, milliseconds).
@@ -324,11 +338,11 @@ pub struct User {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// When the user was last seen online, or null if never.
     #[serde(with = "date_time_format::option")]
-    #[schemars(required, with = "Option<chrono::DateTime<chrono::Utc>>")]
+    #[schemars(with = "Option<chrono::DateTime<chrono::Utc>>")]
     #[schema(required = true, value_type = Option<String>, format = DateTime)]
     pub online_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The last page the visitor had open, or null.
-    #[schemars(required, url)]
+    #[schemars(url)]
     #[schema(required = true)]
     pub last_url: Option<String>,
     /// Custom properties set by the widget's JavaScript, in the order they were set.
@@ -428,15 +442,15 @@ pub enum VisitorMessageSenderType {
     schemars::JsonSchema,
     utoipa::ToSchema,
 )]
+#[schemars(transform = |s:&mut schemars::Schema|require_keys(s, &["name", "email"]))]
 pub struct VisitorSender {
     /// The visitor's user id.
     pub id: i64,
     /// The visitor's name, or null.
-    #[schemars(required)]
     #[schema(required = true)]
     pub name: Option<String>,
     /// The visitor's email, or null.
-    #[schemars(required, email)]
+    #[schemars(email)]
     #[schema(required = true)]
     pub email: Option<String>,
 }
@@ -466,6 +480,7 @@ pub struct WebhookChallenge {
     schemars::JsonSchema,
     utoipa::ToSchema,
 )]
+#[schemars(transform = |s:&mut schemars::Schema|require_keys(s, &["rating"]))]
 pub struct WebhookMessage {
     #[serde(flatten)]
     pub message: Message,
@@ -473,7 +488,6 @@ pub struct WebhookMessage {
     #[serde(rename = "type")]
     pub type_: WebhookMessageType,
     /// The chat's rating when one was given, or null. The vendor's only example shows null; the type is our reading.
-    #[schemars(required)]
     #[schema(required = true)]
     pub rating: Option<String>,
 }
@@ -496,6 +510,24 @@ pub struct WebhookMessage {
 pub enum WebhookMessageType {
     #[serde(rename = "Message")]
     Message,
+}
+
+/// schemars leaves `Option` fields out of `required`, but the document
+/// requires these keys even when their value is null.
+fn require_keys(schema: &mut schemars::Schema, keys: &[&str]) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    let required = object
+        .entry("required")
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+    if let Some(list) = required.as_array_mut() {
+        for key in keys {
+            if !list.iter().any(|k| k == key) {
+                list.push(serde_json::Value::from(*key));
+            }
+        }
+    }
 }
 
 /// RFC 3339 in UTC with 3 fraction digits, as the document's `x-date-time-format` says.
