@@ -593,14 +593,25 @@ impl<'a> Generator<'a> {
                 let d = doc_attr(doc.as_deref());
                 let fs = fields.iter().map(|f| self.emit_field(f));
                 let keys: Vec<&str> = fields.iter().filter(|f| requires_key(f)).map(|f| f.json.as_str()).collect();
-                let transform = (!keys.is_empty()).then(|| {
-                    quote!(#[schemars(transform = |s: &mut schemars::Schema| require_keys(s, &[#(#keys),*]))])
-                });
+                let helper = format_ident!("{}_required_keys", field_name(name));
+                let (transform, helper_fn) = if keys.is_empty() {
+                    (None, None)
+                } else {
+                    (
+                        Some(quote!(#[schemars(transform = #helper)])),
+                        Some(quote! {
+                            fn #helper(schema: &mut schemars::Schema) {
+                                require_keys(schema, &[#(#keys),*]);
+                            }
+                        }),
+                    )
+                };
                 quote! {
                     #d
                     #derives
                     #transform
                     pub struct #n { #(#fs)* }
+                    #helper_fn
                 }
             }
             Item::StringEnum { name, doc, values } => {
@@ -778,6 +789,8 @@ fn date_time_module(digits: u64) -> TokenStream {
     );
     quote! {
         #[doc = #doc]
+        // Which of the two halves a document uses depends on its fields.
+        #[allow(dead_code)]
         mod date_time_format {
             use chrono::{DateTime, Utc};
             use serde::{Deserialize, Deserializer, Serializer};

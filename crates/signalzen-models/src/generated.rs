@@ -71,10 +71,7 @@ pub enum ErrorCode {
     schemars::JsonSchema,
     utoipa::ToSchema,
 )]
-#[schemars(
-    transform = |s:&mut
-    schemars::Schema|require_keys(s, &["body", "read_by_user", "file_url"])
-)]
+#[schemars(transform = message_required_keys)]
 pub struct Message {
     /// The message's id.
     pub id: i64,
@@ -102,6 +99,9 @@ pub struct Message {
     /// `sender_type` with `sender`: match on this to read the payload.
     #[serde(flatten)]
     pub sender: MessageSender,
+}
+fn message_required_keys(schema: &mut schemars::Schema) {
+    require_keys(schema, &["body", "read_by_user", "file_url"]);
 }
 
 /// The body of a `message.created` webhook request.
@@ -151,10 +151,7 @@ pub enum MessageCreatedEventEventType {
     schemars::JsonSchema,
     utoipa::ToSchema,
 )]
-#[schemars(
-    transform = |s:&mut
-    schemars::Schema|require_keys(s, &["body", "read_by_user", "file_url"])
-)]
+#[schemars(transform = message_fields_required_keys)]
 pub struct MessageFields {
     /// The message's id.
     pub id: i64,
@@ -179,6 +176,9 @@ pub struct MessageFields {
     pub auto_invitation: bool,
     /// Whether an operator has read the message.
     pub read_by_operator: bool,
+}
+fn message_fields_required_keys(schema: &mut schemars::Schema) {
+    require_keys(schema, &["body", "read_by_user", "file_url"]);
 }
 
 /// `sender_type` and `sender` of a Message: the tag decides the payload's shape.
@@ -275,7 +275,7 @@ pub enum OperatorMessageSenderType {
     schemars::JsonSchema,
     utoipa::ToSchema,
 )]
-#[schemars(transform = |s:&mut schemars::Schema|require_keys(s, &["picture_thumb_url"]))]
+#[schemars(transform = operator_sender_required_keys)]
 pub struct OperatorSender {
     /// The operator's id.
     pub id: i64,
@@ -291,6 +291,9 @@ pub struct OperatorSender {
     #[schema(required = true)]
     pub picture_thumb_url: Option<String>,
 }
+fn operator_sender_required_keys(schema: &mut schemars::Schema) {
+    require_keys(schema, &["picture_thumb_url"]);
+}
 
 /// A visitor of the website's chat widget.
 #[derive(
@@ -302,17 +305,7 @@ pub struct OperatorSender {
     schemars::JsonSchema,
     utoipa::ToSchema,
 )]
-#[schemars(
-    transform = |s:&mut
-    schemars::Schema|require_keys(
-        s,
-        &["name",
-        "email",
-        "reference",
-        "online_at",
-        "last_url"]
-    )
-)]
+#[schemars(transform = user_required_keys)]
 pub struct User {
     /// The user's id, unique within SignalZen.
     pub id: i64,
@@ -347,6 +340,12 @@ pub struct User {
     pub last_url: Option<String>,
     /// Custom properties set by the widget's JavaScript, in the order they were set.
     pub user_attributes: Vec<UserAttribute>,
+}
+fn user_required_keys(schema: &mut schemars::Schema) {
+    require_keys(
+        schema,
+        &["name", "email", "reference", "online_at", "last_url"],
+    );
 }
 
 /// One custom property of a user, set by the widget's JavaScript.
@@ -442,7 +441,7 @@ pub enum VisitorMessageSenderType {
     schemars::JsonSchema,
     utoipa::ToSchema,
 )]
-#[schemars(transform = |s:&mut schemars::Schema|require_keys(s, &["name", "email"]))]
+#[schemars(transform = visitor_sender_required_keys)]
 pub struct VisitorSender {
     /// The visitor's user id.
     pub id: i64,
@@ -453,6 +452,9 @@ pub struct VisitorSender {
     #[schemars(email)]
     #[schema(required = true)]
     pub email: Option<String>,
+}
+fn visitor_sender_required_keys(schema: &mut schemars::Schema) {
+    require_keys(schema, &["name", "email"]);
 }
 
 /// The body SignalZen sends when a webhook URL is registered.
@@ -480,7 +482,7 @@ pub struct WebhookChallenge {
     schemars::JsonSchema,
     utoipa::ToSchema,
 )]
-#[schemars(transform = |s:&mut schemars::Schema|require_keys(s, &["rating"]))]
+#[schemars(transform = webhook_message_required_keys)]
 pub struct WebhookMessage {
     #[serde(flatten)]
     pub message: Message,
@@ -490,6 +492,9 @@ pub struct WebhookMessage {
     /// The chat's rating when one was given, or null. The vendor's only example shows null; the type is our reading.
     #[schema(required = true)]
     pub rating: Option<String>,
+}
+fn webhook_message_required_keys(schema: &mut schemars::Schema) {
+    require_keys(schema, &["rating"]);
 }
 
 /// The kind of record, always `Message`.
@@ -531,6 +536,7 @@ fn require_keys(schema: &mut schemars::Schema, keys: &[&str]) {
 }
 
 /// RFC 3339 in UTC with 3 fraction digits, as the document's `x-date-time-format` says.
+#[allow(dead_code)]
 mod date_time_format {
     use chrono::{DateTime, Utc};
     use serde::{Deserialize, Deserializer, Serializer};
