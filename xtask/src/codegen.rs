@@ -60,13 +60,17 @@ pub fn run(check: bool) -> ExitCode {
             let diff = similar::TextDiff::from_lines(&old, text.as_str());
             print!(
                 "{}",
-                diff.unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{}", rel.display()), &format!("b/{}", rel.display()))
+                diff.unified_diff().context_radius(3).header(
+                    &format!("a/{}", rel.display()),
+                    &format!("b/{}", rel.display())
+                )
             );
         }
         for p in &stale_extra {
-            println!("stale file (no longer generated): {}", p.strip_prefix(&root).unwrap_or(p).display());
+            println!(
+                "stale file (no longer generated): {}",
+                p.strip_prefix(&root).unwrap_or(p).display()
+            );
         }
         if changed.is_empty() && stale_extra.is_empty() {
             println!("codegen: {} generated files are up to date", wanted.len());
@@ -100,7 +104,8 @@ pub fn run(check: bool) -> ExitCode {
 /// Every file one target should hold, as path → contents.
 fn render(root: &Path, t: &Target) -> Result<BTreeMap<PathBuf, String>, String> {
     let spec = root.join(t.spec);
-    let doc = openapi_spec::load(&spec, &openapi_spec::LoadOptions::default()).map_err(|e| e.to_string())?;
+    let doc = openapi_spec::load(&spec, &openapi_spec::LoadOptions::default())
+        .map_err(|e| e.to_string())?;
     let findings = openapi_spec::lint::lint(&doc);
     let errors: Vec<String> = findings
         .iter()
@@ -108,13 +113,24 @@ fn render(root: &Path, t: &Target) -> Result<BTreeMap<PathBuf, String>, String> 
         .map(ToString::to_string)
         .collect();
     if !errors.is_empty() {
-        return Err(format!("{} has lint errors; fix them first (`cargo xtask lint`):\n{}", t.spec, errors.join("\n")));
+        return Err(format!(
+            "{} has lint errors; fix them first (`cargo xtask lint`):\n{}",
+            t.spec,
+            errors.join("\n")
+        ));
     }
     let mut files = BTreeMap::new();
-    let code = rust::generate(&doc, &rust::Options { source: t.spec.to_string() }).map_err(|e| format!("{}: {e}", t.spec))?;
+    let code = rust::generate(
+        &doc,
+        &rust::Options {
+            source: t.spec.to_string(),
+        },
+    )
+    .map_err(|e| format!("{}: {e}", t.spec))?;
     let code = rust::rustfmt(&code).map_err(|e| format!("{}: {e}", t.spec))?;
     files.insert(root.join(t.models), code);
-    let schemas = openapi_codegen::schemas::generate(&doc).map_err(|e| format!("{}: {e}", t.spec))?;
+    let schemas =
+        openapi_codegen::schemas::generate(&doc).map_err(|e| format!("{}: {e}", t.spec))?;
     for (rel, text) in schemas {
         files.insert(root.join(t.schemas).join(rel), text);
     }
@@ -126,14 +142,20 @@ fn render(root: &Path, t: &Target) -> Result<BTreeMap<PathBuf, String>, String> 
 fn write_all(files: &[(&PathBuf, &String)]) -> Result<(), String> {
     let mut staged = Vec::new();
     for (path, text) in files {
-        let dir = path.parent().ok_or_else(|| format!("{} has no parent", path.display()))?;
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-        std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let dir = path
+            .parent()
+            .ok_or_else(|| format!("{} has no parent", path.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)
+            .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+        std::io::Write::write_all(&mut tmp, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         staged.push((tmp, *path));
     }
     for (tmp, path) in staged {
-        tmp.persist(path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+        tmp.persist(path)
+            .map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
     }
     Ok(())
 }
@@ -142,7 +164,9 @@ fn list_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {

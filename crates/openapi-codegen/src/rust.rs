@@ -246,7 +246,12 @@ impl<'a> Generator<'a> {
         for (name, schema) in self.schemas.clone() {
             let ptr = pointer::push("/components/schemas", &name);
             let type_name = type_name(&name);
-            self.named(&type_name, &schema, &ptr, self.tag_owned.get(&name).cloned())?;
+            self.named(
+                &type_name,
+                &schema,
+                &ptr,
+                self.tag_owned.get(&name).cloned(),
+            )?;
         }
         self.box_recursion();
         Ok(())
@@ -280,7 +285,14 @@ impl<'a> Generator<'a> {
         if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() {
             let mut variants = Vec::new();
             for (i, b) in branches(schema).iter().enumerate() {
-                let vptr = format!("{ptr}/{}/{i}", if schema.get("oneOf").is_some() { "oneOf" } else { "anyOf" });
+                let vptr = format!(
+                    "{ptr}/{}/{i}",
+                    if schema.get("oneOf").is_some() {
+                        "oneOf"
+                    } else {
+                        "anyOf"
+                    }
+                );
                 let ty = self.ty(b, &format!("{name}Variant{i}"), &vptr)?;
                 let vname = match &ty {
                     Ty::Named(n) => n.clone(),
@@ -288,18 +300,38 @@ impl<'a> Generator<'a> {
                 };
                 variants.push((vname, ty));
             }
-            return Ok(self.add(Item::Untagged { name: name.into(), doc, variants }));
+            return Ok(self.add(Item::Untagged {
+                name: name.into(),
+                doc,
+                variants,
+            }));
         }
         if schema.get("allOf").is_some() || is_object(schema) {
             let fields = self.fields(name, schema, ptr, skip_tag.as_deref())?;
-            return Ok(self.add(Item::Struct { name: name.into(), doc, fields }));
+            return Ok(self.add(Item::Struct {
+                name: name.into(),
+                doc,
+                fields,
+            }));
         }
         if let Some(values) = string_enum(schema) {
-            return Ok(self.add(Item::StringEnum { name: name.into(), doc, values }));
+            return Ok(self.add(Item::StringEnum {
+                name: name.into(),
+                doc,
+                values,
+            }));
         }
         let ty = self.ty(schema, name, ptr)?;
-        let ty = if nullable(schema) { Ty::Option(Box::new(ty)) } else { ty };
-        Ok(self.add(Item::Alias { name: name.into(), doc, ty }))
+        let ty = if nullable(schema) {
+            Ty::Option(Box::new(ty))
+        } else {
+            ty
+        };
+        Ok(self.add(Item::Alias {
+            name: name.into(),
+            doc,
+            ty,
+        }))
     }
 
     /// The type of a schema used in place (a property, an item, a branch).
@@ -311,10 +343,18 @@ impl<'a> Generator<'a> {
             return Ok(Ty::Named(type_name(&n)));
         }
         if schema.get("$ref").is_some() {
-            return Err(unsupported(ptr, "only $refs to #/components/schemas are supported".into()));
+            return Err(unsupported(
+                ptr,
+                "only $refs to #/components/schemas are supported".into(),
+            ));
         }
-        let composite = ["allOf", "oneOf", "anyOf"].iter().any(|k| schema.get(*k).is_some());
-        if composite || string_enum(schema).is_some() || (is_object(schema) && has_properties(schema)) {
+        let composite = ["allOf", "oneOf", "anyOf"]
+            .iter()
+            .any(|k| schema.get(*k).is_some());
+        if composite
+            || string_enum(schema).is_some()
+            || (is_object(schema) && has_properties(schema))
+        {
             let n = self.named(context, schema, ptr, None)?;
             return Ok(Ty::Named(n));
         }
@@ -332,12 +372,20 @@ impl<'a> Generator<'a> {
             (Some("array"), _) => {
                 let items = schema.get("items").cloned().unwrap_or(Value::Bool(true));
                 let inner = self.ty(&items, &format!("{context}Item"), &format!("{ptr}/items"))?;
-                let inner = if nullable(&items) { Ty::Option(Box::new(inner)) } else { inner };
+                let inner = if nullable(&items) {
+                    Ty::Option(Box::new(inner))
+                } else {
+                    inner
+                };
                 Ty::Vec(Box::new(inner))
             }
             (Some("object"), _) | (None, _) => match schema.get("additionalProperties") {
                 Some(ap) if ap.is_object() => {
-                    let inner = self.ty(ap, &format!("{context}Value"), &format!("{ptr}/additionalProperties"))?;
+                    let inner = self.ty(
+                        ap,
+                        &format!("{context}Value"),
+                        &format!("{ptr}/additionalProperties"),
+                    )?;
                     Ty::Map(Box::new(inner))
                 }
                 _ if t == Some("object") => Ty::Map(Box::new(Ty::Json)),
@@ -356,7 +404,13 @@ impl<'a> Generator<'a> {
         skip: Option<&str>,
     ) -> Result<Vec<Field>, CodegenError> {
         let mut fields = Vec::new();
-        for (i, member) in schema.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, member) in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let mptr = format!("{ptr}/allOf/{i}");
             if let Some(n) = ref_name(member) {
                 let t = type_name(&n);
@@ -382,12 +436,18 @@ impl<'a> Generator<'a> {
             .flatten()
             .filter_map(Value::as_str)
             .collect();
-        for (json, prop) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        for (json, prop) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             if Some(json.as_str()) == skip {
                 continue;
             }
             let pptr = pointer::push(&format!("{ptr}/properties"), json);
-            let (target, _) = pointer::resolve(self.raw, prop, &pptr).unwrap_or((prop, pptr.clone()));
+            let (target, _) =
+                pointer::resolve(self.raw, prop, &pptr).unwrap_or((prop, pptr.clone()));
             let context = format!("{owner}{}", type_name(json));
             let mut ty = self.ty(prop, &context, &pptr)?;
             let is_required = required.contains(json.as_str());
@@ -402,7 +462,10 @@ impl<'a> Generator<'a> {
                 doc,
                 required: is_required,
                 flatten: false,
-                format: target.get("format").and_then(Value::as_str).map(str::to_string),
+                format: target
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
                 minimum: target.get("minimum").cloned(),
                 maximum: target.get("maximum").cloned(),
             });
@@ -415,7 +478,11 @@ impl<'a> Generator<'a> {
 
     /// For the adjacent shape: (base component or None, payload property,
     /// per-branch (tag, payload schema)).
-    fn adjacent_shape(&self, schema: &Value, d: &Value) -> Option<(Option<String>, String, Vec<(String, Value)>)> {
+    fn adjacent_shape(
+        &self,
+        schema: &Value,
+        d: &Value,
+    ) -> Option<(Option<String>, String, Vec<(String, Value)>)> {
         let prop = d.get("propertyName")?.as_str()?;
         let tags = self.tags(schema, d)?;
         let mut base: Option<Option<String>> = None;
@@ -437,7 +504,10 @@ impl<'a> Generator<'a> {
             if payload.get_or_insert((*p).clone()) != *p {
                 return None;
             }
-            let tag = tags.iter().find(|(_, n)| **n == name).map(|(t, _)| t.clone())?;
+            let tag = tags
+                .iter()
+                .find(|(_, n)| **n == name)
+                .map(|(t, _)| t.clone())?;
             out.push((tag, own.get(*p)?.clone()));
         }
         Some((base?, payload?, out))
@@ -452,7 +522,13 @@ impl<'a> Generator<'a> {
         .ok()
     }
 
-    fn discriminated(&mut self, name: &str, schema: &Value, d: &Value, ptr: &str) -> Result<String, CodegenError> {
+    fn discriminated(
+        &mut self,
+        name: &str,
+        schema: &Value,
+        d: &Value,
+        ptr: &str,
+    ) -> Result<String, CodegenError> {
         let doc = description(schema);
         let prop = d
             .get("propertyName")
@@ -468,7 +544,9 @@ impl<'a> Generator<'a> {
             }
             let enum_name = self.add(Item::Tagged {
                 name: enum_name,
-                doc: Some(format!("`{prop}` and `{payload}` of a {name}: the tag decides the payload's shape.")),
+                doc: Some(format!(
+                    "`{prop}` and `{payload}` of a {name}: the tag decides the payload's shape."
+                )),
                 tag: prop.clone(),
                 content: Some(payload.clone()),
                 variants,
@@ -499,14 +577,20 @@ impl<'a> Generator<'a> {
                 rust: field_name(&payload),
                 json: payload.clone(),
                 ty: Ty::Named(enum_name),
-                doc: Some(format!("`{prop}` with `{payload}`: match on this to read the payload.")),
+                doc: Some(format!(
+                    "`{prop}` with `{payload}`: match on this to read the payload."
+                )),
                 required: true,
                 flatten: true,
                 format: None,
                 minimum: None,
                 maximum: None,
             });
-            return Ok(self.add(Item::Struct { name: name.into(), doc, fields }));
+            return Ok(self.add(Item::Struct {
+                name: name.into(),
+                doc,
+                fields,
+            }));
         }
         let tags = self
             .tags(schema, d)
@@ -514,7 +598,10 @@ impl<'a> Generator<'a> {
         let mut variants = Vec::new();
         for b in branches(schema) {
             let Some(n) = ref_name(b) else {
-                return Err(unsupported(ptr, "discriminated branches must be $refs".into()));
+                return Err(unsupported(
+                    ptr,
+                    "discriminated branches must be $refs".into(),
+                ));
             };
             for (tag, target) in &tags {
                 if *target == n {
@@ -522,7 +609,13 @@ impl<'a> Generator<'a> {
                 }
             }
         }
-        Ok(self.add(Item::Tagged { name: name.into(), doc, tag: prop, content: None, variants }))
+        Ok(self.add(Item::Tagged {
+            name: name.into(),
+            doc,
+            tag: prop,
+            content: None,
+            variants,
+        }))
     }
 
     /// Boxes struct fields that would make a type contain itself.
@@ -572,7 +665,11 @@ impl<'a> Generator<'a> {
     /// One token stream per item, in name order.
     fn emit(&self) -> Vec<TokenStream> {
         let mut out: Vec<TokenStream> = self.items.values().map(|i| self.emit_item(i)).collect();
-        if self.items.values().any(|i| matches!(i, Item::Struct { fields, .. } if fields.iter().any(requires_key))) {
+        if self
+            .items
+            .values()
+            .any(|i| matches!(i, Item::Struct { fields, .. } if fields.iter().any(requires_key)))
+        {
             out.push(require_keys_fn());
         }
         if let Some(digits) = self.fraction_digits {
@@ -592,7 +689,11 @@ impl<'a> Generator<'a> {
                 let n = ident(name);
                 let d = doc_attr(doc.as_deref());
                 let fs = fields.iter().map(|f| self.emit_field(f));
-                let keys: Vec<&str> = fields.iter().filter(|f| requires_key(f)).map(|f| f.json.as_str()).collect();
+                let keys: Vec<&str> = fields
+                    .iter()
+                    .filter(|f| requires_key(f))
+                    .map(|f| f.json.as_str())
+                    .collect();
                 let helper = format_ident!("{}_required_keys", field_name(name));
                 let (transform, helper_fn) = if keys.is_empty() {
                     (None, None)
@@ -627,7 +728,13 @@ impl<'a> Generator<'a> {
                     pub enum #n { #(#vs)* }
                 }
             }
-            Item::Tagged { name, doc, tag, content, variants } => {
+            Item::Tagged {
+                name,
+                doc,
+                tag,
+                content,
+                variants,
+            } => {
                 let n = ident(name);
                 let d = doc_attr(doc.as_deref());
                 let serde_attr = match content {
@@ -646,7 +753,11 @@ impl<'a> Generator<'a> {
                     pub enum #n { #(#vs)* }
                 }
             }
-            Item::Untagged { name, doc, variants } => {
+            Item::Untagged {
+                name,
+                doc,
+                variants,
+            } => {
                 let n = ident(name);
                 let d = doc_attr(doc.as_deref());
                 let vs = variants.iter().map(|(v, ty)| {
@@ -692,12 +803,21 @@ impl<'a> Generator<'a> {
             // (schemars' own `required` would drop the null; see `require_keys`.)
             utoipa_args.push(quote!(required = true));
         }
-        let is_dt = matches!(&f.ty, Ty::DateTime) || matches!(&f.ty, Ty::Option(t) if **t == Ty::DateTime);
+        let is_dt =
+            matches!(&f.ty, Ty::DateTime) || matches!(&f.ty, Ty::Option(t) if **t == Ty::DateTime);
         if is_dt && self.fraction_digits.is_some() {
             let (with, schema_ty, value_ty) = if optional {
-                ("date_time_format::option", "Option<chrono::DateTime<chrono::Utc>>", quote!(Option<String>))
+                (
+                    "date_time_format::option",
+                    "Option<chrono::DateTime<chrono::Utc>>",
+                    quote!(Option<String>),
+                )
             } else {
-                ("date_time_format", "chrono::DateTime<chrono::Utc>", quote!(String))
+                (
+                    "date_time_format",
+                    "chrono::DateTime<chrono::Utc>",
+                    quote!(String),
+                )
             };
             serde_args.push(quote!(with = #with));
             schemars_args.push(quote!(with = #schema_ty));
@@ -710,7 +830,11 @@ impl<'a> Generator<'a> {
         }
         let integer = matches!(inner_ty(&f.ty), Ty::Prim("i32" | "i64" | "f32" | "f64"));
         if integer {
-            let lit = |v: &Option<Value>| v.as_ref().and_then(Value::as_i64).map(proc_macro2::Literal::i64_unsuffixed);
+            let lit = |v: &Option<Value>| {
+                v.as_ref()
+                    .and_then(Value::as_i64)
+                    .map(proc_macro2::Literal::i64_unsuffixed)
+            };
             match (lit(&f.minimum), lit(&f.maximum)) {
                 (Some(lo), Some(hi)) => {
                     schemars_args.push(quote!(range(min = #lo, max = #hi)));
@@ -728,7 +852,8 @@ impl<'a> Generator<'a> {
             }
         }
         let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
-        let schemars_attr = (!schemars_args.is_empty()).then(|| quote!(#[schemars(#(#schemars_args),*)]));
+        let schemars_attr =
+            (!schemars_args.is_empty()).then(|| quote!(#[schemars(#(#schemars_args),*)]));
         let utoipa_attr = (!utoipa_args.is_empty()).then(|| quote!(#[schema(#(#utoipa_args),*)]));
         quote! { #doc #serde_attr #schemars_attr #utoipa_attr pub #name: #ty, }
     }
@@ -860,9 +985,15 @@ fn unsupported(pointer: &str, message: String) -> CodegenError {
 }
 
 fn doc_attr(doc: Option<&str>) -> TokenStream {
-    let Some(doc) = doc else { return TokenStream::new() };
+    let Some(doc) = doc else {
+        return TokenStream::new();
+    };
     let lines = doc.trim_end().lines().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#[doc = #l])
     });
     quote!(#(#lines)*)
@@ -887,7 +1018,13 @@ fn ref_name(schema: &Value) -> Option<String> {
 fn branches(schema: &Value) -> Vec<&Value> {
     ["oneOf", "anyOf"]
         .iter()
-        .flat_map(|k| schema.get(*k).and_then(Value::as_array).into_iter().flatten())
+        .flat_map(|k| {
+            schema
+                .get(*k)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
         .collect()
 }
 
@@ -907,7 +1044,12 @@ fn has_properties(schema: &Value) -> bool {
 fn split_all_of(schema: &Value) -> (Vec<String>, Map<String, Value>) {
     let mut refs = Vec::new();
     let mut own = Map::new();
-    for m in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+    for m in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         match ref_name(m) {
             Some(n) => refs.push(n),
             None => {
@@ -1018,7 +1160,8 @@ fn words(raw: &str) -> Vec<String> {
 }
 
 fn ident(name: &str) -> Ident {
-    syn::parse_str::<Ident>(name).unwrap_or_else(|_| format_ident!("r#{}", name, span = Span::call_site()))
+    syn::parse_str::<Ident>(name)
+        .unwrap_or_else(|_| format_ident!("r#{}", name, span = Span::call_site()))
 }
 
 #[cfg(test)]

@@ -18,12 +18,20 @@ pub fn generate(doc: &Document) -> Result<BTreeMap<String, String>, CodegenError
         files.insert(format!("components/{name}.json"), to_text(&schema));
     }
     for (_, _, ptr, op) in operations(&doc.raw) {
-        let Some(id) = op.get("operationId").and_then(Value::as_str) else { continue };
-        let Some(responses) = op.get("responses").and_then(Value::as_object) else { continue };
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+            continue;
+        };
         for (status, response) in responses {
             let rptr = openapi_spec::pointer::push(&format!("{ptr}/responses"), status);
-            let Some((response, rptr)) = doc.resolve(response, &rptr) else { continue };
-            let Some((media, schema)) = json_schema_of(response) else { continue };
+            let Some((response, rptr)) = doc.resolve(response, &rptr) else {
+                continue;
+            };
+            let Some((media, schema)) = json_schema_of(response) else {
+                continue;
+            };
             let sptr = format!(
                 "{rptr}/content/{}/schema",
                 openapi_spec::pointer::escape(media)
@@ -51,7 +59,12 @@ pub fn json_schema_of(response: &Value) -> Option<(&str, &Value)> {
 
 /// `application/json`, or any `type/subtype+json`, parameters allowed.
 pub fn is_json_media_type(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || (essence.contains('/') && essence.ends_with("+json"))
 }
 

@@ -19,16 +19,27 @@ use serde_json::{Value, json};
 
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(v: Value) -> T {
     let t: T = serde_json::from_value(v.clone()).expect("deserializes");
-    assert_eq!(serde_json::to_value(&t).unwrap(), v, "round trip changed the JSON");
+    assert_eq!(
+        serde_json::to_value(&t).unwrap(),
+        v,
+        "round trip changed the JSON"
+    );
     t
 }
 
 #[test]
 fn adjacent_shape_keeps_base_fields_outside_the_match() {
-    let e: adjacent::Event = round_trip(json!({"id": 1, "at": "2020-01-01T00:00:00Z", "kind": "click", "payload": {"x": 1, "y": 2}}));
+    let e: adjacent::Event = round_trip(
+        json!({"id": 1, "at": "2020-01-01T00:00:00Z", "kind": "click", "payload": {"x": 1, "y": 2}}),
+    );
     assert_eq!(e.id, 1);
-    assert!(matches!(e.payload, adjacent::EventPayload::Click(adjacent::Click { x: 1, y: 2 })));
-    let wrong = serde_json::from_value::<adjacent::Event>(json!({"id": 1, "at": "2020-01-01T00:00:00Z", "kind": "key", "payload": {"x": 1, "y": 2}}));
+    assert!(matches!(
+        e.payload,
+        adjacent::EventPayload::Click(adjacent::Click { x: 1, y: 2 })
+    ));
+    let wrong = serde_json::from_value::<adjacent::Event>(
+        json!({"id": 1, "at": "2020-01-01T00:00:00Z", "kind": "key", "payload": {"x": 1, "y": 2}}),
+    );
     assert!(wrong.is_err(), "a click payload under kind key must fail");
 }
 
@@ -44,9 +55,18 @@ fn internal_shape_uses_the_tag_and_the_default_mapping() {
 
 #[test]
 fn untagged_shape_tries_variants_in_order() {
-    assert!(matches!(round_trip::<untagged::Id>(json!(5)), untagged::Id::I64(5)));
-    assert!(matches!(round_trip::<untagged::Id>(json!("x")), untagged::Id::String(_)));
-    assert!(matches!(round_trip::<untagged::Id>(json!({"$ref": "r"})), untagged::Id::Ref(_)));
+    assert!(matches!(
+        round_trip::<untagged::Id>(json!(5)),
+        untagged::Id::I64(5)
+    ));
+    assert!(matches!(
+        round_trip::<untagged::Id>(json!("x")),
+        untagged::Id::String(_)
+    ));
+    assert!(matches!(
+        round_trip::<untagged::Id>(json!({"$ref": "r"})),
+        untagged::Id::Ref(_)
+    ));
 }
 
 #[test]
@@ -58,7 +78,10 @@ fn nullable_optional_and_recursive_fields() {
     }));
     assert_eq!(n.type_, nullable::Status::InProgress);
     assert!(n.label.is_none() && n.note.is_none());
-    assert_eq!(n.parent.as_ref().map(|p| p.type_), Some(nullable::Status::V2fa));
+    assert_eq!(
+        n.parent.as_ref().map(|p| p.type_),
+        Some(nullable::Status::V2fa)
+    );
     // Three fraction digits are kept, as x-date-time-format asks.
     let v = serde_json::to_value(&n).unwrap();
     assert_eq!(v["at"], "2020-01-01T00:00:00.000Z");

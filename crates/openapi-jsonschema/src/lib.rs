@@ -110,13 +110,12 @@ impl<'a> Converter<'a> {
                 continue;
             }
             let ptr = format!("/components/schemas/{name}");
-            let src = self
-                .components
-                .and_then(|c| c.get(&name))
-                .ok_or_else(|| ConvertError::DanglingRef {
+            let src = self.components.and_then(|c| c.get(&name)).ok_or_else(|| {
+                ConvertError::DanglingRef {
                     pointer: pointer.to_string(),
                     reference: format!("{COMPONENT_PREFIX}{name}"),
-                })?;
+                }
+            })?;
             let mut inner = BTreeSet::new();
             let c = self.convert(src, &ptr, 0, &mut inner)?;
             defs.insert(name, c);
@@ -319,8 +318,17 @@ pub fn discriminator_tags(
         }
     }
     for key in ["oneOf", "anyOf"] {
-        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
-            if let Some(name) = branch.get("$ref").and_then(Value::as_str).and_then(&name_of) {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(name) = branch
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(&name_of)
+            {
                 if !tags.values().any(|n| *n == name) {
                     tags.insert(name.clone(), name);
                 }
@@ -349,7 +357,10 @@ fn make_nullable(out: &mut Map<String, Value>) {
                 .into_iter()
                 .partition(|(k, _)| matches!(k.as_str(), "description" | "title" | "examples"));
             out.extend(annotations);
-            out.insert("anyOf".into(), json!([Value::Object(rest), { "type": "null" }]));
+            out.insert(
+                "anyOf".into(),
+                json!([Value::Object(rest), { "type": "null" }]),
+            );
             return;
         }
     }
@@ -415,15 +426,24 @@ mod tests {
     fn exclusive_minimum_becomes_a_number() {
         let d = doc();
         let dog = Converter::new(&d).component("Dog").unwrap();
-        assert_eq!(dog["properties"]["age"], json!({"type": "integer", "exclusiveMinimum": 0}));
+        assert_eq!(
+            dog["properties"]["age"],
+            json!({"type": "integer", "exclusiveMinimum": 0})
+        );
     }
 
     #[test]
     fn discriminator_becomes_const_tags() {
         let d = doc();
         let pet = Converter::new(&d).component("Pet").unwrap();
-        assert_eq!(pet["oneOf"][0]["properties"]["kind"], json!({"const": "cat"}));
-        assert_eq!(pet["oneOf"][1]["properties"]["kind"], json!({"const": "Dog"}));
+        assert_eq!(
+            pet["oneOf"][0]["properties"]["kind"],
+            json!({"const": "cat"})
+        );
+        assert_eq!(
+            pet["oneOf"][1]["properties"]["kind"],
+            json!({"const": "Dog"})
+        );
         assert_eq!(pet["oneOf"][1]["required"], json!(["kind"]));
         assert!(pet["$defs"]["Cat"].is_object() && pet["$defs"]["Dog"].is_object());
         assert!(pet.get("discriminator").is_none());

@@ -3,8 +3,8 @@
 //! Architecture invariant: this crate knows OpenAPI, never a particular API.
 //! Anything specific to one API lives in that API's document.
 
-mod load;
 pub mod lint;
+mod load;
 pub mod pointer;
 mod position;
 
@@ -62,5 +62,7 @@ impl std::fmt::Display for Location {
 
 /// `path` relative to `base` when it is inside it, for shorter messages.
 pub fn display_path(path: &Path, base: &Path) -> PathBuf {
-    path.strip_prefix(base).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(base)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }

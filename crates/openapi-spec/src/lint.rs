@@ -33,23 +33,36 @@ impl std::fmt::Display for Finding {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {sev}[{}]: {}", self.location, self.rule, self.message)
+        write!(
+            f,
+            "{}: {sev}[{}]: {}",
+            self.location, self.rule, self.message
+        )
     }
 }
 
-const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Runs every rule. Findings are sorted by position, then rule, so output is stable.
 pub fn lint(doc: &Document) -> Vec<Finding> {
-    let mut l = Linter { doc, out: Vec::new() };
+    let mut l = Linter {
+        doc,
+        out: Vec::new(),
+    };
     l.operations();
     l.refs();
     l.cycles();
     l.schemas_and_examples();
     l.unused_components();
     l.out.sort_by(|a, b| {
-        (a.location.position, &a.location.pointer, a.rule, &a.message)
-            .cmp(&(b.location.position, &b.location.pointer, b.rule, &b.message))
+        (a.location.position, &a.location.pointer, a.rule, &a.message).cmp(&(
+            b.location.position,
+            &b.location.pointer,
+            b.rule,
+            &b.message,
+        ))
     });
     l.out.dedup();
     l.out
@@ -65,12 +78,19 @@ struct Linter<'a> {
 pub fn operations(raw: &Value) -> Vec<(String, String, String, &Value)> {
     let mut ops = Vec::new();
     for root in ["paths", "x-webhooks"] {
-        let Some(paths) = raw.get(root).and_then(Value::as_object) else { continue };
+        let Some(paths) = raw.get(root).and_then(Value::as_object) else {
+            continue;
+        };
         for (path, item) in paths {
             let item_ptr = pointer::push(&format!("/{root}"), path);
             for method in HTTP_METHODS {
                 if let Some(op) = item.get(*method).filter(|o| o.is_object()) {
-                    ops.push((path.clone(), method.to_string(), pointer::push(&item_ptr, method), op));
+                    ops.push((
+                        path.clone(),
+                        method.to_string(),
+                        pointer::push(&item_ptr, method),
+                        op,
+                    ));
                 }
             }
         }
@@ -125,10 +145,17 @@ impl Linter<'_> {
             .collect();
         let item_ptr = op_ptr.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
         let mut declared = BTreeSet::new();
-        for list_ptr in [format!("{item_ptr}/parameters"), format!("{op_ptr}/parameters")] {
-            let Some(list) = self.doc.raw.pointer(&list_ptr).and_then(Value::as_array) else { continue };
+        for list_ptr in [
+            format!("{item_ptr}/parameters"),
+            format!("{op_ptr}/parameters"),
+        ] {
+            let Some(list) = self.doc.raw.pointer(&list_ptr).and_then(Value::as_array) else {
+                continue;
+            };
             for (i, p) in list.iter().enumerate() {
-                let Some((p, _)) = self.doc.resolve(p, &format!("{list_ptr}/{i}")) else { continue };
+                let Some((p, _)) = self.doc.resolve(p, &format!("{list_ptr}/{i}")) else {
+                    continue;
+                };
                 if p.get("in").and_then(Value::as_str) == Some("path") {
                     if let Some(n) = p.get("name").and_then(Value::as_str) {
                         declared.insert(n.to_string());
@@ -137,10 +164,22 @@ impl Linter<'_> {
             }
         }
         for missing in in_template.difference(&declared) {
-            self.push("path-parameter", Severity::Error, op_ptr, format!("path template has {{{missing}}} but no path parameter `{missing}` is declared"));
+            self.push(
+                "path-parameter",
+                Severity::Error,
+                op_ptr,
+                format!(
+                    "path template has {{{missing}}} but no path parameter `{missing}` is declared"
+                ),
+            );
         }
         for extra in declared.difference(&in_template) {
-            self.push("path-parameter", Severity::Error, op_ptr, format!("path parameter `{extra}` does not appear in the template {path}"));
+            self.push(
+                "path-parameter",
+                Severity::Error,
+                op_ptr,
+                format!("path parameter `{extra}` does not appear in the template {path}"),
+            );
         }
     }
 
@@ -163,21 +202,37 @@ impl Linter<'_> {
     /// object properties or `allOf` has no finite value and no Rust type;
     /// a `$ref` that leads back to itself names nothing at all.
     fn cycles(&mut self) {
-        let Some(schemas) = self.doc.raw.pointer("/components/schemas").and_then(Value::as_object) else { return };
+        let Some(schemas) = self
+            .doc
+            .raw
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
         let mut edges: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
         for (name, schema) in schemas {
             let mut out = Vec::new();
-            must_contain(schema, &pointer::push("/components/schemas", name), &mut out);
+            must_contain(
+                schema,
+                &pointer::push("/components/schemas", name),
+                &mut out,
+            );
             edges.insert(name, out);
         }
         let mut reported = BTreeSet::new();
         for start in edges.keys() {
             // Depth-first search for a path back to `start`.
-            let mut stack: Vec<(String, Vec<String>, String)> = vec![(start.to_string(), vec![start.to_string()], String::new())];
+            let mut stack: Vec<(String, Vec<String>, String)> =
+                vec![(start.to_string(), vec![start.to_string()], String::new())];
             let mut visited = BTreeSet::new();
             while let Some((node, trail, first_ptr)) = stack.pop() {
                 for (next, at) in edges.get(node.as_str()).into_iter().flatten() {
-                    let first = if first_ptr.is_empty() { at.clone() } else { first_ptr.clone() };
+                    let first = if first_ptr.is_empty() {
+                        at.clone()
+                    } else {
+                        first_ptr.clone()
+                    };
                     if next == start {
                         let mut members = trail.clone();
                         members.sort();
@@ -200,14 +255,22 @@ impl Linter<'_> {
         let converter = Converter::new(raw);
         let mut validators: HashMap<String, Option<jsonschema::Validator>> = HashMap::new();
         for ptr in schema_pointers(raw) {
-            let Some(schema) = raw.pointer(&ptr) else { continue };
+            let Some(schema) = raw.pointer(&ptr) else {
+                continue;
+            };
             self.bounds(&ptr, schema);
             if let Some(d) = schema.get("discriminator") {
                 self.discriminator(&ptr, schema, d);
             }
         }
         for ex in examples(self.doc) {
-            self.check_example(&converter, &mut validators, &ex.schema_pointer, ex.value, &ex.pointer);
+            self.check_example(
+                &converter,
+                &mut validators,
+                &ex.schema_pointer,
+                ex.value,
+                &ex.pointer,
+            );
         }
     }
 
@@ -222,11 +285,16 @@ impl Linter<'_> {
         if !cache.contains_key(schema_ptr) {
             let v = self.doc.raw.pointer(schema_ptr).and_then(|s| {
                 let bundled = converter.bundle(s, schema_ptr).ok()?;
-                jsonschema::options().should_validate_formats(true).build(&bundled).ok()
+                jsonschema::options()
+                    .should_validate_formats(true)
+                    .build(&bundled)
+                    .ok()
             });
             cache.insert(schema_ptr.to_string(), v);
         }
-        let Some(Some(validator)) = cache.get(schema_ptr) else { return };
+        let Some(Some(validator)) = cache.get(schema_ptr) else {
+            return;
+        };
         for error in validator.iter_errors(example) {
             let at = format!("{example_ptr}{}", error.instance_path());
             let message = format!("example does not match its schema (#{schema_ptr}): {error}");
@@ -241,12 +309,31 @@ impl Linter<'_> {
 
     fn bounds(&mut self, ptr: &str, s: &Value) {
         let num = |k: &str| s.get(k).and_then(Value::as_f64);
-        for (lo, hi) in [("minimum", "maximum"), ("minLength", "maxLength"), ("minItems", "maxItems"), ("minProperties", "maxProperties")] {
+        for (lo, hi) in [
+            ("minimum", "maximum"),
+            ("minLength", "maxLength"),
+            ("minItems", "maxItems"),
+            ("minProperties", "maxProperties"),
+        ] {
             if let (Some(a), Some(b)) = (num(lo), num(hi)) {
                 if a > b {
-                    self.push("bounds", Severity::Error, &format!("{ptr}/{lo}"), format!("{lo} {a} is greater than {hi} {b}: no value fits"));
-                } else if a == b && lo == "minimum" && (s.get("exclusiveMinimum") == Some(&Value::Bool(true)) || s.get("exclusiveMaximum") == Some(&Value::Bool(true))) {
-                    self.push("bounds", Severity::Error, &format!("{ptr}/{lo}"), format!("{lo} equals {hi} ({a}) with an exclusive bound: no value fits"));
+                    self.push(
+                        "bounds",
+                        Severity::Error,
+                        &format!("{ptr}/{lo}"),
+                        format!("{lo} {a} is greater than {hi} {b}: no value fits"),
+                    );
+                } else if a == b
+                    && lo == "minimum"
+                    && (s.get("exclusiveMinimum") == Some(&Value::Bool(true))
+                        || s.get("exclusiveMaximum") == Some(&Value::Bool(true)))
+                {
+                    self.push(
+                        "bounds",
+                        Severity::Error,
+                        &format!("{ptr}/{lo}"),
+                        format!("{lo} equals {hi} ({a}) with an exclusive bound: no value fits"),
+                    );
                 }
             }
         }
@@ -255,51 +342,94 @@ impl Linter<'_> {
             let excl_max = s.get("exclusiveMaximum") == Some(&Value::Bool(true));
             if let Some(min) = num("minimum") {
                 if d < min || (excl_min && d == min) {
-                    self.push("bounds", Severity::Error, &format!("{ptr}/default"), format!("default {d} is below the minimum {min}"));
+                    self.push(
+                        "bounds",
+                        Severity::Error,
+                        &format!("{ptr}/default"),
+                        format!("default {d} is below the minimum {min}"),
+                    );
                 }
             }
             if let Some(max) = num("maximum") {
                 if d > max || (excl_max && d == max) {
-                    self.push("bounds", Severity::Error, &format!("{ptr}/default"), format!("default {d} is above the maximum {max}"));
+                    self.push(
+                        "bounds",
+                        Severity::Error,
+                        &format!("{ptr}/default"),
+                        format!("default {d} is above the maximum {max}"),
+                    );
                 }
             }
         }
         if let (Some(Value::Array(values)), Some(d)) = (s.get("enum"), s.get("default")) {
             if !values.contains(d) {
-                self.push("bounds", Severity::Error, &format!("{ptr}/default"), format!("default {d} is not one of the enum values"));
+                self.push(
+                    "bounds",
+                    Severity::Error,
+                    &format!("{ptr}/default"),
+                    format!("default {d} is not one of the enum values"),
+                );
             }
         }
     }
 
     fn discriminator(&mut self, ptr: &str, schema: &Value, d: &Value) {
         let Some(prop) = d.get("propertyName").and_then(Value::as_str) else {
-            self.push("discriminator", Severity::Error, &format!("{ptr}/discriminator"), "discriminator has no propertyName".into());
+            self.push(
+                "discriminator",
+                Severity::Error,
+                &format!("{ptr}/discriminator"),
+                "discriminator has no propertyName".into(),
+            );
             return;
         };
-        let Some(obj) = schema.as_object() else { return };
+        let Some(obj) = schema.as_object() else {
+            return;
+        };
         let raw = &self.doc.raw;
         let name_of = |r: &str| {
             let n = r.strip_prefix("#/components/schemas/")?;
-            raw.pointer(&format!("/components/schemas/{n}")).map(|_| pointer::unescape(n))
+            raw.pointer(&format!("/components/schemas/{n}"))
+                .map(|_| pointer::unescape(n))
         };
         let tags = match openapi_jsonschema::discriminator_tags(obj, d, name_of) {
             Ok(t) => t,
             Err(e) => {
-                self.push("discriminator", Severity::Error, &format!("{ptr}/discriminator/mapping"), e.to_string());
+                self.push(
+                    "discriminator",
+                    Severity::Error,
+                    &format!("{ptr}/discriminator/mapping"),
+                    e.to_string(),
+                );
                 return;
             }
         };
         let branches: BTreeSet<String> = ["oneOf", "anyOf"]
             .iter()
             .flat_map(|k| obj.get(*k).and_then(Value::as_array).into_iter().flatten())
-            .filter_map(|b| b.get("$ref").and_then(Value::as_str).and_then(|r| name_of(r)))
+            .filter_map(|b| {
+                b.get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| name_of(r))
+            })
             .collect();
         if branches.is_empty() {
-            self.push("discriminator", Severity::Error, &format!("{ptr}/discriminator"), "a discriminator needs oneOf or anyOf branches that are $refs to component schemas".into());
+            self.push(
+                "discriminator",
+                Severity::Error,
+                &format!("{ptr}/discriminator"),
+                "a discriminator needs oneOf or anyOf branches that are $refs to component schemas"
+                    .into(),
+            );
         }
         for (tag, target) in &tags {
             if !branches.contains(target) {
-                self.push("discriminator", Severity::Error, &format!("{ptr}/discriminator/mapping"), format!("tag `{tag}` maps to {target}, which is not one of the branches"));
+                self.push(
+                    "discriminator",
+                    Severity::Error,
+                    &format!("{ptr}/discriminator/mapping"),
+                    format!("tag `{tag}` maps to {target}, which is not one of the branches"),
+                );
                 continue;
             }
             // The branch must declare the property, and allow the tag.
@@ -319,10 +449,15 @@ impl Linter<'_> {
 
     fn unused_components(&mut self) {
         let raw = &self.doc.raw;
-        let Some(components) = raw.get("components").and_then(Value::as_object) else { return };
+        let Some(components) = raw.get("components").and_then(Value::as_object) else {
+            return;
+        };
         let mut refs = Vec::new();
         collect_refs(raw, "", &mut refs);
-        let referenced: BTreeSet<&str> = refs.iter().filter_map(|(_, r)| pointer::local_ref(r)).collect();
+        let referenced: BTreeSet<&str> = refs
+            .iter()
+            .filter_map(|(_, r)| pointer::local_ref(r))
+            .collect();
         let mut security_names = BTreeSet::new();
         let mut collect_security = |v: Option<&Value>| {
             for req in v.and_then(Value::as_array).into_iter().flatten() {
@@ -347,7 +482,12 @@ impl Linter<'_> {
                     referenced.contains(ptr.as_str())
                 };
                 if !used {
-                    self.push("unused-component", Severity::Error, &ptr, format!("component {kind}/{name} is never referenced"));
+                    self.push(
+                        "unused-component",
+                        Severity::Error,
+                        &ptr,
+                        format!("component {kind}/{name} is never referenced"),
+                    );
                 }
             }
         }
@@ -364,7 +504,13 @@ fn property_schema<'a>(raw: &'a Value, ptr: &str, prop: &str, depth: usize) -> O
     if let Some(p) = node.get("properties").and_then(|p| p.get(prop)) {
         return pointer::resolve(raw, p, "").map(|(v, _)| v);
     }
-    for (i, _) in node.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, _) in node
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         if let Some(found) = property_schema(raw, &format!("{ptr}/allOf/{i}"), prop, depth + 1) {
             return Some(found);
         }
@@ -385,19 +531,39 @@ fn must_contain(schema: &Value, at: &str, out: &mut Vec<(String, String)>) {
         out.push((t, format!("{at}/$ref")));
         return;
     }
-    for (i, s) in schema.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, s) in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         must_contain(s, &format!("{at}/allOf/{i}"), out);
     }
-    let required: BTreeSet<&str> = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-    for (name, s) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
-        if required.contains(name.as_str()) && s.get("nullable").and_then(Value::as_bool) != Some(true) {
+    let required: BTreeSet<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for (name, s) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if required.contains(name.as_str())
+            && s.get("nullable").and_then(Value::as_bool) != Some(true)
+        {
             must_contain(s, &pointer::push(&format!("{at}/properties"), name), out);
         }
     }
 }
 
 fn is_data_key(key: &str) -> bool {
-    matches!(key, "example" | "default" | "enum" | "const") || (key.starts_with("x-") && key != "x-webhooks")
+    matches!(key, "example" | "default" | "enum" | "const")
+        || (key.starts_with("x-") && key != "x-webhooks")
 }
 
 /// Every `$ref` outside example data, as (pointer of the `$ref`, value).
@@ -443,23 +609,44 @@ pub fn examples(doc: &Document) -> Vec<Example<'_>> {
     let mut out = Vec::new();
     for ptr in schema_pointers(raw) {
         if let Some(value) = raw.pointer(&ptr).and_then(|s| s.get("example")) {
-            out.push(Example { schema_pointer: ptr.clone(), pointer: format!("{ptr}/example"), value });
+            out.push(Example {
+                schema_pointer: ptr.clone(),
+                pointer: format!("{ptr}/example"),
+                value,
+            });
         }
     }
     let mut schemas = Vec::new();
     let mut holders = Vec::new();
     walk(raw, "", None, &mut schemas, &mut holders);
     for ptr in holders {
-        let Some(holder) = raw.pointer(&ptr) else { continue };
+        let Some(holder) = raw.pointer(&ptr) else {
+            continue;
+        };
         let schema_pointer = format!("{ptr}/schema");
         if let Some(value) = holder.get("example") {
-            out.push(Example { schema_pointer: schema_pointer.clone(), pointer: format!("{ptr}/example"), value });
+            out.push(Example {
+                schema_pointer: schema_pointer.clone(),
+                pointer: format!("{ptr}/example"),
+                value,
+            });
         }
-        for (name, ex) in holder.get("examples").and_then(Value::as_object).into_iter().flatten() {
+        for (name, ex) in holder
+            .get("examples")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let ex_ptr = pointer::push(&format!("{ptr}/examples"), name);
-            let Some((ex, ex_ptr)) = doc.resolve(ex, &ex_ptr) else { continue };
+            let Some((ex, ex_ptr)) = doc.resolve(ex, &ex_ptr) else {
+                continue;
+            };
             if let Some(value) = ex.get("value") {
-                out.push(Example { schema_pointer: schema_pointer.clone(), pointer: format!("{ex_ptr}/value"), value });
+                out.push(Example {
+                    schema_pointer: schema_pointer.clone(),
+                    pointer: format!("{ex_ptr}/value"),
+                    value,
+                });
             }
         }
     }
@@ -475,7 +662,13 @@ pub fn schema_pointers(raw: &Value) -> Vec<String> {
 
 /// Finds schema objects and example holders (objects with a `schema` key:
 /// media types, parameters, headers) by the document's structure.
-fn walk(v: &Value, at: &str, parent_key: Option<&str>, schemas: &mut Vec<String>, holders: &mut Vec<String>) {
+fn walk(
+    v: &Value,
+    at: &str,
+    parent_key: Option<&str>,
+    schemas: &mut Vec<String>,
+    holders: &mut Vec<String>,
+) {
     let Value::Object(m) = v else {
         if let Value::Array(a) = v {
             for (i, c) in a.iter().enumerate() {
@@ -496,7 +689,11 @@ fn walk(v: &Value, at: &str, parent_key: Option<&str>, schemas: &mut Vec<String>
             schema_tree(child, &here, schemas);
             continue;
         }
-        let next_parent = if parent_key == Some("examples") { Some("examples-entry") } else { Some(k.as_str()) };
+        let next_parent = if parent_key == Some("examples") {
+            Some("examples-entry")
+        } else {
+            Some(k.as_str())
+        };
         walk(child, &here, next_parent, schemas, holders);
     }
 }

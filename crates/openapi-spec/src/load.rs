@@ -39,7 +39,11 @@ pub enum LoadError {
         source: std::io::Error,
     },
     #[error("{file}: {size} bytes is over the limit of {limit} bytes")]
-    TooLarge { file: PathBuf, size: u64, limit: u64 },
+    TooLarge {
+        file: PathBuf,
+        size: u64,
+        limit: u64,
+    },
     #[error("{file}: not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 { file: PathBuf, offset: usize },
     #[error("{file}:{position}: {message}")]
@@ -220,7 +224,11 @@ fn strip_position_suffix(message: &str) -> String {
 fn after_position(rest: &str) -> &str {
     let end = rest
         .char_indices()
-        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, ',' | ' ') || c.is_ascii_alphabetic() && "column".contains(*c)))
+        .find(|(_, c)| {
+            !(c.is_ascii_digit()
+                || matches!(c, ',' | ' ')
+                || c.is_ascii_alphabetic() && "column".contains(*c))
+        })
         .map(|(i, _)| i)
         .unwrap_or(rest.len());
     &rest[end..]
@@ -239,11 +247,17 @@ fn check_version(raw: &Value, file: &Path, positions: &PositionIndex) -> Result<
     if let Some(v) = obj.get("swagger") {
         return Err(err(
             "/swagger",
-            format!("Swagger {} (OpenAPI 2.0) is not supported; this tool reads OpenAPI 3.0.x", scalar_text(v, "/swagger", positions)),
+            format!(
+                "Swagger {} (OpenAPI 2.0) is not supported; this tool reads OpenAPI 3.0.x",
+                scalar_text(v, "/swagger", positions)
+            ),
         ));
     }
     let Some(v) = obj.get("openapi") else {
-        return Err(err("", "no `openapi` field: this is not an OpenAPI 3.0 document".into()));
+        return Err(err(
+            "",
+            "no `openapi` field: this is not an OpenAPI 3.0 document".into(),
+        ));
     };
     let version = scalar_text(v, "/openapi", positions);
     if !version.starts_with("3.0.") {
@@ -269,15 +283,38 @@ fn scalar_text(v: &Value, pointer: &str, positions: &PositionIndex) -> String {
 /// outside example data. YAML types `version: 1.10` as a float; OpenAPI
 /// wants the text `1.10`, exactly as written.
 const STRING_KEYWORDS: &[&str] = &[
-    "openapi", "version", "title", "description", "summary", "operationId", "name", "format",
-    "pattern", "url", "email", "termsOfService", "propertyName", "bearerFormat", "scheme",
-    "operationRef", "$ref", "in", "style", "type", "contentType", "openIdConnectUrl",
-    "authorizationUrl", "tokenUrl", "refreshUrl", "externalValue",
+    "openapi",
+    "version",
+    "title",
+    "description",
+    "summary",
+    "operationId",
+    "name",
+    "format",
+    "pattern",
+    "url",
+    "email",
+    "termsOfService",
+    "propertyName",
+    "bearerFormat",
+    "scheme",
+    "operationRef",
+    "$ref",
+    "in",
+    "style",
+    "type",
+    "contentType",
+    "openIdConnectUrl",
+    "authorizationUrl",
+    "tokenUrl",
+    "refreshUrl",
+    "externalValue",
 ];
 
 /// Keys whose value is API data (left exactly as YAML typed it).
 fn is_data_key(key: &str) -> bool {
-    matches!(key, "example" | "default" | "const" | "value") || key.starts_with("x-") && key != "x-webhooks"
+    matches!(key, "example" | "default" | "const" | "value")
+        || key.starts_with("x-") && key != "x-webhooks"
 }
 
 fn coerce_strings(value: &mut Value, at: &str, positions: &PositionIndex) {
@@ -333,7 +370,11 @@ fn to_text(value: &mut Value, at: &str, positions: &PositionIndex) {
     }
 }
 
-fn typed(raw: &Value, file: &Path, positions: &PositionIndex) -> Result<openapiv3::OpenAPI, LoadError> {
+fn typed(
+    raw: &Value,
+    file: &Path,
+    positions: &PositionIndex,
+) -> Result<openapiv3::OpenAPI, LoadError> {
     serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw).map_err(|e| {
         let mut ptr = String::new();
         for seg in e.path().iter() {

@@ -118,7 +118,9 @@ impl PositionIndex {
                     Some(name) => Some(pointer::push(p, name)),
                 },
             };
-            let Some(node_pointer) = node_pointer else { continue };
+            let Some(node_pointer) = node_pointer else {
+                continue;
+            };
             let entry = entries.entry(node_pointer.clone()).or_insert(Entry {
                 position,
                 plain: None,
@@ -180,9 +182,18 @@ mod tests {
         assert_eq!(idx.plain_text("/a/b"), Some("1.10"));
         assert_eq!(idx.locate("/a/c/1"), Some(Position { line: 5, column: 7 }));
         assert_eq!(idx.plain_text("/a/c/1"), None, "quoted scalar is not plain");
-        assert_eq!(idx.locate("/d/e/1"), Some(Position { line: 6, column: 12 }));
+        assert_eq!(
+            idx.locate("/d/e/1"),
+            Some(Position {
+                line: 6,
+                column: 12
+            })
+        );
         // Unknown child falls back to the nearest ancestor.
-        assert_eq!(idx.locate("/a/c/9/z"), Some(Position { line: 3, column: 3 }));
+        assert_eq!(
+            idx.locate("/a/c/9/z"),
+            Some(Position { line: 3, column: 3 })
+        );
     }
 
     #[test]

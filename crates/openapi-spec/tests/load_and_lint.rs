@@ -13,13 +13,20 @@ const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\n";
 
 fn rules(text: &str) -> Vec<(&'static str, String)> {
     let doc = yaml(text).expect("loads");
-    lint(&doc).into_iter().map(|f| (f.rule, f.to_string())).collect()
+    lint(&doc)
+        .into_iter()
+        .map(|f| (f.rule, f.to_string()))
+        .collect()
 }
 
 #[test]
 fn the_v1_document_is_clean() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    for rel in ["openapi/signalzen-v1.yaml", "openapi/peers/subiz-chats.yaml", "openapi/peers/socialintents-chats.yaml"] {
+    for rel in [
+        "openapi/signalzen-v1.yaml",
+        "openapi/peers/subiz-chats.yaml",
+        "openapi/peers/socialintents-chats.yaml",
+    ] {
         let doc = load(&root.join(rel), &LoadOptions::default()).expect(rel);
         assert!(lint(&doc).is_empty(), "{rel}: {:#?}", lint(&doc));
     }
@@ -37,10 +44,17 @@ fn yaml_scalars_keep_their_written_text_through_untagged_enums() {
     assert_eq!(a["title"], "1.0");
     assert_eq!(a["description"], "yes", "YAML 1.2: `yes` is a string");
     assert_eq!(a["enum"], serde_json::json!(["1.0", "007", "on", "true"]));
-    assert_eq!(a["example"], serde_json::json!(1.5), "example data keeps its YAML type");
+    assert_eq!(
+        a["example"],
+        serde_json::json!(1.5),
+        "example data keeps its YAML type"
+    );
     // ... and the typed view saw a schema, not a failed untagged enum.
     let schemas = &doc.api.components.as_ref().unwrap().schemas;
-    assert!(matches!(schemas.get("A"), Some(openapiv3::ReferenceOr::Item(_))));
+    assert!(matches!(
+        schemas.get("A"),
+        Some(openapiv3::ReferenceOr::Item(_))
+    ));
 }
 
 #[test]
@@ -53,14 +67,27 @@ fn malformed_yaml_names_line_and_column() {
 
 #[test]
 fn malformed_json_names_line_and_column() {
-    let e = load_str("{\n  \"openapi\": \"3.0.3\",\n  oops\n}", Path::new("t.json"), true, &LoadOptions::default()).unwrap_err();
+    let e = load_str(
+        "{\n  \"openapi\": \"3.0.3\",\n  oops\n}",
+        Path::new("t.json"),
+        true,
+        &LoadOptions::default(),
+    )
+    .unwrap_err();
     let p = e.position().expect("position");
     assert_eq!(p.line, 3, "{e}");
 }
 
 #[test]
 fn other_openapi_versions_are_refused() {
-    for (text, word) in [("openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {}\n", "3.1.0"), ("swagger: \"2.0\"\n", "2.0"), ("just: a mapping\n", "not an OpenAPI")] {
+    for (text, word) in [
+        (
+            "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {}\n",
+            "3.1.0",
+        ),
+        ("swagger: \"2.0\"\n", "2.0"),
+        ("just: a mapping\n", "not an OpenAPI"),
+    ] {
         let e = yaml(text).unwrap_err();
         assert!(matches!(e, LoadError::Version { .. }), "{e}");
         assert!(e.to_string().contains(word), "{e}");
@@ -69,12 +96,20 @@ fn other_openapi_versions_are_refused() {
 
 #[test]
 fn structural_errors_carry_a_pointer_and_position() {
-    let e = yaml(&format!("{HEAD}paths:\n  /x:\n    get:\n      responses: 5\n")).unwrap_err();
+    let e = yaml(&format!(
+        "{HEAD}paths:\n  /x:\n    get:\n      responses: 5\n"
+    ))
+    .unwrap_err();
     match &e {
-        LoadError::Structure { pointer, position, .. } => {
+        LoadError::Structure {
+            pointer, position, ..
+        } => {
             // openapiv3's untagged and flattened maps hide the deeper path, so
             // the pointer names the nearest level serde can see.
-            assert!("/paths/~1x/get/responses".starts_with(pointer.as_str()) && !pointer.is_empty(), "{pointer}");
+            assert!(
+                "/paths/~1x/get/responses".starts_with(pointer.as_str()) && !pointer.is_empty(),
+                "{pointer}"
+            );
             assert!(position.is_some());
         }
         other => panic!("{other}"),
@@ -86,7 +121,10 @@ fn alias_bomb_is_stopped() {
     let mut text = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
     for i in 1..10u8 {
         let (name, prev) = ((b'a' + i) as char, (b'a' + i - 1) as char);
-        text.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 10].join(",")));
+        text.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 10].join(",")
+        ));
     }
     let e = yaml(&text).unwrap_err();
     assert!(e.to_string().contains("alias"), "{e}");
@@ -96,7 +134,9 @@ fn alias_bomb_is_stopped() {
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     assert!(yaml(&deep).is_err());
-    let block: String = (0..10_000).map(|i| format!("{}k:\n", " ".repeat(i % 200))).collect();
+    let block: String = (0..10_000)
+        .map(|i| format!("{}k:\n", " ".repeat(i % 200)))
+        .collect();
     assert!(yaml(&block).is_err());
     let e = load_str(&deep, Path::new("d.json"), true, &LoadOptions::default()).unwrap_err();
     assert!(e.to_string().contains("recursion limit"), "{e}");
@@ -119,26 +159,53 @@ fn missing_file_and_binary_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bin.yaml");
     std::fs::write(&path, [0xff, 0xfe, 0x00]).unwrap();
-    assert!(matches!(load(&path, &LoadOptions::default()).unwrap_err(), LoadError::NotUtf8 { .. }));
+    assert!(matches!(
+        load(&path, &LoadOptions::default()).unwrap_err(),
+        LoadError::NotUtf8 { .. }
+    ));
 }
 
 #[test]
 fn lint_operation_ids() {
-    let r = rules(&format!("{HEAD}paths:\n  /a:\n    get:\n      responses: {{}}\n  /b:\n    get:\n      operationId: x\n      responses: {{}}\n    put:\n      operationId: x\n      responses: {{}}\n"));
-    assert!(r.iter().any(|(rule, m)| *rule == "operation-id" && m.contains("GET /a has no operationId") && m.contains("t.yaml:5:")), "{r:?}");
-    assert!(r.iter().any(|(rule, m)| *rule == "operation-id" && m.contains("also used")), "{r:?}");
+    let r = rules(&format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      responses: {{}}\n  /b:\n    get:\n      operationId: x\n      responses: {{}}\n    put:\n      operationId: x\n      responses: {{}}\n"
+    ));
+    assert!(
+        r.iter().any(|(rule, m)| *rule == "operation-id"
+            && m.contains("GET /a has no operationId")
+            && m.contains("t.yaml:5:")),
+        "{r:?}"
+    );
+    assert!(
+        r.iter()
+            .any(|(rule, m)| *rule == "operation-id" && m.contains("also used")),
+        "{r:?}"
+    );
 }
 
 #[test]
 fn lint_dangling_and_external_refs() {
-    let r = rules(&format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{$ref: '#/components/schemas/Nope'}}\n        c: {{$ref: 'other.yaml#/X'}}\n"));
-    assert!(r.iter().any(|(rule, m)| *rule == "ref" && m.contains("does not resolve") && m.contains("t.yaml:9:")), "{r:?}");
-    assert!(r.iter().any(|(rule, m)| *rule == "ref" && m.contains("outside this document")), "{r:?}");
+    let r = rules(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{$ref: '#/components/schemas/Nope'}}\n        c: {{$ref: 'other.yaml#/X'}}\n"
+    ));
+    assert!(
+        r.iter().any(|(rule, m)| *rule == "ref"
+            && m.contains("does not resolve")
+            && m.contains("t.yaml:9:")),
+        "{r:?}"
+    );
+    assert!(
+        r.iter()
+            .any(|(rule, m)| *rule == "ref" && m.contains("outside this document")),
+        "{r:?}"
+    );
 }
 
 #[test]
 fn lint_unrepresentable_cycles() {
-    let r = rules(&format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n    N:\n      type: object\n      required: [next]\n      properties:\n        next: {{$ref: '#/components/schemas/N'}}\n    Ok:\n      type: object\n      properties:\n        next: {{$ref: '#/components/schemas/Ok'}}\n"));
+    let r = rules(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n    N:\n      type: object\n      required: [next]\n      properties:\n        next: {{$ref: '#/components/schemas/N'}}\n    Ok:\n      type: object\n      properties:\n        next: {{$ref: '#/components/schemas/Ok'}}\n"
+    ));
     let cycles: Vec<_> = r.iter().filter(|(rule, _)| *rule == "ref-cycle").collect();
     assert_eq!(cycles.len(), 2, "{r:?}");
     assert!(cycles.iter().any(|(_, m)| m.contains("A → B → A")));
@@ -147,28 +214,71 @@ fn lint_unrepresentable_cycles() {
 
 #[test]
 fn lint_examples_against_schemas() {
-    let r = rules(&format!("{HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                required: [when]\n                properties:\n                  when: {{type: string, format: date-time}}\n              example:\n                when: yesterday\n"));
-    assert!(r.iter().any(|(rule, m)| *rule == "example" && m.contains("t.yaml:18:") && m.contains("/example/when") && m.contains("date-time")), "{r:?}");
+    let r = rules(&format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                required: [when]\n                properties:\n                  when: {{type: string, format: date-time}}\n              example:\n                when: yesterday\n"
+    ));
+    assert!(
+        r.iter().any(|(rule, m)| *rule == "example"
+            && m.contains("t.yaml:18:")
+            && m.contains("/example/when")
+            && m.contains("date-time")),
+        "{r:?}"
+    );
 }
 
 #[test]
 fn lint_bounds() {
-    let r = rules(&format!("{HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - name: limit\n          in: query\n          schema: {{type: integer, minimum: 10, maximum: 1}}\n        - name: page\n          in: query\n          schema: {{type: integer, minimum: 1, default: 0}}\n      responses: {{}}\n"));
-    assert!(r.iter().any(|(rule, m)| *rule == "bounds" && m.contains("minimum 10 is greater than maximum 1")), "{r:?}");
-    assert!(r.iter().any(|(rule, m)| *rule == "bounds" && m.contains("default 0 is below the minimum 1")), "{r:?}");
+    let r = rules(&format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - name: limit\n          in: query\n          schema: {{type: integer, minimum: 10, maximum: 1}}\n        - name: page\n          in: query\n          schema: {{type: integer, minimum: 1, default: 0}}\n      responses: {{}}\n"
+    ));
+    assert!(
+        r.iter().any(
+            |(rule, m)| *rule == "bounds" && m.contains("minimum 10 is greater than maximum 1")
+        ),
+        "{r:?}"
+    );
+    assert!(
+        r.iter()
+            .any(|(rule, m)| *rule == "bounds" && m.contains("default 0 is below the minimum 1")),
+        "{r:?}"
+    );
 }
 
 #[test]
 fn lint_unused_components_and_path_parameters() {
-    let r = rules(&format!("{HEAD}paths:\n  /u/{{id}}:\n    get:\n      operationId: a\n      responses: {{}}\ncomponents:\n  schemas:\n    Lonely: {{type: string}}\n  securitySchemes:\n    key: {{type: apiKey, in: header, name: k}}\n"));
-    assert!(r.iter().any(|(rule, m)| *rule == "unused-component" && m.contains("schemas/Lonely")), "{r:?}");
-    assert!(r.iter().any(|(rule, m)| *rule == "unused-component" && m.contains("securitySchemes/key")), "{r:?}");
-    assert!(r.iter().any(|(rule, m)| *rule == "path-parameter" && m.contains("{id}")), "{r:?}");
+    let r = rules(&format!(
+        "{HEAD}paths:\n  /u/{{id}}:\n    get:\n      operationId: a\n      responses: {{}}\ncomponents:\n  schemas:\n    Lonely: {{type: string}}\n  securitySchemes:\n    key: {{type: apiKey, in: header, name: k}}\n"
+    ));
+    assert!(
+        r.iter()
+            .any(|(rule, m)| *rule == "unused-component" && m.contains("schemas/Lonely")),
+        "{r:?}"
+    );
+    assert!(
+        r.iter()
+            .any(|(rule, m)| *rule == "unused-component" && m.contains("securitySchemes/key")),
+        "{r:?}"
+    );
+    assert!(
+        r.iter()
+            .any(|(rule, m)| *rule == "path-parameter" && m.contains("{id}")),
+        "{r:?}"
+    );
 }
 
 #[test]
 fn lint_discriminator_mismatch() {
-    let r = rules(&format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    P:\n      oneOf: [{{$ref: '#/components/schemas/C'}}]\n      discriminator: {{propertyName: kind, mapping: {{cat: '#/components/schemas/C', dog: '#/components/schemas/D'}}}}\n    C:\n      type: object\n      properties:\n        kind: {{type: string, enum: [feline]}}\n    D: {{type: object}}\n"));
-    assert!(r.iter().any(|(rule, m)| *rule == "discriminator" && m.contains("does not allow `kind: cat`")), "{r:?}");
-    assert!(r.iter().any(|(rule, m)| *rule == "discriminator" && m.contains("not one of the branches")), "{r:?}");
+    let r = rules(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    P:\n      oneOf: [{{$ref: '#/components/schemas/C'}}]\n      discriminator: {{propertyName: kind, mapping: {{cat: '#/components/schemas/C', dog: '#/components/schemas/D'}}}}\n    C:\n      type: object\n      properties:\n        kind: {{type: string, enum: [feline]}}\n    D: {{type: object}}\n"
+    ));
+    assert!(
+        r.iter()
+            .any(|(rule, m)| *rule == "discriminator" && m.contains("does not allow `kind: cat`")),
+        "{r:?}"
+    );
+    assert!(
+        r.iter()
+            .any(|(rule, m)| *rule == "discriminator" && m.contains("not one of the branches")),
+        "{r:?}"
+    );
 }

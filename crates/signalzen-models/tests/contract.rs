@@ -13,7 +13,11 @@ fn root() -> PathBuf {
 }
 
 fn document() -> openapi_spec::Document {
-    openapi_spec::load(&root().join("openapi/signalzen-v1.yaml"), &Default::default()).expect("document loads")
+    openapi_spec::load(
+        &root().join("openapi/signalzen-v1.yaml"),
+        &Default::default(),
+    )
+    .expect("document loads")
 }
 
 fn round_trip<T: DeserializeOwned + Serialize>(v: &Value) -> Result<Value, String> {
@@ -39,24 +43,47 @@ macro_rules! registry {
 }
 
 registry!(
-    User, UserAttribute, UsersPage, Message, MessageFields, VisitorMessage, OperatorMessage,
-    VisitorSender, OperatorSender, MessagesPage, Error, ErrorCode, MessageCreatedEvent,
-    WebhookMessage, WebhookChallenge,
+    User,
+    UserAttribute,
+    UsersPage,
+    Message,
+    MessageFields,
+    VisitorMessage,
+    OperatorMessage,
+    VisitorSender,
+    OperatorSender,
+    MessagesPage,
+    Error,
+    ErrorCode,
+    MessageCreatedEvent,
+    WebhookMessage,
+    WebhookChallenge,
 );
 
 /// The component a schema pointer names, directly or through a `$ref`.
 fn component_of(doc: &openapi_spec::Document, schema_pointer: &str) -> Option<String> {
     let schema = doc.raw.pointer(schema_pointer)?;
     let (_, target) = doc.resolve(schema, schema_pointer)?;
-    target.strip_prefix("/components/schemas/").filter(|n| !n.contains('/')).map(str::to_string)
+    target
+        .strip_prefix("/components/schemas/")
+        .filter(|n| !n.contains('/'))
+        .map(str::to_string)
 }
 
 #[test]
 fn every_component_has_a_type() {
     let doc = document();
-    let names: Vec<String> = doc.raw["components"]["schemas"].as_object().unwrap().keys().cloned().collect();
+    let names: Vec<String> = doc.raw["components"]["schemas"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
     for n in &names {
-        assert!(ALL.contains(&n.as_str()), "component {n} is missing from the test registry");
+        assert!(
+            ALL.contains(&n.as_str()),
+            "component {n} is missing from the test registry"
+        );
     }
     assert_eq!(names.len(), ALL.len());
 }
@@ -66,7 +93,9 @@ fn every_example_round_trips_through_its_type() {
     let doc = document();
     let mut checked = 0;
     for ex in openapi_spec::lint::examples(&doc) {
-        let Some(component) = component_of(&doc, &ex.schema_pointer) else { continue };
+        let Some(component) = component_of(&doc, &ex.schema_pointer) else {
+            continue;
+        };
         let (rt, _) = by_name(&component).unwrap_or_else(|| panic!("no type for {component}"));
         let back = rt(ex.value).unwrap_or_else(|e| panic!("#{}: {e}", ex.pointer));
         assert_eq!(&back, ex.value, "#{} changed in a round trip", ex.pointer);
@@ -90,7 +119,8 @@ fn common_message_fields_need_no_match() {
         MessageSender::User(_) => panic!("wrong variant"),
     }
     // An added field is accepted (a warning for the contract runner, not a break here).
-    let extra: Result<UserAttribute, _> = serde_json::from_value(json!({"name": "a", "value": "b", "new": 1}));
+    let extra: Result<UserAttribute, _> =
+        serde_json::from_value(json!({"name": "a", "value": "b", "new": 1}));
     assert!(extra.is_ok());
 }
 
@@ -129,45 +159,183 @@ fn cases() -> Vec<(&'static str, &'static str, Value, bool)> {
     let operator = json!({"id": 1, "forename": "J", "surname": "S", "email": "o@x.io", "picture_thumb_url": null});
     vec![
         ("User", "valid", valid_user(), true),
-        ("User", "required key missing", with(valid_user(), "/email", None), false),
-        ("User", "nullable key missing", with(valid_user(), "/online_at", None), false),
-        ("User", "wrong type", with(valid_user(), "/id", Some(json!("1"))), false),
-        ("User", "null where not nullable", with(valid_user(), "/created_at", Some(Value::Null)), false),
-        ("User", "malformed date-time", with(valid_user(), "/created_at", Some(json!("2017-11-25 20:27"))), false),
-        ("User", "last_url not a URI", with(valid_user(), "/last_url", Some(json!("not a url"))), false),
-        ("User", "email malformed", with(valid_user(), "/email", Some(json!("nobody"))), false),
-        ("User", "attribute value not a string", with(valid_user(), "/user_attributes/0/value", Some(json!(5))), false),
+        (
+            "User",
+            "required key missing",
+            with(valid_user(), "/email", None),
+            false,
+        ),
+        (
+            "User",
+            "nullable key missing",
+            with(valid_user(), "/online_at", None),
+            false,
+        ),
+        (
+            "User",
+            "wrong type",
+            with(valid_user(), "/id", Some(json!("1"))),
+            false,
+        ),
+        (
+            "User",
+            "null where not nullable",
+            with(valid_user(), "/created_at", Some(Value::Null)),
+            false,
+        ),
+        (
+            "User",
+            "malformed date-time",
+            with(valid_user(), "/created_at", Some(json!("2017-11-25 20:27"))),
+            false,
+        ),
+        (
+            "User",
+            "last_url not a URI",
+            with(valid_user(), "/last_url", Some(json!("not a url"))),
+            false,
+        ),
+        (
+            "User",
+            "email malformed",
+            with(valid_user(), "/email", Some(json!("nobody"))),
+            false,
+        ),
+        (
+            "User",
+            "attribute value not a string",
+            with(valid_user(), "/user_attributes/0/value", Some(json!(5))),
+            false,
+        ),
         ("Message", "valid visitor", valid_message(), true),
-        ("Message", "valid operator", with(with(valid_message(), "/sender_type", Some(json!("operator"))), "/sender", Some(operator.clone())), true),
-        ("Message", "operator sender under sender_type user", with(valid_message(), "/sender", Some(operator.clone())), false),
-        ("Message", "visitor sender under sender_type operator", with(valid_message(), "/sender_type", Some(json!("operator"))), false),
-        ("Message", "unknown sender_type", with(valid_message(), "/sender_type", Some(json!("bot"))), false),
-        ("Message", "sender_type missing", with(valid_message(), "/sender_type", None), false),
-        ("Message", "malformed date-time", with(valid_message(), "/created_at", Some(json!("yesterday"))), false),
-        ("Message", "file_url not a URI", with(valid_message(), "/file_url", Some(json!("not a uri"))), false),
-        ("Message", "file_url key missing", with(valid_message(), "/file_url", None), false),
-        ("Message", "body null is fine", with(valid_message(), "/body", Some(Value::Null)), true),
-        ("Message", "auto_invitation null", with(valid_message(), "/auto_invitation", Some(Value::Null)), false),
-        ("Message", "sender null", with(valid_message(), "/sender", Some(Value::Null)), false),
-        ("MessagesPage", "limit 100", json!({"limit": 100, "offset": 0, "total": 0, "messages": []}), false),
-        ("MessagesPage", "limit 0", json!({"limit": 0, "offset": 0, "total": 0, "messages": []}), false),
-        ("MessagesPage", "negative offset", json!({"limit": 5, "offset": -1, "total": 0, "messages": []}), false),
-        ("MessagesPage", "valid", json!({"limit": 5, "offset": 0, "total": 1, "messages": [valid_message()]}), true),
+        (
+            "Message",
+            "valid operator",
+            with(
+                with(valid_message(), "/sender_type", Some(json!("operator"))),
+                "/sender",
+                Some(operator.clone()),
+            ),
+            true,
+        ),
+        (
+            "Message",
+            "operator sender under sender_type user",
+            with(valid_message(), "/sender", Some(operator.clone())),
+            false,
+        ),
+        (
+            "Message",
+            "visitor sender under sender_type operator",
+            with(valid_message(), "/sender_type", Some(json!("operator"))),
+            false,
+        ),
+        (
+            "Message",
+            "unknown sender_type",
+            with(valid_message(), "/sender_type", Some(json!("bot"))),
+            false,
+        ),
+        (
+            "Message",
+            "sender_type missing",
+            with(valid_message(), "/sender_type", None),
+            false,
+        ),
+        (
+            "Message",
+            "malformed date-time",
+            with(valid_message(), "/created_at", Some(json!("yesterday"))),
+            false,
+        ),
+        (
+            "Message",
+            "file_url not a URI",
+            with(valid_message(), "/file_url", Some(json!("not a uri"))),
+            false,
+        ),
+        (
+            "Message",
+            "file_url key missing",
+            with(valid_message(), "/file_url", None),
+            false,
+        ),
+        (
+            "Message",
+            "body null is fine",
+            with(valid_message(), "/body", Some(Value::Null)),
+            true,
+        ),
+        (
+            "Message",
+            "auto_invitation null",
+            with(valid_message(), "/auto_invitation", Some(Value::Null)),
+            false,
+        ),
+        (
+            "Message",
+            "sender null",
+            with(valid_message(), "/sender", Some(Value::Null)),
+            false,
+        ),
+        (
+            "MessagesPage",
+            "limit 100",
+            json!({"limit": 100, "offset": 0, "total": 0, "messages": []}),
+            false,
+        ),
+        (
+            "MessagesPage",
+            "limit 0",
+            json!({"limit": 0, "offset": 0, "total": 0, "messages": []}),
+            false,
+        ),
+        (
+            "MessagesPage",
+            "negative offset",
+            json!({"limit": 5, "offset": -1, "total": 0, "messages": []}),
+            false,
+        ),
+        (
+            "MessagesPage",
+            "valid",
+            json!({"limit": 5, "offset": 0, "total": 1, "messages": [valid_message()]}),
+            true,
+        ),
         ("OperatorSender", "picture null", operator.clone(), true),
-        ("OperatorSender", "picture not a URI", with(operator.clone(), "/picture_thumb_url", Some(json!("::"))), false),
-        ("OperatorSender", "forename null", with(operator, "/forename", Some(Value::Null)), false),
+        (
+            "OperatorSender",
+            "picture not a URI",
+            with(operator.clone(), "/picture_thumb_url", Some(json!("::"))),
+            false,
+        ),
+        (
+            "OperatorSender",
+            "forename null",
+            with(operator, "/forename", Some(Value::Null)),
+            false,
+        ),
         ("ErrorCode", "unknown code", json!("teapot"), false),
-        ("Error", "valid", json!({"status": 404, "error": "not_found", "message": "Not found"}), true),
+        (
+            "Error",
+            "valid",
+            json!({"status": 404, "error": "not_found", "message": "Not found"}),
+            true,
+        ),
     ]
 }
 
 fn validator(schema: &Value) -> jsonschema::Validator {
-    jsonschema::options().should_validate_formats(true).build(schema).expect("schema compiles")
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .expect("schema compiles")
 }
 
 fn committed_schema(component: &str) -> Value {
     let path = root().join(format!("openapi/schemas/components/{component}.json"));
-    serde_json::from_str(&std::fs::read_to_string(&path).expect("schema file")).expect("schema JSON")
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("schema file"))
+        .expect("schema JSON")
 }
 
 #[test]
@@ -175,10 +343,16 @@ fn generated_schemas_accept_examples() {
     let doc = document();
     let mut checked = 0;
     for ex in openapi_spec::lint::examples(&doc) {
-        let Some(component) = component_of(&doc, &ex.schema_pointer) else { continue };
+        let Some(component) = component_of(&doc, &ex.schema_pointer) else {
+            continue;
+        };
         let v = validator(&committed_schema(&component));
         let errors: Vec<String> = v.iter_errors(ex.value).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "#{} rejected by {component}.json: {errors:?}", ex.pointer);
+        assert!(
+            errors.is_empty(),
+            "#{} rejected by {component}.json: {errors:?}",
+            ex.pointer
+        );
         checked += 1;
     }
     assert!(checked >= 20);
@@ -197,13 +371,23 @@ fn schemars_schema_agrees_with_the_converted_schema() {
     for (component, case, instance, valid) in cases() {
         let (_, schemars) = by_name(component).unwrap();
         let derived = validator(&schemars());
-        assert_eq!(derived.is_valid(&instance), valid, "schemars schema of {component} disagrees on: {case}");
+        assert_eq!(
+            derived.is_valid(&instance),
+            valid,
+            "schemars schema of {component} disagrees on: {case}"
+        );
     }
     // and on every example
     let doc = document();
     for ex in openapi_spec::lint::examples(&doc) {
-        let Some(component) = component_of(&doc, &ex.schema_pointer) else { continue };
+        let Some(component) = component_of(&doc, &ex.schema_pointer) else {
+            continue;
+        };
         let (_, schemars) = by_name(&component).unwrap();
-        assert!(validator(&schemars()).is_valid(ex.value), "schemars schema of {component} rejects #{}", ex.pointer);
+        assert!(
+            validator(&schemars()).is_valid(ex.value),
+            "schemars schema of {component} rejects #{}",
+            ex.pointer
+        );
     }
 }
