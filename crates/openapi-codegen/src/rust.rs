@@ -141,6 +141,10 @@ impl Ty {
     }
 }
 
+/// The shared base component (if any), the payload property, and each
+/// branch's (tag, payload schema).
+type AdjacentShape = (Option<String>, String, Vec<(String, Value)>);
+
 #[derive(Debug, Clone)]
 struct Field {
     rust: String,
@@ -478,11 +482,7 @@ impl<'a> Generator<'a> {
 
     /// For the adjacent shape: (base component or None, payload property,
     /// per-branch (tag, payload schema)).
-    fn adjacent_shape(
-        &self,
-        schema: &Value,
-        d: &Value,
-    ) -> Option<(Option<String>, String, Vec<(String, Value)>)> {
+    fn adjacent_shape(&self, schema: &Value, d: &Value) -> Option<AdjacentShape> {
         let prop = d.get("propertyName")?.as_str()?;
         let tags = self.tags(schema, d)?;
         let mut base: Option<Option<String>> = None;
@@ -643,10 +643,10 @@ impl<'a> Generator<'a> {
             let mut changes = Vec::new();
             if let Some(Item::Struct { fields, .. }) = self.items.get(&name) {
                 for (i, f) in fields.iter().enumerate() {
-                    if let Some(t) = f.ty.direct_name() {
-                        if reaches(t, &name) {
-                            changes.push(i);
-                        }
+                    if let Some(t) = f.ty.direct_name()
+                        && reaches(t, &name)
+                    {
+                        changes.push(i);
                     }
                 }
             }
@@ -672,10 +672,10 @@ impl<'a> Generator<'a> {
         {
             out.push(require_keys_fn());
         }
-        if let Some(digits) = self.fraction_digits {
-            if self.items.values().any(has_direct_date_time) {
-                out.push(date_time_module(digits));
-            }
+        if let Some(digits) = self.fraction_digits
+            && self.items.values().any(has_direct_date_time)
+        {
+            out.push(date_time_module(digits));
         }
         out
     }

@@ -328,10 +328,9 @@ pub fn discriminator_tags(
                 .get("$ref")
                 .and_then(Value::as_str)
                 .and_then(&name_of)
+                && !tags.values().any(|n| *n == name)
             {
-                if !tags.values().any(|n| *n == name) {
-                    tags.insert(name.clone(), name);
-                }
+                tags.insert(name.clone(), name);
             }
         }
     }
@@ -364,10 +363,10 @@ fn make_nullable(out: &mut Map<String, Value>) {
             return;
         }
     }
-    if let Some(Value::Array(values)) = out.get_mut("enum") {
-        if !values.contains(&Value::Null) {
-            values.push(Value::Null);
-        }
+    if let Some(Value::Array(values)) = out.get_mut("enum")
+        && !values.contains(&Value::Null)
+    {
+        values.push(Value::Null);
     }
 }
 

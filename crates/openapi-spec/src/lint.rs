@@ -156,10 +156,10 @@ impl Linter<'_> {
                 let Some((p, _)) = self.doc.resolve(p, &format!("{list_ptr}/{i}")) else {
                     continue;
                 };
-                if p.get("in").and_then(Value::as_str) == Some("path") {
-                    if let Some(n) = p.get("name").and_then(Value::as_str) {
-                        declared.insert(n.to_string());
-                    }
+                if p.get("in").and_then(Value::as_str) == Some("path")
+                    && let Some(n) = p.get("name").and_then(Value::as_str)
+                {
+                    declared.insert(n.to_string());
                 }
             }
         }
@@ -340,36 +340,36 @@ impl Linter<'_> {
         if let Some(d) = s.get("default").and_then(Value::as_f64) {
             let excl_min = s.get("exclusiveMinimum") == Some(&Value::Bool(true));
             let excl_max = s.get("exclusiveMaximum") == Some(&Value::Bool(true));
-            if let Some(min) = num("minimum") {
-                if d < min || (excl_min && d == min) {
-                    self.push(
-                        "bounds",
-                        Severity::Error,
-                        &format!("{ptr}/default"),
-                        format!("default {d} is below the minimum {min}"),
-                    );
-                }
-            }
-            if let Some(max) = num("maximum") {
-                if d > max || (excl_max && d == max) {
-                    self.push(
-                        "bounds",
-                        Severity::Error,
-                        &format!("{ptr}/default"),
-                        format!("default {d} is above the maximum {max}"),
-                    );
-                }
-            }
-        }
-        if let (Some(Value::Array(values)), Some(d)) = (s.get("enum"), s.get("default")) {
-            if !values.contains(d) {
+            if let Some(min) = num("minimum")
+                && (d < min || (excl_min && d == min))
+            {
                 self.push(
                     "bounds",
                     Severity::Error,
                     &format!("{ptr}/default"),
-                    format!("default {d} is not one of the enum values"),
+                    format!("default {d} is below the minimum {min}"),
                 );
             }
+            if let Some(max) = num("maximum")
+                && (d > max || (excl_max && d == max))
+            {
+                self.push(
+                    "bounds",
+                    Severity::Error,
+                    &format!("{ptr}/default"),
+                    format!("default {d} is above the maximum {max}"),
+                );
+            }
+        }
+        if let (Some(Value::Array(values)), Some(d)) = (s.get("enum"), s.get("default"))
+            && !values.contains(d)
+        {
+            self.push(
+                "bounds",
+                Severity::Error,
+                &format!("{ptr}/default"),
+                format!("default {d} is not one of the enum values"),
+            );
         }
     }
 
@@ -407,11 +407,7 @@ impl Linter<'_> {
         let branches: BTreeSet<String> = ["oneOf", "anyOf"]
             .iter()
             .flat_map(|k| obj.get(*k).and_then(Value::as_array).into_iter().flatten())
-            .filter_map(|b| {
-                b.get("$ref")
-                    .and_then(Value::as_str)
-                    .and_then(|r| name_of(r))
-            })
+            .filter_map(|b| b.get("$ref").and_then(Value::as_str).and_then(&name_of))
             .collect();
         if branches.is_empty() {
             self.push(
@@ -437,11 +433,10 @@ impl Linter<'_> {
             match property_schema(raw, &branch_ptr, prop, 0) {
                 None => self.push("discriminator", Severity::Error, &branch_ptr, format!("branch {target} has no property `{prop}`, which the discriminator at #{ptr} reads")),
                 Some(p) => {
-                    if let Some(values) = p.get("enum").and_then(Value::as_array) {
-                        if !values.iter().any(|v| v.as_str() == Some(tag)) {
+                    if let Some(values) = p.get("enum").and_then(Value::as_array)
+                        && !values.iter().any(|v| v.as_str() == Some(tag)) {
                             self.push("discriminator", Severity::Error, &branch_ptr, format!("branch {target} does not allow `{prop}: {tag}`, the tag that selects it"));
                         }
-                    }
                 }
             }
         }

@@ -143,10 +143,10 @@ impl PositionIndex {
 
     /// After a complete value inside a mapping, the next node is a key.
     fn finish_value(stack: &mut [Frame]) {
-        if let Some(Frame::Mapping { key, .. }) = stack.last_mut() {
-            if key.is_some() {
-                *key = None;
-            }
+        if let Some(Frame::Mapping { key, .. }) = stack.last_mut()
+            && key.is_some()
+        {
+            *key = None;
         }
     }
 

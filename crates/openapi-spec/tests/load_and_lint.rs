@@ -34,9 +34,7 @@ fn the_v1_document_is_clean() {
 
 #[test]
 fn yaml_scalars_keep_their_written_text_through_untagged_enums() {
-    let doc = yaml(&format!(
-        "openapi: 3.0.3\ninfo: {{title: 2024, version: 1.10}}\npaths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: string\n      title: 1.0\n      description: yes\n      enum: [1.0, 007, on, true]\n      example: 1.50\n"
-    ))
+    let doc = yaml("openapi: 3.0.3\ninfo: {title: 2024, version: 1.10}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: string\n      title: 1.0\n      description: yes\n      enum: [1.0, 007, on, true]\n      example: 1.50\n")
     .expect("loads");
     assert_eq!(doc.api.info.version, "1.10");
     assert_eq!(doc.api.info.title, "2024");
