@@ -141,6 +141,23 @@ impl Ty {
     }
 }
 
+impl Field {
+    /// A referenced component whose fields are `#[serde(flatten)]`ed in.
+    fn flattened(component: &str) -> Self {
+        Field {
+            rust: field_name(component),
+            json: component.to_string(),
+            ty: Ty::Named(type_name(component)),
+            doc: None,
+            required: true,
+            flatten: true,
+            format: None,
+            minimum: None,
+            maximum: None,
+        }
+    }
+}
+
 /// The shared base component (if any), the payload property, and each
 /// branch's (tag, payload schema).
 type AdjacentShape = (Option<String>, String, Vec<(String, Value)>);
@@ -417,35 +434,13 @@ impl<'a> Generator<'a> {
         {
             let mptr = format!("{ptr}/allOf/{i}");
             if let Some(n) = ref_name(member) {
-                let t = type_name(&n);
-                fields.push(Field {
-                    rust: field_name(&n),
-                    json: n.clone(),
-                    ty: Ty::Named(t),
-                    doc: None,
-                    required: true,
-                    flatten: true,
-                    format: None,
-                    minimum: None,
-                    maximum: None,
-                });
+                fields.push(Field::flattened(&n));
             } else {
                 fields.extend(self.fields(owner, member, &mptr, skip)?);
             }
         }
-        let required: BTreeSet<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        for (json, prop) in schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        let required = openapi_spec::schema::required(schema);
+        for (json, prop) in openapi_spec::schema::properties(schema) {
             if Some(json.as_str()) == skip {
                 continue;
             }
@@ -558,17 +553,7 @@ impl<'a> Generator<'a> {
                     if bschema.get("allOf").is_none() && is_object(&bschema) {
                         self.fields(&type_name(b), &bschema, &bptr, None)?
                     } else {
-                        vec![Field {
-                            rust: field_name(b),
-                            json: b.clone(),
-                            ty: Ty::Named(type_name(b)),
-                            doc: None,
-                            required: true,
-                            flatten: true,
-                            format: None,
-                            minimum: None,
-                            maximum: None,
-                        }]
+                        vec![Field::flattened(b)]
                     }
                 }
                 None => Vec::new(),
@@ -1029,7 +1014,7 @@ fn branches(schema: &Value) -> Vec<&Value> {
 }
 
 fn nullable(schema: &Value) -> bool {
-    schema.get("nullable").and_then(Value::as_bool) == Some(true)
+    openapi_spec::schema::nullable(schema)
 }
 
 fn is_object(schema: &Value) -> bool {

@@ -7,6 +7,7 @@ pub mod lint;
 mod load;
 pub mod pointer;
 mod position;
+pub mod schema;
 
 use std::path::{Path, PathBuf};
 

@@ -535,22 +535,9 @@ fn must_contain(schema: &Value, at: &str, out: &mut Vec<(String, String)>) {
     {
         must_contain(s, &format!("{at}/allOf/{i}"), out);
     }
-    let required: BTreeSet<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    for (name, s) in schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        if required.contains(name.as_str())
-            && s.get("nullable").and_then(Value::as_bool) != Some(true)
-        {
+    let required = crate::schema::required(schema);
+    for (name, s) in crate::schema::properties(schema) {
+        if required.contains(name.as_str()) && !crate::schema::nullable(s) {
             must_contain(s, &pointer::push(&format!("{at}/properties"), name), out);
         }
     }

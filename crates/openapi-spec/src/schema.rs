@@ -1,0 +1,30 @@
+//! Small readers of OpenAPI Schema Objects in the raw tree, shared by the linter and the generator.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+/// The names in a schema's `required` list.
+pub fn required(schema: &Value) -> BTreeSet<&str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+/// A schema's `properties`, in document order.
+pub fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Value)> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+}
+
+/// Whether the schema says `nullable: true`.
+pub fn nullable(schema: &Value) -> bool {
+    schema.get("nullable").and_then(Value::as_bool) == Some(true)
+}
