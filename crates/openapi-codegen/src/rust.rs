@@ -251,19 +251,20 @@ impl<'a> Generator<'a> {
     fn run(&mut self) -> Result<(), CodegenError> {
         // First pass: which branch structs give their tag to an internally
         // tagged enum.
-        for (name, schema) in self.schemas.clone() {
-            if let Some(d) = schema.get("discriminator") {
-                if self.adjacent_shape(&schema, d).is_none() {
-                    let prop = d.get("propertyName").and_then(Value::as_str).unwrap_or("");
-                    for b in branches(&schema) {
-                        if let Some(n) = ref_name(b) {
-                            self.tag_owned.insert(n, prop.to_string());
-                        }
-                    }
-                }
-                let _ = name;
+        let mut tag_owned = BTreeMap::new();
+        for schema in self.schemas.values() {
+            let Some(d) = schema.get("discriminator") else {
+                continue;
+            };
+            if self.adjacent_shape(schema, d).is_some() {
+                continue;
+            }
+            let prop = d.get("propertyName").and_then(Value::as_str).unwrap_or("");
+            for n in branches(schema).into_iter().filter_map(ref_name) {
+                tag_owned.insert(n, prop.to_string());
             }
         }
+        self.tag_owned = tag_owned;
         for (name, schema) in self.schemas.clone() {
             let ptr = pointer::push("/components/schemas", &name);
             let type_name = type_name(&name);
