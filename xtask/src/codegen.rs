@@ -137,6 +137,12 @@ fn render(root: &Path, t: &Target) -> Result<BTreeMap<PathBuf, String>, String> 
     Ok(files)
 }
 
+/// Writes one file through a temporary sibling, so it is never half-written.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    write_all(&[(&path.to_path_buf(), &text)])
+}
+
 /// Writes every file to a temporary sibling first; only when all are written
 /// are they renamed into place.
 fn write_all(files: &[(&PathBuf, &String)]) -> Result<(), String> {

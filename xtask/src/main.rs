@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 findings or stale files, 2 bad input or usage.
 
 mod codegen;
+mod recorded;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -39,12 +40,34 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Check the contract. Today: the document lints clean and every
-    /// artefact derived from it is fresh. The recorded (HAR) and live
-    /// (sandbox or real API) modes are being built and will run here too.
+    /// Check the contract.
     ///
-    /// Exits 0 when everything holds, 1 on a violation, 2 on bad input.
-    Contract,
+    /// With no mode: the document lints clean, every artefact derived from
+    /// it is fresh, and the recorded suite (tests/recorded/) passes.
+    ///
+    /// Exits 0 when everything holds, 1 on a violation, 2 on bad input or usage.
+    Contract {
+        #[command(subcommand)]
+        mode: Option<ContractMode>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ContractMode {
+    /// Check HAR 1.2 recordings against the document.
+    ///
+    /// Each entry is matched to an operation by method and path template
+    /// under the server's base path, then checked: operation, status,
+    /// content-type, body.json, body.schema, body.discriminator,
+    /// body.nullable, body.undocumented, pagination, request.auth,
+    /// request.accept, request.parameters. An entry may carry
+    /// `"_expect": ["check", ...]` (the checks it must fail) and
+    /// `"_credentials": "valid" | "invalid"`. Valid secrets may also come from
+    /// SIGNALZEN_API_SECRET and SIGNALZEN_API_SECRET_2; secrets are never
+    /// printed.
+    ///
+    /// Exits 0 when all pass, 1 on any violation, 2 on bad input or usage.
+    Recorded(recorded::RecordedArgs),
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -72,12 +95,19 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Lint { file } => lint(&file.unwrap_or_else(default_spec)),
         Command::Codegen { check } => codegen::run(check),
-        Command::Contract => {
+        Command::Contract {
+            mode: Some(ContractMode::Recorded(args)),
+        } => recorded::run(args),
+        Command::Contract { mode: None } => {
             let lint_code = lint(&default_spec());
             if lint_code != ExitCode::SUCCESS {
                 return lint_code;
             }
-            codegen::run(true)
+            let fresh = codegen::run(true);
+            if fresh != ExitCode::SUCCESS {
+                return fresh;
+            }
+            recorded::run(recorded::RecordedArgs::default())
         }
     }
 }

@@ -1,0 +1,446 @@
+//! HAR 1.2 (HTTP Archive) recordings, as browsers, proxies and Postman export
+//! them and as our live run writes them.
+//!
+//! Reading is lenient per entry: the file is parsed once into borrowed raw
+//! entries, and each entry is parsed on its own, so one broken entry is
+//! reported (with its index and line) while the others are still checked.
+//! Writing always redacts secrets first and is atomic.
+
+pub mod secrets;
+
+use std::borrow::Cow;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+pub use secrets::{REDACTED, SecretSet, SensitiveNames};
+
+/// Largest HAR file read by default (the file is held in memory once).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
+/// Largest decoded response body accepted by default.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 << 20;
+
+/// Why a file, an entry or a body cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum HarError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {size} bytes is over the {limit}-byte limit for a HAR file")]
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+    #[error("{path}: not UTF-8 text, so not a HAR file")]
+    NotUtf8 { path: PathBuf },
+    #[error("{path}:{line}:{column}: not a HAR file: {message}")]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("entry {index} (line {line}): {message}")]
+    Entry {
+        index: usize,
+        line: usize,
+        message: String,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Why a response body cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BodyError {
+    #[error("the body is {size} bytes, over the {limit}-byte cap (raise it with --max-body-bytes)")]
+    TooLarge { size: usize, limit: usize },
+    #[error("the body is marked base64 but does not decode: {0}")]
+    Base64(String),
+    #[error("unknown content encoding {0:?} (HAR 1.2 allows only base64)")]
+    UnknownEncoding(String),
+}
+
+/// A whole HAR document, as written.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Har {
+    pub log: Log,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Log {
+    pub version: String,
+    pub creator: Creator,
+    pub entries: Vec<Entry>,
+    /// A custom field: the OpenAPI document this recording is checked
+    /// against, relative to the HAR file.
+    #[serde(rename = "_openapi", default, skip_serializing_if = "Option::is_none")]
+    pub openapi: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Creator {
+    pub name: String,
+    pub version: String,
+}
+
+/// One request/response pair. Missing optional parts default, so partial
+/// exports still load; a missing `response` is kept as `None` for the
+/// consumer to report.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    #[serde(default)]
+    pub started_date_time: String,
+    #[serde(default)]
+    pub time: f64,
+    pub request: Request,
+    #[serde(default)]
+    pub response: Option<Response>,
+    #[serde(default)]
+    pub cache: Map<String, Value>,
+    #[serde(default)]
+    pub timings: Map<String, Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Custom fields (HAR allows names starting with `_`), e.g. `_expect`.
+    #[serde(flatten)]
+    pub custom: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Request {
+    pub method: String,
+    pub url: String,
+    #[serde(default)]
+    pub http_version: String,
+    #[serde(default)]
+    pub cookies: Vec<Cookie>,
+    #[serde(default)]
+    pub headers: Vec<Header>,
+    #[serde(default)]
+    pub query_string: Vec<Header>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_data: Option<Value>,
+    #[serde(default = "minus_one")]
+    pub headers_size: i64,
+    #[serde(default = "minus_one")]
+    pub body_size: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Response {
+    pub status: i64,
+    #[serde(default)]
+    pub status_text: String,
+    #[serde(default)]
+    pub http_version: String,
+    #[serde(default)]
+    pub cookies: Vec<Cookie>,
+    #[serde(default)]
+    pub headers: Vec<Header>,
+    #[serde(default)]
+    pub content: Content,
+    #[serde(default, rename = "redirectURL")]
+    pub redirect_url: String,
+    #[serde(default = "minus_one")]
+    pub headers_size: i64,
+    #[serde(default = "minus_one")]
+    pub body_size: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Content {
+    #[serde(default)]
+    pub size: i64,
+    #[serde(default)]
+    pub mime_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+}
+
+/// A name/value pair: headers and query parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Cookie {
+    pub name: String,
+    pub value: String,
+    #[serde(flatten)]
+    pub rest: Map<String, Value>,
+}
+
+fn minus_one() -> i64 {
+    -1
+}
+
+impl Header {
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Header {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// First value of a header, by case-insensitive name.
+pub fn header<'a>(headers: &'a [Header], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case(name))
+        .map(|h| h.value.as_str())
+}
+
+impl Content {
+    /// The body bytes: `text` decoded from base64 when `encoding` says so.
+    /// `None` when the recording holds no body text.
+    pub fn decoded(&self, max_bytes: usize) -> Result<Option<Cow<'_, [u8]>>, BodyError> {
+        let Some(text) = &self.text else {
+            return Ok(None);
+        };
+        match self.encoding.as_deref() {
+            None | Some("") => {
+                if text.len() > max_bytes {
+                    return Err(BodyError::TooLarge {
+                        size: text.len(),
+                        limit: max_bytes,
+                    });
+                }
+                Ok(Some(Cow::Borrowed(text.as_bytes())))
+            }
+            Some(e) if e.eq_ignore_ascii_case("base64") => {
+                // Decoded size is about 3/4 of the text: refuse before allocating.
+                let estimate = text.len() / 4 * 3;
+                if estimate > max_bytes.saturating_add(3) {
+                    return Err(BodyError::TooLarge {
+                        size: estimate,
+                        limit: max_bytes,
+                    });
+                }
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(text.trim())
+                    .map_err(|e| BodyError::Base64(e.to_string()))?;
+                if bytes.len() > max_bytes {
+                    return Err(BodyError::TooLarge {
+                        size: bytes.len(),
+                        limit: max_bytes,
+                    });
+                }
+                Ok(Some(Cow::Owned(bytes)))
+            }
+            Some(other) => Err(BodyError::UnknownEncoding(other.to_string())),
+        }
+    }
+}
+
+/// A HAR file read into memory, not yet split into entries.
+#[derive(Debug)]
+pub struct Recording {
+    pub path: PathBuf,
+    text: String,
+}
+
+/// One entry, still raw: parse it with [`RawEntry::parse`].
+#[derive(Debug, Clone, Copy)]
+pub struct RawEntry<'a> {
+    /// 0-based position in `log.entries`.
+    pub index: usize,
+    /// 1-based line where the entry starts.
+    pub line: usize,
+    raw: &'a RawValue,
+}
+
+/// The log's fields other than its entries, and the raw entries.
+#[derive(Debug)]
+pub struct Entries<'a> {
+    pub openapi: Option<String>,
+    pub entries: Vec<RawEntry<'a>>,
+}
+
+#[derive(Deserialize)]
+struct ShellFile<'a> {
+    #[serde(borrow)]
+    log: ShellLog<'a>,
+}
+
+#[derive(Deserialize)]
+struct ShellLog<'a> {
+    #[serde(borrow)]
+    entries: Vec<&'a RawValue>,
+    #[serde(rename = "_openapi", default)]
+    openapi: Option<String>,
+}
+
+impl Recording {
+    /// Reads a file, refusing anything over `max_bytes` before reading it.
+    pub fn read(path: &Path, max_bytes: u64) -> Result<Self, HarError> {
+        let io = |source| HarError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > max_bytes {
+            return Err(HarError::TooLarge {
+                path: path.to_path_buf(),
+                size,
+                limit: max_bytes,
+            });
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
+        let text = String::from_utf8(bytes).map_err(|_| HarError::NotUtf8 {
+            path: path.to_path_buf(),
+        })?;
+        Ok(Recording {
+            path: path.to_path_buf(),
+            text,
+        })
+    }
+
+    /// A recording held in memory (tests, benchmarks, the live run).
+    pub fn from_text(path: impl Into<PathBuf>, text: String) -> Self {
+        Recording {
+            path: path.into(),
+            text,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Splits the file into raw entries, without copying them.
+    pub fn entries(&self) -> Result<Entries<'_>, HarError> {
+        let text = self.text.strip_prefix('\u{feff}').unwrap_or(&self.text);
+        let shell: ShellFile = serde_json::from_str(text).map_err(|e| HarError::Syntax {
+            path: self.path.clone(),
+            line: e.line(),
+            column: e.column(),
+            message: describe_shell_error(&e),
+        })?;
+        let base = text.as_ptr() as usize;
+        let mut line = 1;
+        let mut counted = 0;
+        let mut entries = Vec::with_capacity(shell.log.entries.len());
+        for (index, raw) in shell.log.entries.into_iter().enumerate() {
+            let offset = (raw.get().as_ptr() as usize).saturating_sub(base);
+            let offset = offset.min(text.len()).max(counted);
+            line += text.as_bytes()[counted..offset]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            counted = offset;
+            entries.push(RawEntry { index, line, raw });
+        }
+        Ok(Entries {
+            openapi: shell.log.openapi,
+            entries,
+        })
+    }
+}
+
+fn describe_shell_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    // serde_json appends " at line L column C"; the caller prints its own.
+    let text = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    if text.contains("missing field `log`") {
+        "no top-level \"log\" object".into()
+    } else if text.contains("missing field `entries`") {
+        "the log has no \"entries\" array".into()
+    } else {
+        text
+    }
+}
+
+impl<'a> RawEntry<'a> {
+    /// Parses the entry; an error names the entry and the line in the file.
+    pub fn parse(&self) -> Result<Entry, HarError> {
+        serde_json::from_str(self.raw.get()).map_err(|e| HarError::Entry {
+            index: self.index,
+            line: self.line + e.line().saturating_sub(1),
+            message: {
+                let text = e.to_string();
+                match text.rfind(" at line ") {
+                    Some(i) => text[..i].to_string(),
+                    None => text,
+                }
+            },
+        })
+    }
+
+    /// The entry's JSON text as it appears in the file.
+    pub fn text(&self) -> &'a str {
+        self.raw.get()
+    }
+}
+
+impl Har {
+    /// An empty log named for this tool.
+    pub fn new(creator: &str, version: &str) -> Self {
+        Har {
+            log: Log {
+                version: "1.2".into(),
+                creator: Creator {
+                    name: creator.into(),
+                    version: version.into(),
+                },
+                entries: Vec::new(),
+                openapi: None,
+                comment: None,
+            },
+        }
+    }
+
+    /// Writes the archive with every secret redacted, atomically: a
+    /// temporary file in the same directory is renamed over `path` only
+    /// once it is complete.
+    pub fn write(&self, path: &Path, names: &SensitiveNames) -> Result<(), HarError> {
+        let mut copy = self.clone();
+        for entry in &mut copy.log.entries {
+            secrets::redact_entry(entry, names);
+        }
+        let err = |source| HarError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
+        let text = serde_json::to_string_pretty(&copy)
+            .map_err(|e| err(std::io::Error::other(e.to_string())))?;
+        tmp.write_all(text.as_bytes()).map_err(err)?;
+        tmp.write_all(b"\n").map_err(err)?;
+        tmp.persist(path).map_err(|e| err(e.error))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,562 @@
+//! The document, compiled once into what the checks need: operations with
+//! their path templates, response validators, query parameters, security
+//! requirements and paging rules, and the discriminated unions.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use openapi_jsonschema::Converter;
+use openapi_spec::{Document, pointer};
+use serde_json::Value;
+
+use crate::ContractError;
+
+pub(crate) struct Operation {
+    pub id: String,
+    pub method: String,
+    pub template: String,
+    pub segments: Vec<Segment>,
+    /// Status key (`200`, `2XX`, `default`) → what is documented.
+    pub responses: Vec<(String, ResponseSpec)>,
+    pub query: Vec<QueryParam>,
+    /// Alternatives; each alternative needs all of its schemes. Empty: no auth.
+    pub security: Vec<Vec<Scheme>>,
+    pub pagination: Option<Pagination>,
+}
+
+pub(crate) enum Segment {
+    Literal(String),
+    Param,
+}
+
+pub(crate) struct ResponseSpec {
+    pub body: Option<BodySpec>,
+}
+
+pub(crate) struct BodySpec {
+    /// Pointer of the (resolved) OpenAPI schema in the document.
+    pub schema_pointer: String,
+    pub validator: jsonschema::Validator,
+}
+
+pub(crate) struct QueryParam {
+    pub name: String,
+    pub required: bool,
+    pub kind: ScalarKind,
+    pub default: Option<Value>,
+    pub validator: Option<jsonschema::Validator>,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ScalarKind {
+    Integer,
+    Number,
+    Boolean,
+    String,
+}
+
+#[derive(Clone)]
+pub(crate) enum Scheme {
+    /// `Authorization: <scheme> <credential>`; scheme lowercased.
+    Http(String),
+    ApiKeyHeader(String),
+    ApiKeyQuery(String),
+    ApiKeyCookie(String),
+    /// OAuth2 / OpenID: a bearer token in practice.
+    Bearer,
+}
+
+pub(crate) enum Pagination {
+    OffsetLimit {
+        limit_param: String,
+        offset_param: String,
+        limit_field: String,
+        offset_field: String,
+        total_field: String,
+        items_field: String,
+    },
+    PageSize {
+        size_param: String,
+        items_field: Option<String>,
+    },
+    Unsupported(String),
+}
+
+/// A `oneOf`/`anyOf` schema, with how to pick its branch.
+pub(crate) struct Union {
+    pub discriminator: Option<Discriminator>,
+    /// Branch schema pointers, in order.
+    pub branches: Vec<String>,
+    pub validators: Vec<jsonschema::Validator>,
+}
+
+pub(crate) struct Discriminator {
+    pub property: String,
+    /// Tag → branch index.
+    pub tags: BTreeMap<String, usize>,
+    /// Properties whose schema differs between branches: the ones the tag decides.
+    pub decided: BTreeSet<String>,
+}
+
+/// The `x-contract` rules, all optional.
+#[derive(Default)]
+pub(crate) struct Rules {
+    pub accept_media_type: Option<String>,
+    pub unauthorized_status: Option<u16>,
+    pub not_acceptable_status: Option<u16>,
+    pub bad_request_status: Option<u16>,
+    pub precedence: Vec<u16>,
+    pub method_not_allowed: Option<(u16, Option<String>)>,
+    pub unknown_fields_fail: bool,
+}
+
+pub(crate) struct Model {
+    pub base_path: String,
+    pub operations: Vec<Operation>,
+    /// Keyed by the schema's address inside `raw` (stable: never mutated).
+    pub unions: HashMap<usize, Union>,
+    pub rules: Rules,
+}
+
+fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .map_err(|e| e.to_string())
+}
+
+pub(crate) fn compile_at(
+    converter: &Converter,
+    raw: &Value,
+    ptr: &str,
+) -> Result<jsonschema::Validator, ContractError> {
+    let schema = raw.pointer(ptr).ok_or_else(|| ContractError::Schema {
+        pointer: ptr.to_string(),
+        message: "no schema here".into(),
+    })?;
+    let bundled = converter
+        .bundle(schema, ptr)
+        .map_err(|e| ContractError::Schema {
+            pointer: ptr.to_string(),
+            message: e.to_string(),
+        })?;
+    compile(&bundled).map_err(|message| ContractError::Schema {
+        pointer: ptr.to_string(),
+        message,
+    })
+}
+
+/// Follows `$ref`s to the schema itself; returns its pointer.
+pub(crate) fn resolve_schema(raw: &Value, ptr: &str) -> Option<String> {
+    let mut ptr = ptr.to_string();
+    for _ in 0..64 {
+        let v = raw.pointer(&ptr)?;
+        match v.get("$ref").and_then(Value::as_str) {
+            Some(r) => ptr = pointer::local_ref(r)?.to_string(),
+            None => return Some(ptr),
+        }
+    }
+    None
+}
+
+impl Model {
+    pub fn build(doc: &Document, base_override: Option<&str>) -> Result<Self, ContractError> {
+        let raw = &doc.raw;
+        let converter = Converter::new(raw);
+        let base_path = match base_override {
+            Some(b) => base_path_of(b),
+            None => server_base_path(raw),
+        };
+        let rules = rules(raw);
+        let mut operations = Vec::new();
+        for (path, method, ptr, op) in openapi_spec::lint::operations(raw) {
+            if !ptr.starts_with("/paths/") {
+                continue; // webhooks are not answered by this API's server
+            }
+            operations.push(operation(doc, &converter, &path, &method, &ptr, op)?);
+        }
+        // Literal segments win over templated ones (`/users/me` before `/users/{id}`).
+        operations.sort_by_key(|o| {
+            std::cmp::Reverse(
+                o.segments
+                    .iter()
+                    .filter(|s| matches!(s, Segment::Literal(_)))
+                    .count(),
+            )
+        });
+        let unions = unions(raw, &converter)?;
+        Ok(Model {
+            base_path,
+            operations,
+            unions,
+            rules,
+        })
+    }
+}
+
+fn base_path_of(url: &str) -> String {
+    let path = match url::Url::parse(url) {
+        Ok(u) if u.has_host() => u.path().to_string(),
+        _ => url.to_string(),
+    };
+    path.trim_end_matches('/').to_string()
+}
+
+/// The path of the first server URL, variables replaced by their defaults.
+fn server_base_path(raw: &Value) -> String {
+    let Some(server) = raw.pointer("/servers/0") else {
+        return String::new();
+    };
+    let mut url = server
+        .get("url")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if let Some(vars) = server.get("variables").and_then(Value::as_object) {
+        for (name, var) in vars {
+            let default = var.get("default").and_then(Value::as_str).unwrap_or("");
+            url = url.replace(&format!("{{{name}}}"), default);
+        }
+    }
+    base_path_of(&url)
+}
+
+fn rules(raw: &Value) -> Rules {
+    let Some(x) = raw.get("x-contract") else {
+        return Rules::default();
+    };
+    let status = |k: &str| {
+        x.get(k)
+            .and_then(Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok())
+    };
+    Rules {
+        accept_media_type: x
+            .get("acceptMediaType")
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase),
+        unauthorized_status: status("unauthorizedStatus"),
+        not_acceptable_status: status("notAcceptableStatus"),
+        bad_request_status: status("badRequestStatus"),
+        precedence: x
+            .get("statusPrecedence")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_u64)
+                    .filter_map(|s| u16::try_from(s).ok())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        method_not_allowed: x.get("methodNotAllowed").and_then(|m| {
+            let s = u16::try_from(m.get("status")?.as_u64()?).ok()?;
+            Some((s, m.get("allow").and_then(Value::as_str).map(String::from)))
+        }),
+        unknown_fields_fail: x.get("unknownFields").and_then(Value::as_str) == Some("fail"),
+    }
+}
+
+fn operation(
+    doc: &Document,
+    converter: &Converter,
+    path: &str,
+    method: &str,
+    ptr: &str,
+    op: &Value,
+) -> Result<Operation, ContractError> {
+    let raw = &doc.raw;
+    let segments = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            if s.starts_with('{') && s.ends_with('}') {
+                Segment::Param
+            } else {
+                Segment::Literal(s.to_string())
+            }
+        })
+        .collect();
+    let mut responses = Vec::new();
+    if let Some(map) = op.get("responses").and_then(Value::as_object) {
+        for (status, response) in map {
+            let rptr = pointer::push(&format!("{ptr}/responses"), status);
+            let Some((response, rptr)) = doc.resolve(response, &rptr) else {
+                continue;
+            };
+            let body = match json_body(response) {
+                Some((media, schema)) => {
+                    let sptr = format!("{rptr}/content/{}/schema", pointer::escape(media));
+                    let schema_pointer = match schema.get("$ref").and_then(Value::as_str) {
+                        Some(_) => resolve_schema(raw, &sptr).unwrap_or(sptr.clone()),
+                        None => sptr.clone(),
+                    };
+                    Some(BodySpec {
+                        validator: compile_at(converter, raw, &sptr)?,
+                        schema_pointer,
+                    })
+                }
+                None => None,
+            };
+            responses.push((status.to_ascii_uppercase(), ResponseSpec { body }));
+        }
+    }
+    let path_item_ptr = ptr.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+    let mut query = Vec::new();
+    let mut seen = BTreeSet::new();
+    // Operation parameters override path-item ones with the same name and location.
+    for list_ptr in [
+        format!("{ptr}/parameters"),
+        format!("{path_item_ptr}/parameters"),
+    ] {
+        let Some(list) = raw.pointer(&list_ptr).and_then(Value::as_array) else {
+            continue;
+        };
+        for (i, p) in list.iter().enumerate() {
+            let Some((p, pptr)) = doc.resolve(p, &format!("{list_ptr}/{i}")) else {
+                continue;
+            };
+            if p.get("in").and_then(Value::as_str) != Some("query") {
+                continue;
+            }
+            let Some(name) = p.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            if !seen.insert(name.to_string()) {
+                continue;
+            }
+            query.push(query_param(doc, converter, p, &pptr, name)?);
+        }
+    }
+    let security = security(raw, op.get("security").or_else(|| raw.get("security")));
+    let pagination = op.get("x-pagination").map(pagination);
+    Ok(Operation {
+        id: op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(String::from)
+            .unwrap_or_else(|| format!("{} {path}", method.to_ascii_uppercase())),
+        method: method.to_ascii_uppercase(),
+        template: path.to_string(),
+        segments,
+        responses,
+        query,
+        security,
+        pagination,
+    })
+}
+
+/// The first JSON media type with a schema, in document order.
+fn json_body(response: &Value) -> Option<(&str, &Value)> {
+    response
+        .get("content")?
+        .as_object()?
+        .iter()
+        .find(|(m, v)| crate::is_json_media_type(m) && v.get("schema").is_some())
+        .and_then(|(m, v)| Some((m.as_str(), v.get("schema")?)))
+}
+
+fn query_param(
+    doc: &Document,
+    converter: &Converter,
+    p: &Value,
+    pptr: &str,
+    name: &str,
+) -> Result<QueryParam, ContractError> {
+    let raw = &doc.raw;
+    let sptr = format!("{pptr}/schema");
+    let schema = resolve_schema(raw, &sptr).and_then(|s| raw.pointer(&s));
+    let kind = match schema.and_then(|s| s.get("type")).and_then(Value::as_str) {
+        Some("integer") => ScalarKind::Integer,
+        Some("number") => ScalarKind::Number,
+        Some("boolean") => ScalarKind::Boolean,
+        _ => ScalarKind::String,
+    };
+    let validator = if raw.pointer(&sptr).is_some() {
+        Some(compile_at(converter, raw, &sptr)?)
+    } else {
+        None
+    };
+    let int = |k: &str| schema.and_then(|s| s.get(k)).and_then(Value::as_i64);
+    Ok(QueryParam {
+        name: name.to_string(),
+        required: p.get("required").and_then(Value::as_bool) == Some(true),
+        kind,
+        default: schema.and_then(|s| s.get("default")).cloned(),
+        validator,
+        minimum: int("minimum"),
+        maximum: int("maximum"),
+    })
+}
+
+fn security(raw: &Value, requirements: Option<&Value>) -> Vec<Vec<Scheme>> {
+    let Some(list) = requirements.and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for req in list {
+        let Some(req) = req.as_object() else { continue };
+        if req.is_empty() {
+            // `{}` makes auth optional: nothing can be required.
+            return Vec::new();
+        }
+        let mut schemes = Vec::new();
+        for name in req.keys() {
+            let Some(s) = raw.pointer(&format!(
+                "/components/securitySchemes/{}",
+                pointer::escape(name)
+            )) else {
+                continue;
+            };
+            let field = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or("");
+            let scheme = match field("type") {
+                "http" => Scheme::Http(field("scheme").to_ascii_lowercase()),
+                "apiKey" => match field("in") {
+                    "header" => Scheme::ApiKeyHeader(field("name").to_string()),
+                    "query" => Scheme::ApiKeyQuery(field("name").to_string()),
+                    _ => Scheme::ApiKeyCookie(field("name").to_string()),
+                },
+                _ => Scheme::Bearer,
+            };
+            schemes.push(scheme);
+        }
+        out.push(schemes);
+    }
+    out
+}
+
+fn pagination(x: &Value) -> Pagination {
+    let field = |k: &str, d: &str| x.get(k).and_then(Value::as_str).unwrap_or(d).to_string();
+    match x.get("style").and_then(Value::as_str).unwrap_or("") {
+        "offset-limit" => Pagination::OffsetLimit {
+            limit_param: field("limitParameter", "limit"),
+            offset_param: field("offsetParameter", "offset"),
+            limit_field: field("limitField", "limit"),
+            offset_field: field("offsetField", "offset"),
+            total_field: field("totalField", "total"),
+            items_field: field("itemsField", "items"),
+        },
+        "page-size" => Pagination::PageSize {
+            size_param: field("sizeParameter", "per_page"),
+            items_field: x
+                .get("itemsField")
+                .and_then(Value::as_str)
+                .map(String::from),
+        },
+        other => Pagination::Unsupported(other.to_string()),
+    }
+}
+
+/// Every `oneOf`/`anyOf` in the document, with branch validators, and for
+/// discriminated ones the tag → branch map and the properties the tag decides.
+fn unions(raw: &Value, converter: &Converter) -> Result<HashMap<usize, Union>, ContractError> {
+    let mut out = HashMap::new();
+    for ptr in openapi_spec::lint::schema_pointers(raw) {
+        let Some(schema) = raw.pointer(&ptr) else {
+            continue;
+        };
+        let Some(key) = ["oneOf", "anyOf"]
+            .into_iter()
+            .find(|k| schema.get(*k).is_some_and(Value::is_array))
+        else {
+            continue;
+        };
+        let list = schema[key]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut branches = Vec::new();
+        let mut validators = Vec::new();
+        for i in 0..list.len() {
+            let bptr = format!("{ptr}/{key}/{i}");
+            let resolved = resolve_schema(raw, &bptr).unwrap_or(bptr.clone());
+            validators.push(compile_at(converter, raw, &bptr)?);
+            branches.push(resolved);
+        }
+        let discriminator = match (schema.as_object(), schema.get("discriminator")) {
+            (Some(obj), Some(d)) => {
+                let property = d
+                    .get("propertyName")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let names = openapi_jsonschema::discriminator_tags(obj, d, |r| {
+                    r.strip_prefix("#/components/schemas/")
+                        .map(|n| n.replace("~1", "/").replace("~0", "~"))
+                })
+                .map_err(|e| ContractError::Schema {
+                    pointer: ptr.clone(),
+                    message: e.to_string(),
+                })?;
+                let mut tags = BTreeMap::new();
+                for (tag, name) in names {
+                    let target = format!("/components/schemas/{}", pointer::escape(&name));
+                    if let Some(i) = branches.iter().position(|b| *b == target) {
+                        tags.insert(tag, i);
+                    }
+                }
+                let decided = decided_properties(raw, &branches);
+                Some(Discriminator {
+                    property,
+                    tags,
+                    decided,
+                })
+            }
+            _ => None,
+        };
+        out.insert(
+            schema as *const Value as usize,
+            Union {
+                discriminator,
+                branches,
+                validators,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Properties declared by some branches only, or differently by different branches.
+fn decided_properties(raw: &Value, branches: &[String]) -> BTreeSet<String> {
+    let per_branch: Vec<BTreeMap<String, &Value>> = branches
+        .iter()
+        .map(|b| {
+            let mut props = BTreeMap::new();
+            collect_properties(raw, b, &mut props, 0);
+            props
+        })
+        .collect();
+    let all: BTreeSet<&String> = per_branch.iter().flat_map(|p| p.keys()).collect();
+    all.into_iter()
+        .filter(|name| {
+            let first = per_branch.first().and_then(|p| p.get(*name));
+            per_branch.iter().any(|p| p.get(*name) != first)
+        })
+        .cloned()
+        .collect()
+}
+
+fn collect_properties<'a>(
+    raw: &'a Value,
+    ptr: &str,
+    out: &mut BTreeMap<String, &'a Value>,
+    depth: usize,
+) {
+    if depth > 32 {
+        return;
+    }
+    let Some(ptr) = resolve_schema(raw, ptr) else {
+        return;
+    };
+    let Some(s) = raw.pointer(&ptr) else { return };
+    if let Some(props) = s.get("properties").and_then(Value::as_object) {
+        for (k, v) in props {
+            out.entry(k.clone()).or_insert(v);
+        }
+    }
+    if let Some(all) = s.get("allOf").and_then(Value::as_array) {
+        for i in 0..all.len() {
+            collect_properties(raw, &format!("{ptr}/allOf/{i}"), out, depth + 1);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The normalized form of a checked exchange that snapshots record: the
+//! request line, status, content type, body and verdict, with values that
+//! change on every response redacted (rules from the document's
+//! `x-contract.snapshotRedactions`) and secrets scrubbed.
+
+use serde_json::{Map, Value, json};
+
+use crate::run::Observed;
+
+/// What to replace in a property's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// The query string of a URL (signatures, expiry times).
+    Query,
+    /// The whole value (timestamps of a live run).
+    Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redaction {
+    pub property: String,
+    pub part: Part,
+}
+
+/// The document's rules: `x-contract.snapshotRedactions: [{property, redact: query|value}]`.
+pub fn redactions(raw: &Value) -> Vec<Redaction> {
+    raw.pointer("/x-contract/snapshotRedactions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            Some(Redaction {
+                property: r.get("property")?.as_str()?.to_string(),
+                part: match r.get("redact").and_then(Value::as_str) {
+                    Some("query") => Part::Query,
+                    _ => Part::Value,
+                },
+            })
+        })
+        .collect()
+}
+
+fn redact(value: &mut Value, rules: &[Redaction]) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                match rules.iter().find(|r| r.property == *k) {
+                    Some(r) if !v.is_null() => match (&r.part, &*v) {
+                        (Part::Query, Value::String(s)) => {
+                            if let Some((base, _)) = s.split_once('?') {
+                                *v = Value::String(format!("{base}?[redacted]"));
+                            }
+                        }
+                        _ => *v = Value::String("[redacted]".into()),
+                    },
+                    _ => redact(v, rules),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| redact(v, rules)),
+        _ => {}
+    }
+}
+
+/// The snapshot of one exchange.
+pub fn snapshot(observed: &Observed<'_>, rules: &[Redaction]) -> Value {
+    let r = observed.report;
+    let mut body = observed.body.cloned().unwrap_or(Value::Null);
+    redact(&mut body, rules);
+    har::secrets::scrub_json(&mut body, observed.secrets);
+    let mut verdict = Vec::new();
+    for c in &r.checks {
+        let mut entry = Map::new();
+        entry.insert("check".into(), c.check.name().into());
+        entry.insert("outcome".into(), c.outcome.name().into());
+        if !c.findings.is_empty() {
+            entry.insert(
+                "findings".into(),
+                serde_json::to_value(&c.findings).unwrap_or(Value::Null),
+            );
+        }
+        verdict.push(Value::Object(entry));
+    }
+    json!({
+        "request": format!("{} {}", r.method, r.target),
+        "operation": r.operation,
+        "status": r.status,
+        "content_type": observed.content_type.map(|c| observed.secrets.scrub(c).into_owned()),
+        "body": body,
+        "verdict": verdict,
+    })
+}

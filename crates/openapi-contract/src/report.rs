@@ -1,0 +1,239 @@
+//! What a run found: per file, per exchange, per named check. Every string
+//! in here has already been scrubbed of secrets.
+
+use serde::Serialize;
+
+/// A check, by the stable name every report uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(into = "&'static str")]
+pub enum Check {
+    /// The entry itself is unusable (no response, bad body encoding, over the size cap).
+    Input,
+    /// The entry matches a documented operation (or is a documented 405).
+    Operation,
+    /// The status code is documented for the operation.
+    Status,
+    /// A documented JSON body comes with a JSON content type.
+    ContentType,
+    /// A documented JSON body parses as JSON.
+    BodyJson,
+    /// The body validates against the response schema, formats included.
+    BodySchema,
+    /// The discriminated variant's own fields match its tag.
+    BodyDiscriminator,
+    /// Nullable keys are present; values are null or valid for their format.
+    BodyNullable,
+    /// Fields the document does not describe.
+    BodyUndocumented,
+    /// Paging fields agree with the request and with each other.
+    Pagination,
+    /// Requests without valid credentials are rejected with the documented status.
+    RequestAuth,
+    /// Requests without the required Accept media type are rejected.
+    RequestAccept,
+    /// Requests with invalid query parameters are rejected.
+    RequestParameters,
+    /// A check the recording expects to fail (`_expect`) did fail.
+    Expectation,
+}
+
+impl Check {
+    pub const ALL: [Check; 14] = [
+        Check::Input,
+        Check::Operation,
+        Check::Status,
+        Check::ContentType,
+        Check::BodyJson,
+        Check::BodySchema,
+        Check::BodyDiscriminator,
+        Check::BodyNullable,
+        Check::BodyUndocumented,
+        Check::Pagination,
+        Check::RequestAuth,
+        Check::RequestAccept,
+        Check::RequestParameters,
+        Check::Expectation,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Check::Input => "input",
+            Check::Operation => "operation",
+            Check::Status => "status",
+            Check::ContentType => "content-type",
+            Check::BodyJson => "body.json",
+            Check::BodySchema => "body.schema",
+            Check::BodyDiscriminator => "body.discriminator",
+            Check::BodyNullable => "body.nullable",
+            Check::BodyUndocumented => "body.undocumented",
+            Check::Pagination => "pagination",
+            Check::RequestAuth => "request.auth",
+            Check::RequestAccept => "request.accept",
+            Check::RequestParameters => "request.parameters",
+            Check::Expectation => "expectation",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Check> {
+        Check::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+impl From<Check> for &'static str {
+    fn from(c: Check) -> Self {
+        c.name()
+    }
+}
+
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How one check ended for one exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Pass,
+    /// Failed, and the recording said it would (`_expect`): counts as a pass.
+    ExpectedFail,
+    Warn,
+    Fail,
+    /// The entry could not be checked (bad input).
+    Error,
+}
+
+impl Outcome {
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::ExpectedFail => "expected-fail",
+            Outcome::Warn => "warn",
+            Outcome::Fail => "fail",
+            Outcome::Error => "error",
+        }
+    }
+}
+
+/// One problem: where in the body (a JSON pointer) or the request it is,
+/// what is wrong, and the offending value (compact, shortened).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub pointer: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub check: Check,
+    pub outcome: Outcome,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
+}
+
+/// One request/response pair and the checks run on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExchangeReport {
+    /// 0-based position in the recording.
+    pub index: usize,
+    /// 1-based line in the file where the entry starts (0 when not from a file).
+    pub line: usize,
+    pub method: String,
+    /// Path and query, secrets scrubbed.
+    pub target: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    pub checks: Vec<CheckResult>,
+}
+
+impl ExchangeReport {
+    /// The worst outcome of any check (`Pass` when none ran).
+    pub fn outcome(&self) -> Outcome {
+        self.checks
+            .iter()
+            .map(|c| c.outcome)
+            .max()
+            .unwrap_or(Outcome::Pass)
+    }
+
+    pub fn failed(&self, check: Check) -> bool {
+        self.checks
+            .iter()
+            .any(|c| c.check == check && matches!(c.outcome, Outcome::Fail | Outcome::ExpectedFail))
+    }
+
+    /// A label for reports: `GET /users?limit=5 (entry 3)`.
+    pub fn label(&self) -> String {
+        format!("{} {} (entry {})", self.method, self.target, self.index)
+    }
+}
+
+/// Everything found in one recording.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    /// The document the file was checked against.
+    pub spec: String,
+    /// Why the file as a whole could not be read, if so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub exchanges: Vec<ExchangeReport>,
+}
+
+/// Counts over a whole run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub exchanges: usize,
+    pub passed: usize,
+    pub warned: usize,
+    pub failed: usize,
+    pub errors: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunReport {
+    pub files: Vec<FileReport>,
+}
+
+impl RunReport {
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            files: self.files.len(),
+            ..Summary::default()
+        };
+        for f in &self.files {
+            if f.error.is_some() {
+                s.errors += 1;
+            }
+            for e in &f.exchanges {
+                s.exchanges += 1;
+                match e.outcome() {
+                    Outcome::Pass | Outcome::ExpectedFail => s.passed += 1,
+                    Outcome::Warn => s.warned += 1,
+                    Outcome::Fail => s.failed += 1,
+                    Outcome::Error => s.errors += 1,
+                }
+            }
+        }
+        s
+    }
+
+    /// 0 all pass, 1 a violation, 2 bad input (which wins: a run that could
+    /// not read its input proves nothing).
+    pub fn exit_code(&self) -> u8 {
+        let s = self.summary();
+        if s.errors > 0 {
+            2
+        } else if s.failed > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}

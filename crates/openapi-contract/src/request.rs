@@ -1,0 +1,349 @@
+//! The request side: was a request the API should have rejected (no or
+//! wrong credentials, a missing Accept media type, a bad query parameter)
+//! rejected with the documented status, in the documented precedence? And
+//! was a good request not rejected for that reason?
+
+use base64::Engine as _;
+use serde_json::Value;
+
+use crate::model::{Operation, Rules, ScalarKind, Scheme};
+use crate::{Check, CheckResult, Credentials, Exchange, Finding, Outcome};
+
+pub(crate) struct RequestChecks {
+    pub results: Vec<CheckResult>,
+    pub parameters_invalid: bool,
+}
+
+/// What the request's credentials look like.
+enum Auth {
+    NotRequired,
+    Missing,
+    OtherScheme(String),
+    Presented(Vec<String>),
+}
+
+/// A reason the API must reject the request.
+struct Rejection {
+    check: Check,
+    status: Option<u16>,
+    reason: String,
+}
+
+pub(crate) fn check(
+    rules: &Rules,
+    op: &Operation,
+    ex: &Exchange<'_>,
+    query: &[(String, String)],
+    valid_secrets: &[String],
+) -> RequestChecks {
+    let auth = auth(op, ex, query);
+    let validity = match (&auth, ex.credentials) {
+        (_, Some(c)) => Some(c),
+        (Auth::Presented(values), None) if !valid_secrets.is_empty() => {
+            if values.iter().all(|v| is_known(v, valid_secrets)) {
+                Some(Credentials::Valid)
+            } else {
+                Some(Credentials::Invalid)
+            }
+        }
+        _ => None,
+    };
+    let mut rejections = Vec::new();
+    let auth_bad = match &auth {
+        Auth::NotRequired => None,
+        Auth::Missing => Some("the request has no credentials".to_string()),
+        Auth::OtherScheme(s) => Some(format!(
+            "the request's credentials use another scheme ({s})"
+        )),
+        Auth::Presented(_) if validity == Some(Credentials::Invalid) => {
+            Some("the request carries a wrong secret".to_string())
+        }
+        Auth::Presented(_) => None,
+    };
+    if let Some(reason) = &auth_bad {
+        rejections.push(Rejection {
+            check: Check::RequestAuth,
+            status: rules.unauthorized_status,
+            reason: reason.clone(),
+        });
+    }
+    let accept_bad = rules
+        .accept_media_type
+        .as_deref()
+        .and_then(|m| accept_problem(ex, m));
+    if let Some(reason) = &accept_bad {
+        rejections.push(Rejection {
+            check: Check::RequestAccept,
+            status: rules.not_acceptable_status,
+            reason: reason.clone(),
+        });
+    }
+    let problems = parameter_problems(op, query);
+    if !problems.is_empty() {
+        rejections.push(Rejection {
+            check: Check::RequestParameters,
+            status: rules.bad_request_status,
+            reason: problems.join("; "),
+        });
+    }
+    let rank = |r: &Rejection| {
+        r.status
+            .and_then(|s| rules.precedence.iter().position(|p| *p == s))
+            .unwrap_or(usize::MAX)
+    };
+    rejections.sort_by_key(rank); // stable: auth, accept, parameters when unranked
+
+    let mut results = Vec::new();
+    let applies = |c: Check| match c {
+        Check::RequestAuth => !matches!(auth, Auth::NotRequired),
+        Check::RequestAccept => rules.accept_media_type.is_some(),
+        Check::RequestParameters => !op.query.is_empty(),
+        _ => false,
+    };
+    let status = ex.status;
+    if let Some(first) = rejections.first() {
+        let ok = match first.status {
+            Some(s) => status == s,
+            None => (400..500).contains(&status),
+        };
+        let findings = if ok {
+            Vec::new()
+        } else {
+            let want = first
+                .status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "a 4xx status".into());
+            let message = if (200..300).contains(&status) {
+                format!(
+                    "{}, yet it was answered {status}: the API must reject it with {want}",
+                    first.reason
+                )
+            } else if rejections.len() > 1 || first.status.is_some() {
+                format!(
+                    "{}: expected {want} (the document's status precedence puts it first), got {status}",
+                    first.reason
+                )
+            } else {
+                format!("{}: expected {want}, got {status}", first.reason)
+            };
+            vec![Finding {
+                pointer: String::new(),
+                message,
+                value: None,
+            }]
+        };
+        results.push(crate::result(first.check, findings, Outcome::Fail));
+    }
+    // Checks whose condition holds: the request was fine on that side, so
+    // the API must not reject it for that reason.
+    for (check, fine, rejected_with, what) in [
+        (
+            Check::RequestAuth,
+            auth_bad.is_none() && validity == Some(Credentials::Valid),
+            rules.unauthorized_status,
+            "the credentials are valid",
+        ),
+        (
+            Check::RequestAccept,
+            accept_bad.is_none(),
+            rules.not_acceptable_status,
+            "the Accept header lists the required media type",
+        ),
+        (
+            Check::RequestParameters,
+            problems.is_empty(),
+            rules.bad_request_status,
+            "every query parameter is valid",
+        ),
+    ] {
+        if !applies(check) || rejections.iter().any(|r| r.check == check) {
+            continue;
+        }
+        let findings = match rejected_with {
+            Some(s) if fine && rejections.is_empty() && status == s => vec![Finding {
+                pointer: String::new(),
+                message: format!("{what}, yet the answer is {status}"),
+                value: None,
+            }],
+            _ => Vec::new(),
+        };
+        // Shadowed by a rejection that comes first: nothing to say.
+        if rejections.is_empty() || !findings.is_empty() {
+            results.push(crate::result(check, findings, Outcome::Fail));
+        }
+    }
+    results.sort_by_key(|r| r.check);
+    RequestChecks {
+        results,
+        parameters_invalid: !problems.is_empty(),
+    }
+}
+
+fn is_known(value: &str, valid: &[String]) -> bool {
+    if valid.iter().any(|v| v == value) {
+        return true;
+    }
+    // Basic: the decoded "user:password", or its password alone.
+    base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .is_some_and(|t| {
+            valid.contains(&t)
+                || t.split_once(':')
+                    .is_some_and(|(_, p)| valid.iter().any(|v| v == p))
+        })
+}
+
+fn auth(op: &Operation, ex: &Exchange<'_>, query: &[(String, String)]) -> Auth {
+    if op.security.is_empty() {
+        return Auth::NotRequired;
+    }
+    let authorization = har::header(ex.request_headers, "authorization")
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    let mut other_scheme = None;
+    for alternative in &op.security {
+        let mut values = Vec::new();
+        for scheme in alternative {
+            let value = match scheme {
+                Scheme::Http(name) => match authorization.and_then(|a| a.split_once(' ')) {
+                    Some((s, cred)) if s.eq_ignore_ascii_case(name) && !cred.trim().is_empty() => {
+                        Some(cred.trim().to_string())
+                    }
+                    Some((s, _)) => {
+                        other_scheme = Some(s.to_string());
+                        None
+                    }
+                    None => {
+                        if let Some(a) = authorization {
+                            other_scheme = Some(a.chars().take(12).collect::<String>() + "…");
+                        }
+                        None
+                    }
+                },
+                Scheme::Bearer => authorization
+                    .and_then(|a| a.split_once(' '))
+                    .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
+                    .map(|(_, c)| c.trim().to_string()),
+                Scheme::ApiKeyHeader(name) => har::header(ex.request_headers, name)
+                    .filter(|v| !v.trim().is_empty())
+                    .map(String::from),
+                Scheme::ApiKeyQuery(name) => query
+                    .iter()
+                    .find(|(k, v)| k == name && !v.is_empty())
+                    .map(|(_, v)| v.clone()),
+                Scheme::ApiKeyCookie(name) => {
+                    har::header(ex.request_headers, "cookie").and_then(|c| {
+                        c.split(';').find_map(|kv| {
+                            let (k, v) = kv.trim().split_once('=')?;
+                            (k == name && !v.is_empty()).then(|| v.to_string())
+                        })
+                    })
+                }
+            };
+            match value {
+                Some(v) => values.push(v),
+                None => {
+                    values.clear();
+                    break;
+                }
+            }
+        }
+        if !values.is_empty() {
+            return Auth::Presented(values);
+        }
+    }
+    match other_scheme {
+        Some(s) => Auth::OtherScheme(s),
+        None => Auth::Missing,
+    }
+}
+
+fn accept_problem(ex: &Exchange<'_>, media: &str) -> Option<String> {
+    let values: Vec<&str> = ex
+        .request_headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("accept"))
+        .map(|h| h.value.as_str())
+        .collect();
+    if values.is_empty() {
+        return Some(format!(
+            "the request has no Accept header (it must list {media})"
+        ));
+    }
+    let joined = values.join(", ");
+    let listed = joined.split(',').any(|range| {
+        let mut parts = range.split(';');
+        let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let refused = parts.any(|p| {
+            p.trim()
+                .strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f64>().ok())
+                == Some(0.0)
+        });
+        essence == media && !refused
+    });
+    (!listed).then(|| format!("the request's Accept header ({joined:?}) does not list {media}"))
+}
+
+/// Every way the query breaks its documented parameters.
+fn parameter_problems(op: &Operation, query: &[(String, String)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for p in &op.query {
+        let given: Vec<&str> = query
+            .iter()
+            .filter(|(k, _)| *k == p.name)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        match given.as_slice() {
+            [] if p.required => problems.push(format!("{} is required but missing", p.name)),
+            [] => {}
+            [one] => {
+                if let Err(e) = coerce(p.kind, one).and_then(|v| match &p.validator {
+                    Some(validator) => match validator.iter_errors(&v).next() {
+                        Some(e) => Err(e.masked_with(v.to_string()).to_string()),
+                        None => Ok(()),
+                    },
+                    None => Ok(()),
+                }) {
+                    problems.push(format!("{} is {one:?}: {e}", p.name));
+                }
+            }
+            many => problems.push(format!("{} is given {} times", p.name, many.len())),
+        }
+    }
+    problems
+}
+
+/// A query string value as the JSON value its schema type expects.
+pub(crate) fn coerce(kind: ScalarKind, text: &str) -> Result<Value, String> {
+    match kind {
+        ScalarKind::Integer => text
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| "not an integer".to_string()),
+        ScalarKind::Number => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| "not a number".to_string()),
+        ScalarKind::Boolean => match text {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err("not true or false".into()),
+        },
+        ScalarKind::String => Ok(Value::String(text.to_string())),
+    }
+}
+
+/// The effective value of a query parameter: the one given (when valid) or
+/// the documented default.
+pub(crate) fn effective(op: &Operation, query: &[(String, String)], name: &str) -> Option<Value> {
+    let p = op.query.iter().find(|p| p.name == name)?;
+    match query.iter().find(|(k, _)| *k == name) {
+        Some((_, v)) => coerce(p.kind, v).ok(),
+        None => p.default.clone(),
+    }
+}

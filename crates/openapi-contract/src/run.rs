@@ -1,0 +1,359 @@
+//! Recorded mode: HAR files in, one report per file out. Bad entries are
+//! reported and the rest still checked; `_expect` turns a recording into a
+//! self-test of the checks; every string is scrubbed of secrets.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use har::{Entry, RawEntry, Recording, SecretSet, SensitiveNames};
+use serde_json::Value;
+
+use crate::{
+    Check, CheckResult, Contract, Credentials, Exchange, ExchangeReport, FileReport, Finding,
+    Options, Outcome,
+};
+
+/// What a checked exchange leaves for snapshotting: its report, its parsed
+/// body, and the secrets to keep out of anything written.
+pub struct Observed<'a> {
+    pub report: &'a ExchangeReport,
+    pub content_type: Option<&'a str>,
+    pub body: Option<&'a Value>,
+    pub secrets: &'a SecretSet,
+}
+
+/// Loads documents on demand (a recording may name its own with
+/// `log._openapi`) and checks files.
+pub struct Runner {
+    default_spec: PathBuf,
+    /// `--spec` was given: it wins over `_openapi`.
+    forced: bool,
+    options: Options,
+    max_file_bytes: u64,
+    contracts: BTreeMap<PathBuf, Result<Contract, String>>,
+}
+
+impl Runner {
+    pub fn new(default_spec: PathBuf, forced: bool, options: Options) -> Self {
+        Runner {
+            default_spec,
+            forced,
+            options,
+            max_file_bytes: har::DEFAULT_MAX_FILE_BYTES,
+            contracts: BTreeMap::new(),
+        }
+    }
+
+    pub fn with_max_file_bytes(mut self, limit: u64) -> Self {
+        self.max_file_bytes = limit;
+        self
+    }
+
+    /// The contract for a document, loaded once.
+    pub fn contract(&mut self, spec: &Path) -> Result<&Contract, String> {
+        let key = spec.to_path_buf();
+        let options = self.options.clone();
+        self.contracts
+            .entry(key)
+            .or_insert_with(|| {
+                let doc = openapi_spec::load(spec, &openapi_spec::LoadOptions::default())
+                    .map_err(|e| format!("cannot load the document: {e}"))?;
+                Contract::new(doc, options).map_err(|e| format!("{}: {e}", spec.display()))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Checks one HAR file; `observe` sees every checked exchange.
+    pub fn run_file(
+        &mut self,
+        path: &Path,
+        shown_as: &str,
+        mut observe: impl FnMut(Observed<'_>),
+    ) -> FileReport {
+        let mut report = FileReport {
+            path: shown_as.to_string(),
+            spec: self.default_spec.display().to_string(),
+            error: None,
+            exchanges: Vec::new(),
+        };
+        let recording = match Recording::read(path, self.max_file_bytes) {
+            Ok(r) => r,
+            Err(e) => {
+                report.error = Some(e.to_string());
+                return report;
+            }
+        };
+        let entries = match recording.entries() {
+            Ok(e) => e,
+            Err(e) => {
+                report.error = Some(e.to_string());
+                return report;
+            }
+        };
+        let spec = match (&entries.openapi, self.forced) {
+            (Some(rel), false) => path.parent().unwrap_or(Path::new(".")).join(rel),
+            _ => self.default_spec.clone(),
+        };
+        report.spec = spec.display().to_string();
+        let contract = match self.contract(&spec) {
+            Ok(c) => c,
+            Err(e) => {
+                report.error = Some(e);
+                return report;
+            }
+        };
+        report.exchanges = check_entries(contract, &entries.entries, &mut observe);
+        report
+    }
+}
+
+/// Every `*.har` file under the given paths (files as given, directories
+/// recursively), sorted, so runs are deterministic.
+pub fn collect_har_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk_dir(p, &mut out).map_err(|e| format!("{}: {e}", p.display()))?;
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(format!("{}: no such file or directory", p.display()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk_dir(&path, out)?;
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("har"))
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Checks raw entries with one contract.
+pub fn check_entries(
+    contract: &Contract,
+    entries: &[RawEntry<'_>],
+    observe: &mut impl FnMut(Observed<'_>),
+) -> Vec<ExchangeReport> {
+    let names = contract.sensitive_names();
+    entries
+        .iter()
+        .map(|raw| match raw.parse() {
+            Ok(entry) => check_entry(contract, &names, raw.index, raw.line, &entry, observe),
+            Err(e) => input_error(raw.index, raw.line, "?", "?", e.to_string()),
+        })
+        .collect()
+}
+
+fn input_error(
+    index: usize,
+    line: usize,
+    method: &str,
+    target: &str,
+    message: String,
+) -> ExchangeReport {
+    ExchangeReport {
+        index,
+        line,
+        method: method.to_string(),
+        target: target.to_string(),
+        operation: None,
+        status: None,
+        checks: vec![CheckResult {
+            check: Check::Input,
+            outcome: Outcome::Error,
+            findings: vec![Finding {
+                pointer: String::new(),
+                message,
+                value: None,
+            }],
+        }],
+    }
+}
+
+/// Path and query of a URL (the host says nothing about the contract).
+fn target_of(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        },
+        Err(_) => url.to_string(),
+    }
+}
+
+/// Checks one parsed HAR entry.
+pub fn check_entry(
+    contract: &Contract,
+    names: &SensitiveNames,
+    index: usize,
+    line: usize,
+    entry: &Entry,
+    observe: &mut impl FnMut(Observed<'_>),
+) -> ExchangeReport {
+    let mut secrets = SecretSet::new();
+    secrets.collect(entry, names);
+    if let Ok(u) = url::Url::parse(&entry.request.url) {
+        for (k, v) in u.query_pairs() {
+            if names.is_query(&k) {
+                secrets.insert(&v);
+            }
+        }
+    }
+    for s in &contract.options().valid_secrets {
+        secrets.insert(s);
+    }
+    let method = entry.request.method.to_ascii_uppercase();
+    let target = secrets.scrub(&target_of(&entry.request.url)).into_owned();
+    let bad = |message: String| {
+        input_error(
+            index,
+            line,
+            &method,
+            &target,
+            secrets.scrub(&message).into_owned(),
+        )
+    };
+
+    let expected = match expectations(entry) {
+        Ok(e) => e,
+        Err(m) => return bad(m),
+    };
+    let credentials = match entry.custom.get("_credentials").and_then(Value::as_str) {
+        None => None,
+        Some("valid") => Some(Credentials::Valid),
+        Some("invalid") => Some(Credentials::Invalid),
+        Some(other) => {
+            return bad(format!(
+                "_credentials is {other:?}; it must be \"valid\" or \"invalid\""
+            ));
+        }
+    };
+    let Some(response) = &entry.response else {
+        return bad("the entry has no response (the request failed or was not recorded)".into());
+    };
+    let Some(status) = u16::try_from(response.status)
+        .ok()
+        .filter(|s| (100..=599).contains(s))
+    else {
+        return bad(format!(
+            "the response status is {}: the request got no HTTP answer",
+            response.status
+        ));
+    };
+    let body = match response.content.decoded(contract.options().max_body_bytes) {
+        Ok(b) => b,
+        Err(e) => return bad(e.to_string()),
+    };
+    let ex = Exchange {
+        method: &entry.request.method,
+        url: &entry.request.url,
+        request_headers: &entry.request.headers,
+        credentials,
+        status,
+        response_headers: &response.headers,
+        mime_type: &response.content.mime_type,
+        body: body.as_deref(),
+    };
+    let checked = contract.check(&ex);
+    let mut report = ExchangeReport {
+        index,
+        line,
+        method: method.clone(),
+        target: target.clone(),
+        operation: checked.operation,
+        status: Some(status),
+        checks: checked.results,
+    };
+    apply_expectations(&mut report, &expected);
+    scrub(&mut report, &secrets);
+    let content_type = har::header(&response.headers, "content-type")
+        .or(Some(response.content.mime_type.as_str()).filter(|m| !m.is_empty()));
+    observe(Observed {
+        report: &report,
+        content_type,
+        body: checked.body.as_ref(),
+        secrets: &secrets,
+    });
+    report
+}
+
+/// The checks an entry says must fail (`"_expect": ["body.nullable"]`).
+fn expectations(entry: &Entry) -> Result<Vec<Check>, String> {
+    let Some(v) = entry.custom.get("_expect") else {
+        return Ok(Vec::new());
+    };
+    let list = match v {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        _ => return Err("_expect must be a check name or a list of them".into()),
+    };
+    list.into_iter()
+        .map(|n| {
+            Check::from_name(n).ok_or_else(|| {
+                let known: Vec<&str> = Check::ALL.iter().map(|c| c.name()).collect();
+                format!(
+                    "_expect names an unknown check {n:?} (known: {})",
+                    known.join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
+fn apply_expectations(report: &mut ExchangeReport, expected: &[Check]) {
+    for c in &mut report.checks {
+        if expected.contains(&c.check) && matches!(c.outcome, Outcome::Fail | Outcome::Warn) {
+            c.outcome = Outcome::ExpectedFail;
+        }
+    }
+    for want in expected {
+        if !report
+            .checks
+            .iter()
+            .any(|c| c.check == *want && c.outcome == Outcome::ExpectedFail)
+        {
+            let ran = report.checks.iter().any(|c| c.check == *want);
+            report.checks.push(CheckResult {
+                check: Check::Expectation,
+                outcome: Outcome::Fail,
+                findings: vec![Finding {
+                    pointer: String::new(),
+                    message: if ran {
+                        format!("the recording expects {want} to fail, but it passed")
+                    } else {
+                        format!("the recording expects {want} to fail, but it did not run")
+                    },
+                    value: None,
+                }],
+            });
+        }
+    }
+}
+
+fn scrub(report: &mut ExchangeReport, secrets: &SecretSet) {
+    if secrets.is_empty() {
+        return;
+    }
+    for c in &mut report.checks {
+        for f in &mut c.findings {
+            f.message = secrets.scrub(&f.message).into_owned();
+            f.pointer = secrets.scrub(&f.pointer).into_owned();
+            if let Some(v) = &mut f.value {
+                *v = secrets.scrub(v).into_owned();
+            }
+        }
+    }
+}
