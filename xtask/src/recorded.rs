@@ -113,7 +113,7 @@ pub fn run(args: RecordedArgs) -> ExitCode {
             .display()
             .to_string();
         bar.set_message(shown.clone());
-        report.files.push(runner.run_file(file, &shown, |_| {}));
+        report.files.push(runner.run_file(file, &shown, &|_| {}));
         bar.inc(1);
     }
     bar.finish_and_clear();

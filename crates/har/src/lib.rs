@@ -350,10 +350,7 @@ impl Recording {
         for (index, raw) in shell.log.entries.into_iter().enumerate() {
             let offset = (raw.get().as_ptr() as usize).saturating_sub(base);
             let offset = offset.min(text.len()).max(counted);
-            line += text.as_bytes()[counted..offset]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
+            line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted..offset]).count();
             counted = offset;
             entries.push(RawEntry { index, line, raw });
         }

@@ -8,6 +8,7 @@
 mod model;
 pub mod normalize;
 mod pagination;
+mod plan;
 mod report;
 mod request;
 pub mod run;
@@ -314,12 +315,7 @@ impl Contract {
             Ok(v) => v,
         };
         results.push(result(Check::BodyJson, Vec::new(), Outcome::Fail));
-        self.check_body(
-            &body_spec.validator,
-            &body_spec.schema_pointer,
-            &body,
-            &mut results,
-        );
+        self.check_body(&body_spec.validator, body_spec.node, &body, &mut results);
         if (200..300).contains(&ex.status)
             && let Some(p) = &op.pagination
             && !req.parameters_invalid
@@ -435,11 +431,10 @@ impl Contract {
     fn check_body(
         &self,
         validator: &jsonschema::Validator,
-        schema_pointer: &str,
+        node: plan::NodeId,
         body: &Value,
         results: &mut Vec<CheckResult>,
     ) {
-        let raw = &self.doc.raw;
         let top_valid = validator.is_valid(body);
         let mut errors: Vec<SchemaError> = if top_valid {
             Vec::new()
@@ -449,11 +444,8 @@ impl Contract {
                 .map(|e| SchemaError::from_jsonschema("", &e))
                 .collect()
         };
-        let Some(schema) = raw.pointer(schema_pointer) else {
-            return;
-        };
-        let mut walk = Walk::new(raw, &self.model.unions, top_valid);
-        walk.run(schema, body);
+        let mut walk = Walk::new(&self.model.plan, top_valid);
+        walk.run(node, body);
         errors.append(&mut walk.schema_errors);
 
         let mut schema_findings = Vec::new();

@@ -2,13 +2,14 @@
 //! their path templates, response validators, query parameters, security
 //! requirements and paging rules, and the discriminated unions.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapi_jsonschema::Converter;
 use openapi_spec::{Document, pointer};
 use serde_json::Value;
 
 use crate::ContractError;
+use crate::plan::{NodeId, Plan};
 
 pub(crate) struct Operation {
     pub id: String,
@@ -33,8 +34,8 @@ pub(crate) struct ResponseSpec {
 }
 
 pub(crate) struct BodySpec {
-    /// Pointer of the (resolved) OpenAPI schema in the document.
-    pub schema_pointer: String,
+    /// The body's schema in the walker's graph.
+    pub node: NodeId,
     pub validator: jsonschema::Validator,
 }
 
@@ -88,6 +89,8 @@ pub(crate) struct Union {
     pub discriminator: Option<Discriminator>,
     /// Branch schema pointers, in order.
     pub branches: Vec<String>,
+    /// The same branches in the walker's graph.
+    pub branch_nodes: Vec<NodeId>,
     pub validators: Vec<jsonschema::Validator>,
 }
 
@@ -114,8 +117,7 @@ pub(crate) struct Rules {
 pub(crate) struct Model {
     pub base_path: String,
     pub operations: Vec<Operation>,
-    /// Keyed by the schema's address inside `raw` (stable: never mutated).
-    pub unions: HashMap<usize, Union>,
+    pub plan: Plan,
     pub rules: Rules,
 }
 
@@ -169,12 +171,16 @@ impl Model {
             None => server_base_path(raw),
         };
         let rules = rules(raw);
+        let mut plan = Plan::new(unions(raw, &converter)?);
+        plan.link_unions(raw);
         let mut operations = Vec::new();
         for (path, method, ptr, op) in openapi_spec::lint::operations(raw) {
             if !ptr.starts_with("/paths/") {
                 continue; // webhooks are not answered by this API's server
             }
-            operations.push(operation(doc, &converter, &path, &method, &ptr, op)?);
+            operations.push(operation(
+                doc, &converter, &mut plan, &path, &method, &ptr, op,
+            )?);
         }
         // Literal segments win over templated ones (`/users/me` before `/users/{id}`).
         operations.sort_by_key(|o| {
@@ -185,11 +191,10 @@ impl Model {
                     .count(),
             )
         });
-        let unions = unions(raw, &converter)?;
         Ok(Model {
             base_path,
             operations,
-            unions,
+            plan,
             rules,
         })
     }
@@ -260,6 +265,7 @@ fn rules(raw: &Value) -> Rules {
 fn operation(
     doc: &Document,
     converter: &Converter,
+    plan: &mut Plan,
     path: &str,
     method: &str,
     ptr: &str,
@@ -286,14 +292,11 @@ fn operation(
             };
             let body = match json_body(response) {
                 Some((media, schema)) => {
+                    let _ = schema;
                     let sptr = format!("{rptr}/content/{}/schema", pointer::escape(media));
-                    let schema_pointer = match schema.get("$ref").and_then(Value::as_str) {
-                        Some(_) => resolve_schema(raw, &sptr).unwrap_or(sptr.clone()),
-                        None => sptr.clone(),
-                    };
                     Some(BodySpec {
                         validator: compile_at(converter, raw, &sptr)?,
-                        schema_pointer,
+                        node: plan.node(raw, &sptr),
                     })
                 }
                 None => None,
@@ -449,8 +452,8 @@ fn pagination(x: &Value) -> Pagination {
 
 /// Every `oneOf`/`anyOf` in the document, with branch validators, and for
 /// discriminated ones the tag → branch map and the properties the tag decides.
-fn unions(raw: &Value, converter: &Converter) -> Result<HashMap<usize, Union>, ContractError> {
-    let mut out = HashMap::new();
+fn unions(raw: &Value, converter: &Converter) -> Result<Vec<(String, Union)>, ContractError> {
+    let mut out = Vec::new();
     for ptr in openapi_spec::lint::schema_pointers(raw) {
         let Some(schema) = raw.pointer(&ptr) else {
             continue;
@@ -504,14 +507,15 @@ fn unions(raw: &Value, converter: &Converter) -> Result<HashMap<usize, Union>, C
             }
             _ => None,
         };
-        out.insert(
-            schema as *const Value as usize,
+        out.push((
+            ptr.clone(),
             Union {
                 discriminator,
                 branches,
+                branch_nodes: Vec::new(),
                 validators,
             },
-        );
+        ));
     }
     Ok(out)
 }

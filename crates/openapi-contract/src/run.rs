@@ -30,6 +30,8 @@ pub struct Runner {
     forced: bool,
     options: Options,
     max_file_bytes: u64,
+    /// Threads checking entries (0: one per core).
+    workers: usize,
     contracts: BTreeMap<PathBuf, Result<Contract, String>>,
 }
 
@@ -40,12 +42,19 @@ impl Runner {
             forced,
             options,
             max_file_bytes: har::DEFAULT_MAX_FILE_BYTES,
+            workers: 0,
             contracts: BTreeMap::new(),
         }
     }
 
     pub fn with_max_file_bytes(mut self, limit: u64) -> Self {
         self.max_file_bytes = limit;
+        self
+    }
+
+    /// How many threads check entries (0, the default: one per core).
+    pub fn with_workers(mut self, workers: usize) -> Self {
+        self.workers = workers;
         self
     }
 
@@ -69,7 +78,7 @@ impl Runner {
         &mut self,
         path: &Path,
         shown_as: &str,
-        mut observe: impl FnMut(Observed<'_>),
+        observe: &(dyn Fn(Observed<'_>) + Sync),
     ) -> FileReport {
         let mut report = FileReport {
             path: shown_as.to_string(),
@@ -96,6 +105,7 @@ impl Runner {
             _ => self.default_spec.clone(),
         };
         report.spec = spec.display().to_string();
+        let workers = self.workers;
         let contract = match self.contract(&spec) {
             Ok(c) => c,
             Err(e) => {
@@ -103,7 +113,7 @@ impl Runner {
                 return report;
             }
         };
-        report.exchanges = check_entries(contract, &entries.entries, &mut observe);
+        report.exchanges = check_entries(contract, &entries.entries, workers, observe);
         report
     }
 }
@@ -141,20 +151,51 @@ fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Checks raw entries with one contract.
+/// Checks raw entries with one contract, on every core: entries are taken
+/// in turn by each worker, so at most one entry per worker is in memory
+/// beyond the file itself. Reports come back in entry order.
 pub fn check_entries(
     contract: &Contract,
     entries: &[RawEntry<'_>],
-    observe: &mut impl FnMut(Observed<'_>),
+    workers: usize,
+    observe: &(dyn Fn(Observed<'_>) + Sync),
 ) -> Vec<ExchangeReport> {
     let names = contract.sensitive_names();
-    entries
-        .iter()
-        .map(|raw| match raw.parse() {
-            Ok(entry) => check_entry(contract, &names, raw.index, raw.line, &entry, observe),
-            Err(e) => input_error(raw.index, raw.line, "?", "?", e.to_string()),
-        })
-        .collect()
+    let one = |raw: &RawEntry<'_>| match raw.parse() {
+        Ok(entry) => check_entry(contract, &names, raw.index, raw.line, &entry, observe),
+        Err(e) => input_error(raw.index, raw.line, "?", "?", e.to_string()),
+    };
+    let cores = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1);
+    let workers = if workers == 0 { cores.min(8) } else { workers }
+        .min(entries.len() / 8)
+        .max(1);
+    if workers == 1 {
+        return entries.iter().map(one).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut reports: Vec<(usize, ExchangeReport)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(raw) = entries.get(i) else { break };
+                        done.push((i, one(raw)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    reports.sort_by_key(|(i, _)| *i);
+    reports.into_iter().map(|(_, r)| r).collect()
 }
 
 fn input_error(
@@ -201,7 +242,7 @@ pub fn check_entry(
     index: usize,
     line: usize,
     entry: &Entry,
-    observe: &mut impl FnMut(Observed<'_>),
+    observe: &(dyn Fn(Observed<'_>) + Sync),
 ) -> ExchangeReport {
     let mut secrets = SecretSet::new();
     secrets.collect(entry, names);

@@ -4,13 +4,14 @@
 //! and why, whether nullable keys are present, and which fields the document
 //! does not describe.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use openapi_spec::pointer;
 use serde_json::Value;
 
 use crate::Finding;
 use crate::model::Union;
+use crate::plan::{Node, NodeId, Plan, Prop};
 
 /// A validator error, kept apart until we know which check owns it.
 pub(crate) struct SchemaError {
@@ -55,9 +56,9 @@ impl SchemaError {
 }
 
 pub(crate) struct Walk<'a> {
-    raw: &'a Value,
-    unions: &'a HashMap<usize, Union>,
-    /// The whole body already validated: branch validation can be skipped.
+    plan: &'a Plan,
+    /// The whole body already validated: branch validation and the
+    /// bookkeeping used to sort validator errors can be skipped.
     top_valid: bool,
     /// Instance pointers of objects whose variant a discriminator chose.
     pub discriminated: HashSet<String>,
@@ -77,11 +78,19 @@ pub(crate) struct Walk<'a> {
 
 const MAX_DEPTH: usize = 128;
 
+fn push_token(at: &mut String, key: &str) {
+    at.push('/');
+    if key.contains(['~', '/']) {
+        at.push_str(&pointer::escape(key));
+    } else {
+        at.push_str(key);
+    }
+}
+
 impl<'a> Walk<'a> {
-    pub fn new(raw: &'a Value, unions: &'a HashMap<usize, Union>, top_valid: bool) -> Self {
+    pub fn new(plan: &'a Plan, top_valid: bool) -> Self {
         Walk {
-            raw,
-            unions,
+            plan,
             top_valid,
             discriminated: HashSet::new(),
             missing_nullable: HashSet::new(),
@@ -96,59 +105,34 @@ impl<'a> Walk<'a> {
         }
     }
 
-    pub fn run(&mut self, schema: &'a Value, value: &Value) {
+    pub fn run(&mut self, node: NodeId, value: &Value) {
         let mut at = String::new();
-        self.walk(&[schema], value, &mut at, 0);
+        self.walk(&[node], value, &mut at, 0);
     }
 
-    fn deref(&self, mut schema: &'a Value) -> &'a Value {
-        for _ in 0..64 {
-            match schema
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(pointer::local_ref)
-                .and_then(|p| self.raw.pointer(p))
-            {
-                Some(target) => schema = target,
-                None => break,
-            }
-        }
-        schema
-    }
-
-    fn expand(
-        &mut self,
-        schema: &'a Value,
-        value: &Value,
-        at: &str,
-        out: &mut Vec<&'a Value>,
-        depth: usize,
-    ) {
+    fn expand(&mut self, n: NodeId, value: &Value, at: &str, out: &mut Vec<NodeId>, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
-        let schema = self.deref(schema);
-        out.push(schema);
-        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
-            for branch in all {
-                self.expand(branch, value, at, out, depth + 1);
+        out.push(n);
+        let plan = self.plan;
+        for &u in &plan.nodes[n].unions {
+            if let Some(i) = self.choose(u, value, at) {
+                self.expand(plan.unions[u].branch_nodes[i], value, at, out, depth + 1);
             }
-        }
-        if let Some(union) = self.unions.get(&(schema as *const Value as usize))
-            && let Some(i) = self.choose(union, value, at)
-            && let Some(branch) = self.raw.pointer(&union.branches[i])
-        {
-            self.expand(branch, value, at, out, depth + 1);
         }
     }
 
-    fn choose(&mut self, union: &'a Union, value: &Value, at: &str) -> Option<usize> {
+    fn choose(&mut self, u: usize, value: &Value, at: &str) -> Option<usize> {
         self.saw_union = true;
+        let union = &self.plan.unions[u];
         let Some(d) = &union.discriminator else {
             return union.validators.iter().position(|v| v.is_valid(value));
         };
         let obj = value.as_object()?;
-        self.discriminated.insert(at.to_string());
+        if !self.top_valid {
+            self.discriminated.insert(at.to_string());
+        }
         let expected = || {
             d.tags
                 .keys()
@@ -200,8 +184,9 @@ impl<'a> Walk<'a> {
     /// Validates the chosen variant. Problems under the properties the tag
     /// decides (`sender`) are the discriminator's, in plain words, when the
     /// value has the wrong shape: a missing non-nullable key, a wrong type, or
-    /// keys only another variant has. A decided property whose only problem
-    /// is a missing nullable key is left to the nullable check.
+    /// keys only another variant has. Deeper problems in the right shape
+    /// (a bad email) are body.schema's, and a missing nullable key is the
+    /// nullable check's.
     #[allow(clippy::too_many_arguments)]
     fn check_variant(
         &mut self,
@@ -214,7 +199,7 @@ impl<'a> Walk<'a> {
         at: &str,
     ) {
         let variant = pointer::last_token(&union.branches[i]);
-        let branch = self.raw.pointer(&union.branches[i]);
+        let branch = union.branch_nodes[i];
         let mut per_property: BTreeMap<String, Vec<(SchemaError, bool)>> = BTreeMap::new();
         for e in union.validators[i].iter_errors(value) {
             let rel = e.instance_path().as_str().to_string();
@@ -234,11 +219,10 @@ impl<'a> Walk<'a> {
                 }
                 _ if !rel.is_empty() && d.decided.contains(&first) => {
                     let missing_nullable = match &err.kind {
-                        ErrorKind::Required(p) => branch
-                            .and_then(|b| {
-                                self.schema_at(b, &format!("{rel}/{}", pointer::escape(p)))
-                            })
-                            .is_some_and(|s| self.is_nullable(s)),
+                        ErrorKind::Required(p) => self
+                            .node_at(branch, &rel)
+                            .and_then(|n| self.plan.nodes[n].props.iter().find(|q| q.name == *p))
+                            .is_some_and(|q| q.nullable),
                         _ => false,
                     };
                     per_property
@@ -254,9 +238,15 @@ impl<'a> Walk<'a> {
                 continue;
             };
             let rel = format!("/{}", pointer::escape(name));
-            let known = branch
-                .and_then(|b| self.schema_at(b, &rel))
-                .map(|s| self.property_names(s))
+            let known: BTreeSet<&str> = self
+                .node_at(branch, &rel)
+                .map(|n| {
+                    self.plan.nodes[n]
+                        .props
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect()
+                })
                 .unwrap_or_default();
             let extra: Vec<&str> = inner
                 .keys()
@@ -264,9 +254,6 @@ impl<'a> Walk<'a> {
                 .filter(|k| !known.is_empty() && !known.contains(*k))
                 .collect();
             let problems = per_property.remove(name).unwrap_or_default();
-            // The wrong shape: keys another variant has, a missing key that
-            // is not nullable, or the value itself of the wrong type. Deeper
-            // problems in the right shape (a bad email) are body.schema's.
             let here = format!("{at}{rel}");
             let mismatch = !extra.is_empty()
                 || problems
@@ -280,7 +267,6 @@ impl<'a> Walk<'a> {
                 }
                 continue;
             }
-            self.skip.insert(format!("{at}{rel}"));
             for (err, _) in problems {
                 let place = dotted(&err.pointer[at.len()..]);
                 let message = match &err.kind {
@@ -297,7 +283,7 @@ impl<'a> Walk<'a> {
             }
             if !extra.is_empty() {
                 self.discriminator.push(Finding {
-                    pointer: format!("{at}{rel}"),
+                    pointer: here.clone(),
                     message: format!(
                         "{} is {tag} but {name} has {}, which only another variant describes",
                         d.property,
@@ -306,6 +292,7 @@ impl<'a> Walk<'a> {
                     value: None,
                 });
             }
+            self.skip.insert(here);
         }
         // Non-object decided values (e.g. sender: 5) have only type errors left.
         for (_, problems) in per_property {
@@ -320,78 +307,47 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The schema describing the value at `rel` (a pointer relative to
-    /// `schema`'s instance), through `$ref`, `allOf`, `properties` and `items`.
-    fn schema_at(&self, schema: &'a Value, rel: &str) -> Option<&'a Value> {
-        let mut current = self.deref(schema);
+    /// The node describing the value at `rel` below a value of `node`.
+    fn node_at(&self, mut node: NodeId, rel: &str) -> Option<NodeId> {
         for token in rel.split('/').skip(1) {
             let token = pointer::unescape(token);
-            current = self.child_schema(current, &token, 0)?;
+            let n = &self.plan.nodes[node];
+            node = match n.props.iter().find(|p| p.name == token) {
+                Some(p) => *p.nodes.first()?,
+                None if token.parse::<usize>().is_ok() => *n.items.first()?,
+                None => return None,
+            };
         }
-        Some(current)
+        Some(node)
     }
 
-    fn child_schema(&self, schema: &'a Value, token: &str, depth: usize) -> Option<&'a Value> {
-        if depth > 32 {
-            return None;
-        }
-        let schema = self.deref(schema);
-        if let Some(p) = schema.get("properties").and_then(|p| p.get(token)) {
-            return Some(p);
-        }
-        if token.parse::<usize>().is_ok()
-            && let Some(items) = schema.get("items")
-        {
-            return Some(items);
-        }
-        schema
-            .get("allOf")
-            .and_then(Value::as_array)?
-            .iter()
-            .find_map(|b| self.child_schema(b, token, depth + 1))
-    }
-
-    fn property_names(&self, schema: &'a Value) -> BTreeSet<&'a str> {
-        let mut out = BTreeSet::new();
-        let mut stack = vec![schema];
-        let mut steps = 0;
-        while let Some(s) = stack.pop() {
-            steps += 1;
-            if steps > 256 {
-                break;
-            }
-            let s = self.deref(s);
-            if let Some(p) = s.get("properties").and_then(Value::as_object) {
-                out.extend(p.keys().map(String::as_str));
-            }
-            if let Some(all) = s.get("allOf").and_then(Value::as_array) {
-                stack.extend(all);
-            }
-        }
-        out
-    }
-
-    fn walk(&mut self, schemas: &[&'a Value], value: &Value, at: &mut String, depth: usize) {
-        if depth > MAX_DEPTH {
+    fn walk(&mut self, nodes: &[NodeId], value: &Value, at: &mut String, depth: usize) {
+        if depth > MAX_DEPTH || !(value.is_object() || value.is_array()) {
             return;
         }
-        let mut expanded = Vec::with_capacity(schemas.len() + 2);
-        for s in schemas {
-            self.expand(s, value, at, &mut expanded, 0);
+        let mut expanded = Vec::with_capacity(nodes.len() + 2);
+        for &n in nodes {
+            self.expand(n, value, at, &mut expanded, 0);
         }
         match value {
             Value::Object(map) => self.object(&expanded, map, at, depth),
             Value::Array(items) => {
-                let item_schemas: Vec<&'a Value> =
-                    expanded.iter().filter_map(|s| s.get("items")).collect();
-                if item_schemas.is_empty() {
+                let plan = self.plan;
+                let item_nodes: Vec<NodeId> = expanded
+                    .iter()
+                    .flat_map(|&n| plan.nodes[n].items.iter().copied())
+                    .collect();
+                if item_nodes.is_empty() {
                     return;
                 }
                 let len = at.len();
                 for (i, item) in items.iter().enumerate() {
+                    if !(item.is_object() || item.is_array()) {
+                        continue;
+                    }
                     at.push('/');
                     at.push_str(&i.to_string());
-                    self.walk(&item_schemas, item, at, depth + 1);
+                    self.walk(&item_nodes, item, at, depth + 1);
                     at.truncate(len);
                 }
             }
@@ -401,28 +357,30 @@ impl<'a> Walk<'a> {
 
     fn object(
         &mut self,
-        expanded: &[&'a Value],
+        expanded: &[NodeId],
         map: &serde_json::Map<String, Value>,
         at: &mut String,
         depth: usize,
     ) {
-        // Required nullable keys must be present.
-        for s in expanded {
-            let Some(props) = s.get("properties").and_then(Value::as_object) else {
-                continue;
-            };
-            for (name, ps) in props {
-                if !self.is_nullable(ps) {
-                    continue;
-                }
-                self.saw_nullable = true;
-                if !map.contains_key(name) && self.required(expanded, name) {
-                    let key = (at.clone(), name.clone());
-                    if self.missing_nullable.insert(key) {
+        let plan = self.plan;
+        let nodes = || expanded.iter().map(|&n| &plan.nodes[n]);
+        if !self.saw_nullable {
+            self.saw_nullable = nodes().any(|n| n.props.iter().any(|p| p.nullable));
+        }
+        // Required nullable keys must be present (a missing required key
+        // makes the body invalid, so valid bodies skip this).
+        if !self.top_valid {
+            for n in nodes() {
+                for p in n.props.iter().filter(|p| p.nullable) {
+                    if map.contains_key(&p.name) || !nodes().any(|m| m.required.contains(&p.name)) {
+                        continue;
+                    }
+                    if self.missing_nullable.insert((at.clone(), p.name.clone())) {
                         self.nullable.push(Finding {
                             pointer: at.clone(),
                             message: format!(
-                                "{name} is missing: it is nullable, so the key must be present (with null when there is no value)"
+                                "{} is missing: it is nullable, so the key must be present (with null when there is no value)",
+                                p.name
                             ),
                             value: None,
                         });
@@ -430,122 +388,90 @@ impl<'a> Walk<'a> {
                 }
             }
         }
-        let documented = expanded.iter().any(|s| {
-            s.get("properties")
-                .is_some_and(|p| p.as_object().is_some_and(|m| !m.is_empty()))
-        }) && !expanded
-            .iter()
-            .any(|s| s.get("additionalProperties").is_some());
+        let documented = nodes().any(Node::documented) && !nodes().any(|n| n.open);
         let len = at.len();
         for (key, child) in map {
-            let mut child_schemas: Vec<&'a Value> = expanded
-                .iter()
-                .filter_map(|s| s.get("properties").and_then(|p| p.get(key)))
-                .collect();
-            at.push('/');
-            at.push_str(&pointer::escape(key));
-            if self.skip.contains(at.as_str()) {
+            let mut found: Option<&'a Prop> = None;
+            let mut merged: Vec<NodeId> = Vec::new();
+            for n in nodes() {
+                if let Some(p) = n.props.iter().find(|p| p.name == *key) {
+                    match found {
+                        None => found = Some(p),
+                        Some(first) => {
+                            if merged.is_empty() {
+                                merged.extend(&first.nodes);
+                            }
+                            merged.extend(&p.nodes);
+                        }
+                    }
+                }
+            }
+            push_token(at, key);
+            if !self.skip.is_empty() && self.skip.contains(at.as_str()) {
                 at.truncate(len);
                 continue;
             }
-            if child_schemas.is_empty() {
-                child_schemas = expanded
-                    .iter()
-                    .filter_map(|s| s.get("additionalProperties"))
-                    .filter(|a| a.is_object())
-                    .collect();
-                if child_schemas.is_empty() {
-                    if documented {
-                        self.undocumented.push(Finding {
-                            pointer: at.clone(),
-                            message: format!("{key} is not described by the document"),
-                            value: Some(crate::shorten(child)),
-                        });
+            match found {
+                None => {
+                    let additional: Vec<NodeId> =
+                        nodes().flat_map(|n| n.additional.iter().copied()).collect();
+                    if additional.is_empty() {
+                        if documented {
+                            self.undocumented.push(Finding {
+                                pointer: at.clone(),
+                                message: format!("{key} is not described by the document"),
+                                value: Some(crate::shorten(child)),
+                            });
+                        }
+                    } else {
+                        self.walk(&additional, child, at, depth + 1);
                     }
-                    at.truncate(len);
-                    continue;
+                }
+                Some(p) => {
+                    if p.nullable && !self.top_valid && !child.is_null() {
+                        self.nullable_values.insert(at.clone());
+                    }
+                    if let (Some(schemes), Value::String(text)) = (&p.url_schemes, child) {
+                        self.url_schemes(schemes, key, text, p.nullable, at);
+                    }
+                    let child_nodes: &[NodeId] = if merged.is_empty() { &p.nodes } else { &merged };
+                    self.walk(child_nodes, child, at, depth + 1);
                 }
             }
-            let nullable = child_schemas.iter().any(|s| self.is_nullable(s));
-            if nullable && !child.is_null() {
-                self.nullable_values.insert(at.clone());
-            }
-            if let Value::String(text) = child {
-                self.url_schemes(&child_schemas, key, text, nullable, at);
-            }
-            self.walk(&child_schemas, child, at, depth + 1);
             at.truncate(len);
         }
     }
 
-    fn is_nullable(&self, schema: &'a Value) -> bool {
-        schema.get("nullable").and_then(Value::as_bool) == Some(true)
-            || self.deref(schema).get("nullable").and_then(Value::as_bool) == Some(true)
-    }
-
-    fn required(&self, expanded: &[&'a Value], name: &str) -> bool {
-        expanded.iter().any(|s| {
-            s.get("required")
-                .and_then(Value::as_array)
-                .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(name)))
-        })
-    }
-
-    /// `x-url-schemes: [https]` on a `uri` property: an absolute URL with
-    /// one of those schemes. A loopback host is allowed plain `http`, so a
-    /// local reference server can serve its own files.
-    fn url_schemes(
-        &mut self,
-        schemas: &[&'a Value],
-        key: &str,
-        text: &str,
-        nullable: bool,
-        at: &str,
-    ) {
-        let Some(allowed) = schemas
-            .iter()
-            .find_map(|s| {
-                self.deref(s)
-                    .get("x-url-schemes")
-                    .or_else(|| s.get("x-url-schemes"))
-            })
-            .and_then(Value::as_array)
-        else {
+    /// `x-url-schemes: [https]` on a `uri` property: one of those schemes.
+    /// A loopback host is allowed plain `http`, so a local reference server
+    /// can serve its own files. (Not a URL at all: the `uri` format says so.)
+    fn url_schemes(&mut self, allowed: &[String], key: &str, text: &str, nullable: bool, at: &str) {
+        let Ok(u) = url::Url::parse(text) else {
             return;
         };
-        let allowed: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
-        let problem = match url::Url::parse(text) {
-            // Not a URL at all: the `uri` format check says so.
-            Err(_) => None,
-            Ok(u) => {
-                let loopback = matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-                if allowed.contains(&u.scheme()) || (loopback && u.scheme() == "http") {
-                    None
-                } else {
-                    Some(format!(
-                        "{key} must be an absolute {} URL, not {}:",
-                        allowed.join(" or "),
-                        u.scheme()
-                    ))
-                }
-            }
-        };
-        if let Some(message) = problem {
-            let finding = Finding {
+        let loopback = matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+        if allowed.iter().any(|a| a == u.scheme()) || (loopback && u.scheme() == "http") {
+            return;
+        }
+        let message = format!(
+            "{key} must be an absolute {} URL, not {}:",
+            allowed.join(" or "),
+            u.scheme()
+        );
+        let value = Some(crate::shorten(&Value::String(text.to_string())));
+        if nullable {
+            self.nullable.push(Finding {
                 pointer: at.to_string(),
                 message,
-                value: Some(crate::shorten(&Value::String(text.to_string()))),
-            };
-            if nullable {
-                self.nullable.push(finding);
-            } else {
-                self.schema_errors.push(SchemaError {
-                    pointer: finding.pointer,
-                    kind: ErrorKind::Other,
-                    message: finding.message,
-                    value: finding.value,
-                });
-            }
+                value,
+            });
+        } else {
+            self.schema_errors.push(SchemaError {
+                pointer: at.to_string(),
+                kind: ErrorKind::Other,
+                message,
+                value,
+            });
         }
     }
 }

@@ -26,7 +26,7 @@ fn run_paths(paths: &[PathBuf], options: Options) -> RunReport {
     let mut report = RunReport::default();
     for f in files {
         let shown = f.display().to_string();
-        report.files.push(r.run_file(&f, &shown, |_| {}));
+        report.files.push(r.run_file(&f, &shown, &|_| {}));
     }
     report
 }
@@ -45,7 +45,12 @@ fn exchanges(report: &RunReport) -> Vec<&ExchangeReport> {
 fn failing(e: &ExchangeReport) -> BTreeSet<&'static str> {
     e.checks
         .iter()
-        .filter(|c| matches!(c.outcome, Outcome::Fail | Outcome::ExpectedFail | Outcome::Warn))
+        .filter(|c| {
+            matches!(
+                c.outcome,
+                Outcome::Fail | Outcome::ExpectedFail | Outcome::Warn
+            )
+        })
         .map(|c| c.check.name())
         .collect()
 }
@@ -70,13 +75,21 @@ fn expectations_of(file: &Path) -> Vec<BTreeSet<String>> {
 }
 
 /// A minimal HAR entry.
-fn entry(method: &str, url: &str, req_headers: &[(&str, &str)], status: i64, resp_headers: &[(&str, &str)], body: Option<&str>) -> Value {
+fn entry(
+    method: &str,
+    url: &str,
+    req_headers: &[(&str, &str)],
+    status: i64,
+    resp_headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Value {
     let h = |list: &[(&str, &str)]| {
         list.iter()
             .map(|(n, v)| json!({"name": n, "value": v}))
             .collect::<Vec<_>>()
     };
-    let mut content = json!({"size": body.map(str::len).unwrap_or(0), "mimeType": "application/json"});
+    let mut content =
+        json!({"size": body.map(str::len).unwrap_or(0), "mimeType": "application/json"});
     if let Some(b) = body {
         content["text"] = json!(b);
     }
@@ -168,8 +181,16 @@ fn without_the_expectations_the_violations_fail_the_run() {
     for (e, want) in exchanges(&report).iter().zip(&wanted) {
         for name in want.as_array().unwrap() {
             let check = Check::from_name(name.as_str().unwrap()).unwrap();
-            let c = e.checks.iter().find(|c| c.check == check).unwrap_or_else(|| panic!("{} did not run {check}", e.label()));
-            let expected = if check == Check::BodyUndocumented { Outcome::Warn } else { Outcome::Fail };
+            let c = e
+                .checks
+                .iter()
+                .find(|c| c.check == check)
+                .unwrap_or_else(|| panic!("{} did not run {check}", e.label()));
+            let expected = if check == Check::BodyUndocumented {
+                Outcome::Warn
+            } else {
+                Outcome::Fail
+            };
             assert_eq!(c.outcome, expected, "{}", e.label());
             assert!(!c.findings.is_empty());
         }
@@ -178,27 +199,56 @@ fn without_the_expectations_the_violations_fail_the_run() {
 
 #[test]
 fn the_discriminator_check_speaks_plainly() {
-    let report = run_paths(&[root().join("tests/recorded/signalzen/violations.har")], Options::default());
+    let report = run_paths(
+        &[root().join("tests/recorded/signalzen/violations.har")],
+        Options::default(),
+    );
     let messages: Vec<String> = exchanges(&report)
         .iter()
         .flat_map(|e| &e.checks)
         .filter(|c| c.check == Check::BodyDiscriminator)
         .flat_map(|c| c.findings.iter().map(|f| f.message.clone()))
         .collect();
-    assert!(messages.iter().any(|m| m == "sender_type is operator but sender has no forename"), "{messages:#?}");
-    assert!(messages.iter().any(|m| m.contains("sender_type is \"bot\", which is not one of")));
-    assert!(messages.iter().all(|m| !m.contains("oneOf")), "{messages:#?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m == "sender_type is operator but sender has no forename"),
+        "{messages:#?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("sender_type is \"bot\", which is not one of"))
+    );
+    assert!(
+        messages.iter().all(|m| !m.contains("oneOf")),
+        "{messages:#?}"
+    );
 }
 
 #[test]
 fn an_expectation_that_passes_fails_the_run() {
-    let mut e = entry("GET", "https://api.signalzen.com/external/users/1", GOOD, 200, JSON, Some(USER));
+    let mut e = entry(
+        "GET",
+        "https://api.signalzen.com/external/users/1",
+        GOOD,
+        200,
+        JSON,
+        Some(USER),
+    );
     e["_expect"] = json!(["body.schema"]);
     let report = run_text(&har(vec![e]), valid_options());
     assert_eq!(report.exit_code(), 1);
     let ex = exchanges(&report)[0];
     assert!(ex.failed(Check::Expectation), "{ex:#?}");
-    let mut bad = entry("GET", "https://api.signalzen.com/external/users/1", GOOD, 200, JSON, Some(USER));
+    let mut bad = entry(
+        "GET",
+        "https://api.signalzen.com/external/users/1",
+        GOOD,
+        200,
+        JSON,
+        Some(USER),
+    );
     bad["_expect"] = json!(["no.such.check"]);
     let report = run_text(&har(vec![bad]), valid_options());
     assert_eq!(report.exit_code(), 2);
@@ -207,11 +257,24 @@ fn an_expectation_that_passes_fails_the_run() {
 #[test]
 fn strict_turns_undocumented_fields_into_failures() {
     let body = USER.replace("\"id\":1", "\"id\":1,\"vip\":true");
-    let text = har(vec![entry("GET", "https://api.signalzen.com/external/users/1", GOOD, 200, JSON, Some(&body))]);
+    let text = har(vec![entry(
+        "GET",
+        "https://api.signalzen.com/external/users/1",
+        GOOD,
+        200,
+        JSON,
+        Some(&body),
+    )]);
     let lenient = run_text(&text, valid_options());
     assert_eq!(lenient.exit_code(), 0);
     assert_eq!(exchanges(&lenient)[0].outcome(), Outcome::Warn);
-    let strict = run_text(&text, Options { strict: true, ..valid_options() });
+    let strict = run_text(
+        &text,
+        Options {
+            strict: true,
+            ..valid_options()
+        },
+    );
     assert_eq!(strict.exit_code(), 1);
     assert!(exchanges(&strict)[0].failed(Check::BodyUndocumented));
 }
@@ -223,8 +286,22 @@ fn valid_secrets_from_the_environment_tell_a_wrong_secret() {
         ("Accept", "application/vnd.signalzen.v1+json"),
     ];
     let text = har(vec![
-        entry("GET", "https://api.signalzen.com/external/users/1", &wrong, 200, JSON, Some(USER)),
-        entry("GET", "https://api.signalzen.com/external/users/1", GOOD, 200, JSON, Some(USER)),
+        entry(
+            "GET",
+            "https://api.signalzen.com/external/users/1",
+            &wrong,
+            200,
+            JSON,
+            Some(USER),
+        ),
+        entry(
+            "GET",
+            "https://api.signalzen.com/external/users/1",
+            GOOD,
+            200,
+            JSON,
+            Some(USER),
+        ),
     ]);
     // Without knowing the valid secret, a 200 to an unknown secret proves nothing.
     assert_eq!(run_text(&text, Options::default()).exit_code(), 0);
@@ -236,14 +313,38 @@ fn valid_secrets_from_the_environment_tell_a_wrong_secret() {
 
 #[test]
 fn entries_outside_the_base_path_are_reported_not_skipped_silently() {
-    let text = har(vec![entry("GET", "https://cdn.example.com/app.js", &[], 200, &[], Some("x"))]);
+    let text = har(vec![entry(
+        "GET",
+        "https://cdn.example.com/app.js",
+        &[],
+        200,
+        &[],
+        Some("x"),
+    )]);
     let report = run_text(&text, Options::default());
     let ex = exchanges(&report)[0];
     assert_eq!(ex.outcome(), Outcome::Warn);
-    assert!(ex.checks[0].findings[0].message.contains("outside the server base path /external"));
+    assert!(
+        ex.checks[0].findings[0]
+            .message
+            .contains("outside the server base path /external")
+    );
     // A sandbox on loopback serves the same paths: --base-url moves the base.
-    let local = har(vec![entry("GET", "http://127.0.0.1:3999/v1/users/1", GOOD, 200, JSON, Some(USER))]);
-    let report = run_text(&local, Options { base_url: Some("http://127.0.0.1:3999/v1".into()), ..valid_options() });
+    let local = har(vec![entry(
+        "GET",
+        "http://127.0.0.1:3999/v1/users/1",
+        GOOD,
+        200,
+        JSON,
+        Some(USER),
+    )]);
+    let report = run_text(
+        &local,
+        Options {
+            base_url: Some("http://127.0.0.1:3999/v1".into()),
+            ..valid_options()
+        },
+    );
     assert_eq!(exchanges(&report)[0].operation.as_deref(), Some("getUser"));
     assert_eq!(report.exit_code(), 0);
 }
@@ -268,8 +369,23 @@ fn bad_entries_are_reported_by_index_and_line_and_the_rest_still_checked() {
     wrong_type["response"]["status"] = json!("two hundred");
     let mut too_big = good.clone();
     too_big["response"]["content"]["text"] = json!(format!("[{}0]", "0,".repeat(600)));
-    let text = har(vec![good, no_response, b64, bad_b64, gzip, status0, wrong_type, too_big]);
-    let report = run_text(&text, Options { max_body_bytes: 1000, ..valid_options() });
+    let text = har(vec![
+        good,
+        no_response,
+        b64,
+        bad_b64,
+        gzip,
+        status0,
+        wrong_type,
+        too_big,
+    ]);
+    let report = run_text(
+        &text,
+        Options {
+            max_body_bytes: 1000,
+            ..valid_options()
+        },
+    );
     let ex = exchanges(&report);
     assert_eq!(ex.len(), 8);
     assert_eq!(ex[0].outcome(), Outcome::Pass, "{:#?}", ex[0]);
@@ -297,28 +413,52 @@ fn bad_entries_are_reported_by_index_and_line_and_the_rest_still_checked() {
 fn bad_files_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("syntax.har", b"{\"log\": {\"entries\": [\n  {\"request\": }\n]}}".to_vec(), ":2:"),
-        ("notahar.har", b"{\"hello\": 1}".to_vec(), "no top-level \"log\""),
-        ("noentries.har", b"{\"log\": {\"version\": \"1.2\"}}".to_vec(), "no \"entries\""),
+        (
+            "syntax.har",
+            b"{\"log\": {\"entries\": [\n  {\"request\": }\n]}}".to_vec(),
+            ":2:",
+        ),
+        (
+            "notahar.har",
+            b"{\"hello\": 1}".to_vec(),
+            "no top-level \"log\"",
+        ),
+        (
+            "noentries.har",
+            b"{\"log\": {\"version\": \"1.2\"}}".to_vec(),
+            "no \"entries\"",
+        ),
         ("binary.har", vec![0xff, 0xfe, 0x00, 0x01], "not UTF-8"),
-        ("truncated.har", har(vec![]).as_bytes()[..20].to_vec(), "not a HAR file"),
+        (
+            "truncated.har",
+            har(vec![]).as_bytes()[..20].to_vec(),
+            "not a HAR file",
+        ),
     ];
     let mut r = runner(Options::default());
     for (name, bytes, needle) in &cases {
         let p = dir.path().join(name);
         std::fs::write(&p, bytes).unwrap();
-        let fr = r.run_file(&p, name, |_| {});
+        let fr = r.run_file(&p, name, &|_| {});
         let err = fr.error.unwrap_or_default();
         assert!(err.contains(needle), "{name}: {err}");
         assert!(err.contains(name), "{name}: the file is named: {err}");
     }
-    let fr = r.run_file(&dir.path().join("missing.har"), "missing.har", |_| {});
+    let fr = r.run_file(&dir.path().join("missing.har"), "missing.har", &|_| {});
     assert!(fr.error.unwrap().contains("cannot read"));
     let big = dir.path().join("big.har");
     std::fs::write(&big, har(vec![])).unwrap();
     let mut small = runner(Options::default()).with_max_file_bytes(10);
-    assert!(small.run_file(&big, "big.har", |_| {}).error.unwrap().contains("limit"));
-    let report = RunReport { files: vec![r.run_file(&dir.path().join("syntax.har"), "s", |_| {})] };
+    assert!(
+        small
+            .run_file(&big, "big.har", &|_| {})
+            .error
+            .unwrap()
+            .contains("limit")
+    );
+    let report = RunReport {
+        files: vec![r.run_file(&dir.path().join("syntax.har"), "s", &|_| {})],
+    };
     assert_eq!(report.exit_code(), 2);
 }
 
@@ -328,7 +468,8 @@ fn bad_files_are_clear_errors() {
 fn a_canary_secret_never_reaches_any_output() {
     const CANARY: &str = "CANARY-7f3a9c1e55d04b2e";
     let url = format!("https://api.signalzen.com/external/users/1?api_key={CANARY}");
-    let echo = format!(r#"{{"status":401,"error":"unauthorized","message":"Wrong API secret {CANARY}"}}"#);
+    let echo =
+        format!(r#"{{"status":401,"error":"unauthorized","message":"Wrong API secret {CANARY}"}}"#);
     let cookie = format!("session={CANARY}");
     let bearer = format!("Bearer {CANARY}");
     let headers = [
@@ -338,26 +479,60 @@ fn a_canary_secret_never_reaches_any_output() {
         ("Accept", "text/html"),
     ];
     let set_cookie = format!("sid={CANARY}; HttpOnly");
-    let mut e = entry("GET", &url, &headers, 401, &[("Content-Type", "application/json"), ("Set-Cookie", &set_cookie)], Some(&echo));
+    let mut e = entry(
+        "GET",
+        &url,
+        &headers,
+        401,
+        &[
+            ("Content-Type", "application/json"),
+            ("Set-Cookie", &set_cookie),
+        ],
+        Some(&echo),
+    );
     e["request"]["cookies"] = json!([{"name": "session", "value": CANARY}]);
-    let mut e2 = entry("GET", &format!("https://api.signalzen.com/external/users/{CANARY}"), &headers, 200, JSON, Some(&USER.replace("\"reference\":null", &format!("\"reference\":\"{CANARY}\""))));
+    let mut e2 = entry(
+        "GET",
+        &format!("https://api.signalzen.com/external/users/{CANARY}"),
+        &headers,
+        200,
+        JSON,
+        Some(&USER.replace("\"reference\":null", &format!("\"reference\":\"{CANARY}\""))),
+    );
     e2["comment"] = json!("a 200 to a request with a wrong secret echoes it back");
     let text = har(vec![e, e2]);
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("canary.har");
     std::fs::write(&path, &text).unwrap();
-    let mut r = runner(Options { valid_secrets: vec!["other".into()], ..Options::default() });
-    let mut snapshots = Vec::new();
+    let mut r = runner(Options {
+        valid_secrets: vec!["other".into()],
+        ..Options::default()
+    });
+    let snapshots = std::sync::Mutex::new(Vec::new());
     let doc = openapi_spec::load(&spec(), &openapi_spec::LoadOptions::default()).unwrap();
     let redactions = normalize::redactions(&doc.raw);
-    let fr = r.run_file(&path, "canary.har", |o: Observed<'_>| {
-        snapshots.push(normalize::snapshot(&o, &redactions).to_string());
+    let fr = r.run_file(&path, "canary.har", &|o: Observed<'_>| {
+        snapshots
+            .lock()
+            .unwrap()
+            .push(normalize::snapshot(&o, &redactions).to_string());
     });
+    let snapshots = snapshots.into_inner().unwrap();
     let report = RunReport { files: vec![fr] };
-    assert_eq!(report.exit_code(), 1, "the leaked secret is a violation: {report:#?}");
+    assert_eq!(
+        report.exit_code(),
+        1,
+        "the leaked secret is a violation: {report:#?}"
+    );
     let outputs = [
-        contract_report::text(&report, contract_report::TextOptions { color: false, verbose: true }),
+        contract_report::text(
+            &report,
+            contract_report::TextOptions {
+                color: false,
+                verbose: true,
+            },
+        ),
         contract_report::json(&report),
         contract_report::junit(&report).unwrap(),
         snapshots.join("\n"),
@@ -371,11 +546,18 @@ fn a_canary_secret_never_reaches_any_output() {
 
     // A HAR written by the tool is redacted too.
     let recording = har::Recording::read(&path, 1 << 20).unwrap();
-    let entries: Vec<har::Entry> = recording.entries().unwrap().entries.iter().map(|e| e.parse().unwrap()).collect();
+    let entries: Vec<har::Entry> = recording
+        .entries()
+        .unwrap()
+        .entries
+        .iter()
+        .map(|e| e.parse().unwrap())
+        .collect();
     let mut out = har::Har::new("test", "1");
     out.log.entries = entries;
     let written = dir.path().join("out.har");
-    out.write(&written, &har::SensitiveNames::default()).unwrap();
+    out.write(&written, &har::SensitiveNames::default())
+        .unwrap();
     let text = std::fs::read_to_string(&written).unwrap();
     assert!(!text.contains(CANARY), "{text}");
     assert!(text.contains("Bearer [REDACTED]"));
@@ -389,17 +571,31 @@ fn snapshots_of_every_recorded_exchange() {
     let snapshot_dir = root().join("tests/recorded/snapshots");
     for file in corpus_files() {
         let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let group = file.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
-        let mut snaps: Vec<(usize, Value)> = Vec::new();
+        let group = file
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let snaps: std::sync::Mutex<Vec<(usize, Value)>> = Default::default();
         let raw = std::fs::read_to_string(&file).unwrap();
-        let spec_path = match serde_json::from_str::<Value>(&raw).unwrap()["log"]["_openapi"].as_str() {
-            Some(rel) => file.parent().unwrap().join(rel),
-            None => spec(),
-        };
+        let spec_path =
+            match serde_json::from_str::<Value>(&raw).unwrap()["log"]["_openapi"].as_str() {
+                Some(rel) => file.parent().unwrap().join(rel),
+                None => spec(),
+            };
         let doc = openapi_spec::load(&spec_path, &openapi_spec::LoadOptions::default()).unwrap();
         let redactions = normalize::redactions(&doc.raw);
-        let fr = r.run_file(&file, &stem, |o| snaps.push((o.report.index, normalize::snapshot(&o, &redactions))));
+        let fr = r.run_file(&file, &stem, &|o| {
+            snaps
+                .lock()
+                .unwrap()
+                .push((o.report.index, normalize::snapshot(&o, &redactions)))
+        });
         assert!(fr.error.is_none());
+        let mut snaps = snaps.into_inner().unwrap();
+        snaps.sort_by_key(|(i, _)| *i);
         for (index, snap) in snaps {
             let name = format!("{group}__{stem}__{index:02}");
             insta::with_settings!({
@@ -419,9 +615,13 @@ fn signed_file_urls_are_redacted_in_snapshots() {
     let doc = openapi_spec::load(&spec(), &openapi_spec::LoadOptions::default()).unwrap();
     let redactions = normalize::redactions(&doc.raw);
     assert!(!redactions.is_empty());
-    let mut seen = Vec::new();
-    runner(Options::default()).run_file(&path, "edge", |o| seen.push(normalize::snapshot(&o, &redactions).to_string()));
-    let joined = seen.join("\n");
+    let seen = std::sync::Mutex::new(Vec::new());
+    runner(Options::default()).run_file(&path, "edge", &|o| {
+        seen.lock()
+            .unwrap()
+            .push(normalize::snapshot(&o, &redactions).to_string())
+    });
+    let joined = seen.into_inner().unwrap().join("\n");
     assert!(joined.contains("invoice.pdf?[redacted]"), "{joined}");
     assert!(!joined.contains("signature="));
 }
