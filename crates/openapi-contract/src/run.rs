@@ -101,7 +101,10 @@ impl Runner {
             }
         };
         let spec = match (&entries.openapi, self.forced) {
-            (Some(rel), false) => path.parent().unwrap_or(Path::new(".")).join(rel),
+            (Some(rel), false) => {
+                let joined = path.parent().unwrap_or(Path::new(".")).join(rel);
+                std::fs::canonicalize(&joined).unwrap_or(joined)
+            }
             _ => self.default_spec.clone(),
         };
         report.spec = spec.display().to_string();

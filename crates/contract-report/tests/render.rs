@@ -1,0 +1,130 @@
+//! The three renderings of one run.
+
+use contract_report::{TextOptions, json, junit, text};
+use openapi_contract::{
+    Check, CheckResult, ExchangeReport, FileReport, Finding, Outcome, RunReport,
+};
+
+fn run() -> RunReport {
+    let check = |check, outcome, message: &str| CheckResult {
+        check,
+        outcome,
+        findings: if message.is_empty() {
+            vec![]
+        } else {
+            vec![Finding {
+                pointer: "/users/0/email".into(),
+                message: message.into(),
+                value: Some("\"x<y\"".into()),
+            }]
+        },
+    };
+    RunReport {
+        files: vec![
+            FileReport {
+                path: "a.har".into(),
+                spec: "openapi/v1.yaml".into(),
+                error: None,
+                exchanges: vec![
+                    ExchangeReport {
+                        index: 0,
+                        line: 3,
+                        method: "GET".into(),
+                        target: "/users".into(),
+                        operation: Some("listUsers".into()),
+                        status: Some(200),
+                        checks: vec![
+                            check(Check::Status, Outcome::Pass, ""),
+                            check(
+                                Check::BodySchema,
+                                Outcome::Fail,
+                                "the value is not a \"email\"",
+                            ),
+                        ],
+                    },
+                    ExchangeReport {
+                        index: 1,
+                        line: 40,
+                        method: "GET".into(),
+                        target: "/users/1".into(),
+                        operation: Some("getUser".into()),
+                        status: Some(200),
+                        checks: vec![check(
+                            Check::BodyUndocumented,
+                            Outcome::Warn,
+                            "vip is not described",
+                        )],
+                    },
+                ],
+            },
+            FileReport {
+                path: "b.har".into(),
+                spec: "openapi/v1.yaml".into(),
+                error: Some("b.har:1:1: not a HAR file".into()),
+                exchanges: vec![],
+            },
+        ],
+    }
+}
+
+#[test]
+fn text_names_check_pointer_and_value_and_colours_only_when_asked() {
+    let plain = text(&run(), TextOptions::default());
+    assert!(plain.contains("FAIL  body.schema"), "{plain}");
+    assert!(plain.contains("/users/0/email: the value is not a \"email\" (value: \"x<y\")"));
+    assert!(plain.contains("GET /users -> listUsers 200  [entry 0, line 3]"));
+    assert!(plain.contains("ERROR b.har:1:1: not a HAR file"));
+    assert!(
+        !plain.contains("PASS  status"),
+        "passing checks only with --verbose"
+    );
+    assert!(!plain.contains('\u{1b}'));
+    assert!(
+        plain
+            .trim_end()
+            .ends_with("2 file(s), 2 exchange(s): 0 passed, 1 warned, 1 failed, 1 error(s)"),
+        "{plain}"
+    );
+    let verbose = text(
+        &run(),
+        TextOptions {
+            color: true,
+            verbose: true,
+        },
+    );
+    assert!(verbose.contains('\u{1b}'));
+    assert!(verbose.contains("status"));
+}
+
+#[test]
+fn json_carries_summary_exit_code_and_findings() {
+    let v: serde_json::Value = serde_json::from_str(&json(&run())).unwrap();
+    assert_eq!(v["exit_code"], 2);
+    assert_eq!(v["summary"]["failed"], 1);
+    assert_eq!(
+        v["files"][0]["exchanges"][0]["checks"][1]["check"],
+        "body.schema"
+    );
+    assert_eq!(
+        v["files"][0]["exchanges"][0]["checks"][1]["outcome"],
+        "fail"
+    );
+    assert_eq!(
+        v["files"][0]["exchanges"][0]["checks"][1]["findings"][0]["pointer"],
+        "/users/0/email"
+    );
+}
+
+#[test]
+fn junit_has_a_case_per_check_and_escapes_text() {
+    let xml = junit(&run()).unwrap();
+    assert!(xml.starts_with("<?xml"));
+    assert_eq!(xml.matches("<testcase ").count(), 4, "{xml}");
+    assert_eq!(xml.matches("<failure").count(), 1, "{xml}");
+    assert_eq!(xml.matches("<error").count(), 1, "{xml}");
+    assert!(xml.contains("x&lt;y"), "{xml}");
+    assert!(xml.contains("type=\"body.schema\""));
+    // Deterministic: no timestamps or ids.
+    assert_eq!(xml, junit(&run()).unwrap());
+    assert!(!xml.contains("timestamp"));
+}
