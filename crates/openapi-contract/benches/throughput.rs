@@ -166,7 +166,7 @@ fn main() {
     );
 
     let mut parse = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..5 {
         let t = Instant::now();
         let mut n = 0usize;
         for b in &bodies {
@@ -180,7 +180,7 @@ fn main() {
 
     // Where the time goes: reading and splitting the HAR, then body parsing.
     let mut stages = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..5 {
         let t = Instant::now();
         let rec = har::Recording::read(&path, u64::MAX).expect("read");
         let entries = rec.entries().expect("entries");
@@ -214,7 +214,7 @@ fn main() {
         runner.contract(&spec).expect("contract");
         let mut check = Vec::new();
         let mut peaks = Vec::new();
-        for _ in 0..3 {
+        for _ in 0..5 {
             let live_before = LIVE.load(Ordering::Relaxed);
             PEAK.store(live_before, Ordering::Relaxed);
             let t = Instant::now();
@@ -229,7 +229,7 @@ fn main() {
         results.push((workers, median(check), *peaks.iter().max().unwrap_or(&0)));
     }
     let p = median(parse);
-    println!("serde_json parse only (1 thread): {p:8.1} MB/s (median of 3)");
+    println!("serde_json parse only (1 thread): {p:8.1} MB/s (median of 5)");
     for (workers, c, peak) in results {
         let label = if workers == 0 {
             "all cores".to_string()
@@ -237,7 +237,7 @@ fn main() {
             format!("{workers} thread")
         };
         println!(
-            "contract check, end to end ({label}): {c:8.1} MB/s (median of 3), ratio {:.2} (target >= 0.50), peak heap {:.1} MB = {:.2} x the file (target <= 2)",
+            "contract check, end to end ({label}): {c:8.1} MB/s (median of 5), ratio {:.2} (target >= 0.50), peak heap {:.1} MB = {:.2} x the file (target <= 2)",
             c / p,
             peak as f64 / 1e6,
             peak as f64 / file_bytes as f64
