@@ -106,15 +106,16 @@ pub fn run(args: RecordedArgs) -> ExitCode {
     let forced = args.report.spec.is_some();
     let spec = args.report.spec.clone().unwrap_or_else(crate::default_spec);
     let mut runner = Runner::new(spec, forced, options);
-    let bar = progress(files.len() as u64);
+    let bar = progress();
     let mut report = RunReport::default();
     for file in &files {
         let shown = openapi_spec::display_path(file, &root)
             .display()
             .to_string();
         bar.set_message(shown.clone());
-        report.files.push(runner.run_file(file, &shown, &|_| {}));
-        bar.inc(1);
+        report
+            .files
+            .push(runner.run_file(file, &shown, &|_| bar.inc(1)));
     }
     bar.finish_and_clear();
     for f in &mut report.files {
@@ -125,15 +126,19 @@ pub fn run(args: RecordedArgs) -> ExitCode {
     emit(&report, &args.report)
 }
 
-/// A progress bar on standard error, drawn only on a terminal.
-pub fn progress(len: u64) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() || len < 2 {
+/// A progress counter on standard error (exchanges checked, current file),
+/// drawn only on a terminal; cleared when the run ends.
+pub fn progress() -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
+    let bar = indicatif::ProgressBar::no_length();
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos} exchanges checked ({per_sec}) {wide_msg}",
+    ) {
         bar.set_style(style);
     }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
 

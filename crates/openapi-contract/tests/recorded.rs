@@ -625,3 +625,22 @@ fn signed_file_urls_are_redacted_in_snapshots() {
     assert!(joined.contains("invoice.pdf?[redacted]"), "{joined}");
     assert!(!joined.contains("signature="));
 }
+
+#[test]
+fn configured_timestamps_are_redacted_in_snapshots() {
+    let path = root().join("tests/recorded/signalzen/vendor-examples.har");
+    let redactions = vec![normalize::Redaction {
+        property: "created_at".into(),
+        part: normalize::Part::Value,
+    }];
+    let seen = std::sync::Mutex::new(Vec::new());
+    runner(Options::default()).run_file(&path, "vendor", &|o| {
+        seen.lock()
+            .unwrap()
+            .push(normalize::snapshot(&o, &redactions).to_string())
+    });
+    let joined = seen.into_inner().unwrap().join("\n");
+    assert!(joined.contains("\"created_at\":\"[redacted]\""), "{joined}");
+    assert!(!joined.contains("2017-11-25T20:27:42.000Z\",\"updated_at\""));
+    assert!(joined.contains("\"updated_at\":\"2017-11-25T20:27:42.000Z\""));
+}
