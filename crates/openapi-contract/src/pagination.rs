@@ -105,7 +105,7 @@ pub(crate) fn check(
             if let (Some(l), Some(o), Some(t)) =
                 (limit.or(want_limit), offset.or(want_offset), total)
             {
-                let expected = l.min((t - o).max(0));
+                let expected = l.min(t.saturating_sub(o).max(0));
                 if n != expected && n <= l {
                     push(
                         ptr(items_field),

@@ -644,3 +644,35 @@ fn configured_timestamps_are_redacted_in_snapshots() {
     assert!(!joined.contains("2017-11-25T20:27:42.000Z\",\"updated_at\""));
     assert!(joined.contains("\"updated_at\":\"2017-11-25T20:27:42.000Z\""));
 }
+
+#[test]
+fn hostile_numbers_and_nesting_do_not_panic() {
+    let url = "https://api.signalzen.com/external/users?offset=9223372036854775807";
+    let body =
+        r#"{"limit":50,"offset":9223372036854775807,"total":-9223372036854775808,"users":[]}"#;
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let text = har(vec![
+        entry("GET", url, GOOD, 200, JSON, Some(body)),
+        entry(
+            "GET",
+            "https://api.signalzen.com/external/users/1",
+            GOOD,
+            200,
+            JSON,
+            Some(&deep),
+        ),
+        entry(
+            "GET",
+            "https://api.signalzen.com/external/users/%FF%00",
+            GOOD,
+            404,
+            JSON,
+            Some("{}"),
+        ),
+    ]);
+    let report = run_text(&text, valid_options());
+    let ex = exchanges(&report);
+    assert!(ex[0].failed(Check::BodySchema));
+    assert!(ex[1].failed(Check::BodyJson));
+    assert_eq!(ex[2].operation.as_deref(), Some("getUser"));
+}
