@@ -216,7 +216,9 @@ fn auth(op: &Operation, ex: &Exchange<'_>, query: &[(String, String)]) -> Auth {
                         None
                     }
                     None => {
-                        if let Some(a) = authorization {
+                        // "Bearer" with no credential is no credential; any
+                        // other lone word is another scheme.
+                        if let Some(a) = authorization.filter(|a| !a.eq_ignore_ascii_case(name)) {
                             other_scheme = Some(a.chars().take(12).collect::<String>() + "…");
                         }
                         None

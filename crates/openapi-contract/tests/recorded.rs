@@ -676,3 +676,43 @@ fn hostile_numbers_and_nesting_do_not_panic() {
     assert!(ex[1].failed(Check::BodyJson));
     assert_eq!(ex[2].operation.as_deref(), Some("getUser"));
 }
+
+#[test]
+fn a_scheme_word_without_a_credential_is_no_credential() {
+    let lone = [
+        ("Authorization", "Bearer"),
+        ("Accept", "application/vnd.signalzen.v1+json"),
+    ];
+    let other = [
+        ("Authorization", "sometoken"),
+        ("Accept", "application/vnd.signalzen.v1+json"),
+    ];
+    let url = "https://api.signalzen.com/external/users/1";
+    let report = run_text(
+        &har(vec![
+            entry("GET", url, &lone, 200, JSON, Some(USER)),
+            entry("GET", url, &other, 200, JSON, Some(USER)),
+        ]),
+        Options::default(),
+    );
+    let ex = exchanges(&report);
+    let message = |e: &ExchangeReport| {
+        e.checks
+            .iter()
+            .find(|c| c.check == Check::RequestAuth)
+            .unwrap()
+            .findings[0]
+            .message
+            .clone()
+    };
+    assert!(
+        message(ex[0]).starts_with("the request has no credentials"),
+        "{}",
+        message(ex[0])
+    );
+    assert!(
+        message(ex[1]).contains("another scheme"),
+        "{}",
+        message(ex[1])
+    );
+}
