@@ -1,0 +1,537 @@
+//! The sandbox's data: websites (tenants) with their API secrets, users with
+//! attributes, operators, and messages, generated deterministically from a
+//! seed into SQLite (in memory or a file), and the queries v1 answers with.
+//!
+//! The same seed always gives the same rows, ids, timestamps and secrets,
+//! so snapshots of a live run against the sandbox are stable.
+
+use std::path::Path;
+
+use chrono::{DateTime, TimeZone, Utc};
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::{Rng, SeedableRng};
+use rusqlite::{Connection, OptionalExtension, params};
+use signalzen_models::{
+    Message, MessageSender, OperatorSender, User, UserAttribute, VisitorSender,
+};
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("a stored timestamp is out of range: {0}")]
+    Timestamp(i64),
+}
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct SeedConfig {
+    pub seed: u64,
+    pub websites: usize,
+    pub users_per_website: usize,
+    /// At most this many messages per user (some users get none).
+    pub max_messages_per_user: usize,
+}
+
+impl Default for SeedConfig {
+    fn default() -> Self {
+        SeedConfig {
+            seed: 20_180_209,
+            websites: 2,
+            users_per_website: 40,
+            max_messages_per_user: 12,
+        }
+    }
+}
+
+/// A tenant and its API secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Website {
+    pub id: i64,
+    pub name: String,
+    pub secret: String,
+}
+
+/// A message as stored: the model (with `file_url` unset) and the path of
+/// its attachment, which the server turns into a signed URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredMessage {
+    pub message: Message,
+    pub attachment: Option<String>,
+}
+
+pub struct Store {
+    conn: Connection,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS websites (id INTEGER PRIMARY KEY, name TEXT NOT NULL, secret TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS users (
+  id INTEGER PRIMARY KEY, website_id INTEGER NOT NULL REFERENCES websites(id),
+  name TEXT, email TEXT, reference TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  online_at INTEGER, last_url TEXT);
+CREATE INDEX IF NOT EXISTS users_by_website ON users (website_id, id);
+CREATE TABLE IF NOT EXISTS user_attributes (
+  user_id INTEGER NOT NULL REFERENCES users(id), position INTEGER NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (user_id, position));
+CREATE TABLE IF NOT EXISTS operators (
+  id INTEGER PRIMARY KEY, website_id INTEGER NOT NULL REFERENCES websites(id),
+  forename TEXT NOT NULL, surname TEXT NOT NULL, email TEXT NOT NULL, picture_thumb_url TEXT);
+CREATE TABLE IF NOT EXISTS messages (
+  id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id),
+  body TEXT, read_by_user INTEGER, created_at INTEGER NOT NULL, attachment TEXT,
+  auto_invitation INTEGER NOT NULL, operator_id INTEGER REFERENCES operators(id), read_by_operator INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS messages_by_user ON messages (user_id, created_at, id);
+";
+
+const FORENAMES: [&str; 6] = ["Ann", "Jane", "John", "Mia", "Omar", "Li"];
+const SURNAMES: [&str; 6] = ["Lee", "Doe", "Smith", "Novak", "Haddad", "Wei"];
+const VISITORS: [&str; 6] = [
+    "David Smith",
+    "Eva Green",
+    "Kofi Mensah",
+    "Sara Lind",
+    "Tom Sandler",
+    "Yuki Sato",
+];
+const PAGES: [&str; 4] = ["/", "/pricing", "/docs/start", "/contact"];
+const TEXTS: [&str; 6] = [
+    "Hello, is anybody there?",
+    "How can I help?",
+    "I have a question about my invoice.",
+    "Here is the link you asked for.",
+    "Thanks, that solved it!",
+    "Anything else?",
+];
+
+fn pick<'a>(rng: &mut ChaCha8Rng, list: &[&'a str]) -> &'a str {
+    list[(rng.next_u64() % list.len() as u64) as usize]
+}
+
+fn chance(rng: &mut ChaCha8Rng, percent: u64) -> bool {
+    rng.next_u64() % 100 < percent
+}
+
+/// Milliseconds since the epoch → UTC time.
+fn time(ms: i64) -> Result<DateTime<Utc>, StoreError> {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .ok_or(StoreError::Timestamp(ms))
+}
+
+impl Store {
+    /// In memory, or in `path` (created or reused).
+    pub fn open(path: Option<&Path>) -> Result<Self, StoreError> {
+        let conn = match path {
+            Some(p) => Connection::open(p)?,
+            None => Connection::open_in_memory()?,
+        };
+        conn.execute_batch(SCHEMA)?;
+        Ok(Store { conn })
+    }
+
+    /// Replaces all data with what `config` generates; returns the websites.
+    pub fn seed(&mut self, config: &SeedConfig) -> Result<Vec<Website>, StoreError> {
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(
+            "DELETE FROM messages; DELETE FROM operators; DELETE FROM user_attributes; DELETE FROM users; DELETE FROM websites;",
+        )?;
+        let base = Utc
+            .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
+            .single()
+            .map(|t| t.timestamp_millis())
+            .unwrap_or_default();
+        let mut websites = Vec::new();
+        let mut user_id = 0i64;
+        let mut message_id = 0i64;
+        for w in 0..config.websites {
+            let id = w as i64 + 1;
+            let secret = format!("sz_sandbox_site{id}_{:016x}", rng.next_u64());
+            let name = format!("Website {id}");
+            tx.execute(
+                "INSERT INTO websites (id, name, secret) VALUES (?1, ?2, ?3)",
+                params![id, name, secret],
+            )?;
+            websites.push(Website { id, name, secret });
+            let mut operators = Vec::new();
+            for o in 0..3i64 {
+                let op_id = id * 100 + o;
+                let forename = FORENAMES[(op_id % 6) as usize];
+                let surname = SURNAMES[((op_id / 6) % 6) as usize];
+                let picture = (o != 0)
+                    .then(|| format!("https://files.signalzen.com/operators/{op_id}/thumb.png"));
+                tx.execute(
+                    "INSERT INTO operators VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        op_id,
+                        id,
+                        forename,
+                        surname,
+                        format!(
+                            "{}.{}@example.com",
+                            forename.to_lowercase(),
+                            surname.to_lowercase()
+                        ),
+                        picture
+                    ],
+                )?;
+                operators.push(op_id);
+            }
+            for _ in 0..config.users_per_website {
+                user_id += 1;
+                let created = base + (rng.next_u64() % 86_400_000 * 300) as i64 / 1000 * 1000;
+                let anonymous = chance(&mut rng, 25);
+                let name = (!anonymous).then(|| pick(&mut rng, &VISITORS).to_string());
+                let email = (!anonymous).then(|| format!("visitor{user_id}@example.com"));
+                let reference = chance(&mut rng, 50).then(|| format!("ref-{user_id}"));
+                let online = chance(&mut rng, 70).then_some(created + 3_600_000);
+                let last_url = chance(&mut rng, 80)
+                    .then(|| format!("https://www.example.com{}", pick(&mut rng, &PAGES)));
+                tx.execute(
+                    "INSERT INTO users VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        user_id,
+                        id,
+                        name,
+                        email,
+                        reference,
+                        created,
+                        created + 60_000,
+                        online,
+                        last_url
+                    ],
+                )?;
+                for position in 0..(rng.next_u64() % 4) as i64 {
+                    let (k, v) = match position {
+                        0 => ("company", format!("Company {}", user_id % 7)),
+                        1 => (
+                            "plan",
+                            ["free", "pro", "team"][(user_id % 3) as usize].to_string(),
+                        ),
+                        _ => ("visits", (user_id % 11).to_string()),
+                    };
+                    tx.execute(
+                        "INSERT INTO user_attributes VALUES (?1, ?2, ?3, ?4)",
+                        params![user_id, position, k, v],
+                    )?;
+                }
+                let count = rng.next_u64() % (config.max_messages_per_user as u64 + 1);
+                let mut at = created;
+                for i in 0..count {
+                    message_id += 1;
+                    // Every fourth message shares its predecessor's timestamp,
+                    // so ordering by (created_at, id) matters.
+                    if i % 4 != 3 {
+                        at += 1000 * (1 + (rng.next_u64() % 600) as i64);
+                    }
+                    // Some chats open with the widget's automatic invitation.
+                    let invitation = i == 0 && chance(&mut rng, 30);
+                    let by_operator = i % 2 == 1 || invitation;
+                    let attachment = chance(&mut rng, 15)
+                        .then(|| format!("attachments/{message_id}/file-{message_id}.pdf"));
+                    let body = if attachment.is_some() && chance(&mut rng, 50) {
+                        None
+                    } else {
+                        Some(pick(&mut rng, &TEXTS).to_string())
+                    };
+                    let read_by_user = (!chance(&mut rng, 10)).then(|| chance(&mut rng, 70));
+                    let operator = by_operator
+                        .then(|| operators[(rng.next_u64() % operators.len() as u64) as usize]);
+                    tx.execute(
+                        "INSERT INTO messages VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        params![
+                            message_id,
+                            user_id,
+                            body,
+                            read_by_user,
+                            at,
+                            attachment,
+                            invitation,
+                            operator,
+                            chance(&mut rng, 80)
+                        ],
+                    )?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(websites)
+    }
+
+    pub fn websites(&self) -> Result<Vec<Website>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT id, name, secret FROM websites ORDER BY id")?;
+        let rows = st.query_map([], |r| {
+            Ok(Website {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                secret: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Replaces a website's secret (the sandbox's environment overrides).
+    pub fn set_secret(&self, website: i64, secret: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE websites SET secret = ?2 WHERE id = ?1",
+            params![website, secret],
+        )?;
+        Ok(())
+    }
+
+    /// The website a secret belongs to.
+    pub fn website_by_secret(&self, secret: &str) -> Result<Option<i64>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT id FROM websites WHERE secret = ?1")?;
+        Ok(st.query_row([secret], |r| r.get(0)).optional()?)
+    }
+
+    fn attributes(&self, user: i64) -> Result<Vec<UserAttribute>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT name, value FROM user_attributes WHERE user_id = ?1 ORDER BY position",
+        )?;
+        let rows = st.query_map([user], |r| {
+            Ok(UserAttribute {
+                name: r.get(0)?,
+                value: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn users_where(
+        &self,
+        sql: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<User>, StoreError> {
+        type Row = (
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            i64,
+            i64,
+            Option<i64>,
+            Option<String>,
+        );
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT id, name, email, reference, created_at, updated_at, online_at, last_url FROM users {sql}"
+        ))?;
+        let rows: Vec<Row> = st
+            .query_map(args, |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(
+                |(id, name, email, reference, created, updated, online, last_url)| {
+                    Ok(User {
+                        id,
+                        name,
+                        email,
+                        reference,
+                        created_at: time(created)?,
+                        updated_at: time(updated)?,
+                        online_at: online.map(time).transpose()?,
+                        last_url,
+                        user_attributes: self.attributes(id)?,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// One page of a website's users by id, and the website's user count.
+    pub fn users_page(
+        &self,
+        website: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(i64, Vec<User>), StoreError> {
+        let total: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM users WHERE website_id = ?1")?
+            .query_row([website], |r| r.get(0))?;
+        let users = self.users_where(
+            "WHERE website_id = ?1 ORDER BY id LIMIT ?2 OFFSET ?3",
+            &[&website, &limit, &offset],
+        )?;
+        Ok((total, users))
+    }
+
+    /// A user of this website (another website's user is `None`).
+    pub fn user(&self, website: i64, id: i64) -> Result<Option<User>, StoreError> {
+        Ok(self
+            .users_where("WHERE website_id = ?1 AND id = ?2", &[&website, &id])?
+            .pop())
+    }
+
+    fn messages_where(
+        &self,
+        sql: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        type Row = (
+            i64,
+            Option<String>,
+            Option<bool>,
+            i64,
+            Option<String>,
+            bool,
+            bool,
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT m.id, m.body, m.read_by_user, m.created_at, m.attachment, m.auto_invitation, m.read_by_operator,
+                    u.id, u.name, u.email,
+                    o.id, o.forename, o.surname, o.email, o.picture_thumb_url
+             FROM messages m JOIN users u ON u.id = m.user_id LEFT JOIN operators o ON o.id = m.operator_id {sql}"
+        ))?;
+        let rows: Vec<Row> = st
+            .query_map(args, |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                    r.get(11)?,
+                    r.get(12)?,
+                    r.get(13)?,
+                    r.get(14)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(
+                |(
+                    id,
+                    body,
+                    read_by_user,
+                    created,
+                    attachment,
+                    auto,
+                    read_by_op,
+                    uid,
+                    uname,
+                    uemail,
+                    oid,
+                    ofore,
+                    osur,
+                    oemail,
+                    opic,
+                )| {
+                    let sender = match (oid, ofore, osur, oemail) {
+                        (Some(id), Some(forename), Some(surname), Some(email)) => {
+                            MessageSender::Operator(OperatorSender {
+                                id,
+                                forename,
+                                surname,
+                                email,
+                                picture_thumb_url: opic,
+                            })
+                        }
+                        _ => MessageSender::User(VisitorSender {
+                            id: uid,
+                            name: uname,
+                            email: uemail,
+                        }),
+                    };
+                    Ok(StoredMessage {
+                        message: Message {
+                            id,
+                            body,
+                            read_by_user,
+                            created_at: time(created)?,
+                            file_url: None,
+                            auto_invitation: auto,
+                            read_by_operator: read_by_op,
+                            sender,
+                        },
+                        attachment,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// One page of a user's messages by (created_at, id), and their count;
+    /// `None` when the user is not this website's.
+    pub fn messages_page(
+        &self,
+        website: i64,
+        user: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Option<(i64, Vec<StoredMessage>)>, StoreError> {
+        if self.user_exists(website, user)?.is_none() {
+            return Ok(None);
+        }
+        let total: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM messages WHERE user_id = ?1")?
+            .query_row([user], |r| r.get(0))?;
+        let messages = self.messages_where(
+            "WHERE m.user_id = ?1 ORDER BY m.created_at, m.id LIMIT ?2 OFFSET ?3",
+            &[&user, &limit, &offset],
+        )?;
+        Ok(Some((total, messages)))
+    }
+
+    /// A message of this user of this website.
+    pub fn message(
+        &self,
+        website: i64,
+        user: i64,
+        id: i64,
+    ) -> Result<Option<StoredMessage>, StoreError> {
+        if self.user_exists(website, user)?.is_none() {
+            return Ok(None);
+        }
+        Ok(self
+            .messages_where("WHERE m.user_id = ?1 AND m.id = ?2", &[&user, &id])?
+            .pop())
+    }
+
+    fn user_exists(&self, website: i64, user: i64) -> Result<Option<i64>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT id FROM users WHERE website_id = ?1 AND id = ?2")?;
+        Ok(st.query_row([website, user], |r| r.get(0)).optional()?)
+    }
+
+    /// Whether an attachment path exists (the signed-file route serves only these).
+    pub fn attachment_exists(&self, path: &str) -> Result<bool, StoreError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT 1 FROM messages WHERE attachment = ?1")?;
+        Ok(st.exists([path])?)
+    }
+}
