@@ -323,18 +323,7 @@ impl Store {
             "SELECT id, name, email, reference, created_at, updated_at, online_at, last_url FROM users {sql}"
         ))?;
         let rows: Vec<Row> = st
-            .query_map(args, |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
-            })?
+            .query_map(args, |r| Row::try_from(r))?
             .collect::<Result<_, _>>()?;
         rows.into_iter()
             .map(
@@ -409,25 +398,7 @@ impl Store {
              FROM messages m JOIN users u ON u.id = m.user_id LEFT JOIN operators o ON o.id = m.operator_id {sql}"
         ))?;
         let rows: Vec<Row> = st
-            .query_map(args, |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                    r.get(10)?,
-                    r.get(11)?,
-                    r.get(12)?,
-                    r.get(13)?,
-                    r.get(14)?,
-                ))
-            })?
+            .query_map(args, |r| Row::try_from(r))?
             .collect::<Result<_, _>>()?;
         rows.into_iter()
             .map(
