@@ -82,7 +82,8 @@ pub fn run(check: bool) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    if let Err(e) = write_all(&changed) {
+    let bytes: Vec<(&PathBuf, &[u8])> = changed.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    if let Err(e) = write_all(&bytes) {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
@@ -139,13 +140,12 @@ fn render(root: &Path, t: &Target) -> Result<BTreeMap<PathBuf, String>, String> 
 
 /// Writes one file through a temporary sibling, so it is never half-written.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let text = String::from_utf8_lossy(bytes).into_owned();
-    write_all(&[(&path.to_path_buf(), &text)])
+    write_all(&[(&path.to_path_buf(), bytes)])
 }
 
 /// Writes every file to a temporary sibling first; only when all are written
 /// are they renamed into place.
-fn write_all(files: &[(&PathBuf, &String)]) -> Result<(), String> {
+fn write_all(files: &[(&PathBuf, &[u8])]) -> Result<(), String> {
     let mut staged = Vec::new();
     for (path, text) in files {
         let dir = path
@@ -155,7 +155,7 @@ fn write_all(files: &[(&PathBuf, &String)]) -> Result<(), String> {
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir)
             .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-        std::io::Write::write_all(&mut tmp, text.as_bytes())
+        std::io::Write::write_all(&mut tmp, text)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         staged.push((tmp, *path));
     }

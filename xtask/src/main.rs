@@ -107,7 +107,7 @@ fn main() -> ExitCode {
             if fresh != ExitCode::SUCCESS {
                 return fresh;
             }
-            recorded::run(recorded::RecordedArgs::default())
+            recorded::run(recorded::RecordedArgs::defaults())
         }
     }
 }

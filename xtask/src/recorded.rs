@@ -54,20 +54,16 @@ pub struct RecordedArgs {
     pub paths: Vec<PathBuf>,
 }
 
-impl Default for RecordedArgs {
-    fn default() -> Self {
-        RecordedArgs {
-            report: ReportArgs {
-                spec: None,
-                strict: false,
-                format: Format::Human,
-                junit: None,
-                verbose: false,
-                max_body_bytes: openapi_contract::har::DEFAULT_MAX_BODY_BYTES,
-            },
-            base_url: None,
-            paths: Vec::new(),
+impl RecordedArgs {
+    /// The arguments of a bare `contract recorded`: clap's own defaults, so
+    /// they cannot drift from the flags' documented ones.
+    pub fn defaults() -> Self {
+        #[derive(clap::Parser)]
+        struct Bare {
+            #[command(flatten)]
+            args: RecordedArgs,
         }
+        <Bare as clap::Parser>::parse_from(["recorded"]).args
     }
 }
 

@@ -361,13 +361,18 @@ impl Recording {
     }
 }
 
-fn describe_shell_error(e: &serde_json::Error) -> String {
+/// serde_json's message without its " at line L column C": callers print
+/// a position relative to the file, not to the piece parsed.
+fn without_position(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    // serde_json appends " at line L column C"; the caller prints its own.
-    let text = match text.rfind(" at line ") {
+    match text.rfind(" at line ") {
         Some(i) => text[..i].to_string(),
         None => text,
-    };
+    }
+}
+
+fn describe_shell_error(e: &serde_json::Error) -> String {
+    let text = without_position(e);
     if text.contains("missing field `log`") {
         "no top-level \"log\" object".into()
     } else if text.contains("missing field `entries`") {
@@ -383,13 +388,7 @@ impl<'a> RawEntry<'a> {
         serde_json::from_str(self.raw.get()).map_err(|e| HarError::Entry {
             index: self.index,
             line: self.line + e.line().saturating_sub(1),
-            message: {
-                let text = e.to_string();
-                match text.rfind(" at line ") {
-                    Some(i) => text[..i].to_string(),
-                    None => text,
-                }
-            },
+            message: without_position(&e),
         })
     }
 

@@ -107,6 +107,20 @@ impl SecretSet {
                 self.insert(&q.value);
             }
         }
+        // The URL's own query too: exporters do not always fill queryString.
+        if let Some((_, query)) = entry.request.url.split_once('?') {
+            let query = query.split('#').next().unwrap_or("");
+            for pair in query.split('&') {
+                let Some((k, v)) = url::form_urlencoded::parse(pair.as_bytes()).next() else {
+                    continue;
+                };
+                if names.is_query(&k) {
+                    // Both as decoded and as written in the URL.
+                    self.insert(&v);
+                    self.insert(pair.split_once('=').map_or("", |(_, raw)| raw));
+                }
+            }
+        }
         for c in &entry.request.cookies {
             self.insert(&c.value);
         }

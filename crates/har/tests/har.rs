@@ -106,3 +106,17 @@ fn written_archives_are_redacted_and_atomic() {
     let rec = Recording::read(&path, 1 << 20).unwrap();
     assert_eq!(rec.entries().unwrap().entries.len(), 1);
 }
+
+#[test]
+fn a_secret_only_in_the_url_query_is_redacted_when_written() {
+    let mut entry = Entry::default();
+    entry.request.method = "GET".into();
+    entry.request.url = "https://x.test/a?api_key=url-only-secret%21&x=1".into();
+    let mut archive = Har::new("test", "1");
+    archive.log.entries.push(entry);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.har");
+    archive.write(&path, &SensitiveNames::default()).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("url-only-secret"), "{text}");
+}

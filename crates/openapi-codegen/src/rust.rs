@@ -512,8 +512,7 @@ impl<'a> Generator<'a> {
     fn tags(&self, schema: &Value, d: &Value) -> Option<BTreeMap<String, String>> {
         let obj = schema.as_object()?;
         openapi_jsonschema::discriminator_tags(obj, d, |r| {
-            let n = r.strip_prefix("#/components/schemas/")?;
-            self.schemas.contains_key(n).then(|| n.to_string())
+            openapi_jsonschema::component_name(r).filter(|n| self.schemas.contains_key(n))
         })
         .ok()
     }

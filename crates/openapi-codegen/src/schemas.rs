@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use openapi_jsonschema::Converter;
+use openapi_spec::media::json_schema_of;
 use openapi_spec::{Document, lint::operations};
 use serde_json::Value;
 
@@ -44,28 +45,6 @@ pub fn generate(doc: &Document) -> Result<BTreeMap<String, String>, CodegenError
         }
     }
     Ok(files)
-}
-
-/// The schema of the first JSON media type of a response (`application/json`
-/// or any `+json` type), in document order.
-pub fn json_schema_of(response: &Value) -> Option<(&str, &Value)> {
-    response
-        .get("content")?
-        .as_object()?
-        .iter()
-        .find(|(m, v)| is_json_media_type(m) && v.get("schema").is_some())
-        .and_then(|(m, v)| Some((m.as_str(), v.get("schema")?)))
-}
-
-/// `application/json`, or any `type/subtype+json`, parameters allowed.
-pub fn is_json_media_type(media: &str) -> bool {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || (essence.contains('/') && essence.ends_with("+json"))
 }
 
 fn to_text(v: &Value) -> String {

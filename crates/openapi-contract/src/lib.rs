@@ -15,6 +15,7 @@ pub mod run;
 mod walk;
 
 use openapi_spec::Document;
+use openapi_spec::media::is_json_media_type;
 use serde_json::Value;
 
 pub use har;
@@ -103,17 +104,6 @@ impl std::fmt::Debug for Contract {
     }
 }
 
-/// `application/json`, or any `type/subtype+json`, parameters allowed.
-pub fn is_json_media_type(media: &str) -> bool {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || (essence.contains('/') && essence.ends_with("+json"))
-}
-
 /// A value as compact JSON, cut to a readable length.
 pub fn shorten(value: &Value) -> String {
     const MAX: usize = 120;
@@ -187,39 +177,51 @@ impl Contract {
 
     /// Runs every check that applies to the exchange.
     pub fn check(&self, ex: &Exchange<'_>) -> Checked {
-        let mut results = Vec::new();
+        let (op, url) = match self.locate(ex) {
+            Ok(found) => found,
+            Err(r) => {
+                return Checked {
+                    operation: None,
+                    results: vec![r],
+                    body: None,
+                };
+            }
+        };
+        let mut results = vec![result(Check::Operation, Vec::new(), Outcome::Fail)];
+        let body = self.check_operation(op, ex, &url, &mut results);
+        Checked {
+            operation: Some(op.id.clone()),
+            results,
+            body,
+        }
+    }
+
+    /// The operation the exchange is for, or the `operation` check's verdict.
+    fn locate(&self, ex: &Exchange<'_>) -> Result<(&Operation, url::Url), CheckResult> {
         let url = url::Url::parse(ex.url)
-            .or_else(|_| url::Url::parse("http://recorded.invalid").and_then(|b| b.join(ex.url)));
-        let url = match url {
-            Ok(u) => u,
-            Err(e) => {
-                results.push(result(
+            .or_else(|_| url::Url::parse("http://recorded.invalid").and_then(|b| b.join(ex.url)))
+            .map_err(|e| {
+                result(
                     Check::Operation,
                     vec![finding(
                         "",
                         format!("the request URL cannot be parsed: {e}"),
                     )],
                     Outcome::Fail,
-                ));
-                return Checked {
-                    operation: None,
-                    results,
-                    body: None,
-                };
-            }
-        };
-        let op = match self.find_operation(ex, &url) {
-            Ok(op) => op,
-            Err(r) => {
-                results.push(r);
-                return Checked {
-                    operation: None,
-                    results,
-                    body: None,
-                };
-            }
-        };
-        results.push(result(Check::Operation, Vec::new(), Outcome::Fail));
+                )
+            })?;
+        let op = self.find_operation(ex, &url)?;
+        Ok((op, url))
+    }
+
+    /// Every check after matching; returns the parsed body when there is one.
+    fn check_operation(
+        &self,
+        op: &Operation,
+        ex: &Exchange<'_>,
+        url: &url::Url,
+        results: &mut Vec<CheckResult>,
+    ) -> Option<Value> {
         let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
         let req = request::check(
             &self.model.rules,
@@ -230,64 +232,41 @@ impl Contract {
         );
         results.extend(req.results);
 
-        let status_key = [
-            ex.status.to_string(),
-            format!("{}XX", ex.status / 100),
-            "DEFAULT".to_string(),
-        ];
-        let spec = status_key
-            .iter()
-            .find_map(|k| op.responses.iter().find(|(s, _)| s == k).map(|(_, r)| r));
-        let Some(spec) = spec else {
+        let Some(spec) = op.response(ex.status) else {
             let documented: Vec<&str> = op.responses.iter().map(|(s, _)| s.as_str()).collect();
+            let message = format!(
+                "status {} is not documented for {} (documented: {})",
+                ex.status,
+                op.id,
+                documented.join(", ")
+            );
             results.push(result(
                 Check::Status,
-                vec![finding(
-                    "",
-                    format!(
-                        "status {} is not documented for {} (documented: {})",
-                        ex.status,
-                        op.id,
-                        documented.join(", ")
-                    ),
-                )],
+                vec![finding("", message)],
                 Outcome::Fail,
             ));
-            return Checked {
-                operation: Some(op.id.clone()),
-                results,
-                body: None,
-            };
+            return None;
         };
         results.push(result(Check::Status, Vec::new(), Outcome::Fail));
-        let Some(body_spec) = &spec.body else {
-            return Checked {
-                operation: Some(op.id.clone()),
-                results,
-                body: None,
-            };
-        };
+        let body_spec = spec.body.as_ref()?;
         let content_type = har::header(ex.response_headers, "content-type")
             .filter(|c| !c.trim().is_empty())
             .unwrap_or(ex.mime_type);
-        results.push(result(
-            Check::ContentType,
-            if is_json_media_type(content_type) {
-                Vec::new()
-            } else if content_type.trim().is_empty() {
-                vec![finding(
-                    "",
-                    "the response has no content type; the document describes a JSON body",
-                )]
-            } else {
-                vec![Finding {
-                    pointer: String::new(),
-                    message: "the content type is not JSON (application/json or a +json type); the document describes a JSON body".into(),
-                    value: Some(format!("{content_type:?}")),
-                }]
-            },
-            Outcome::Fail,
-        ));
+        let content_findings = if is_json_media_type(content_type) {
+            Vec::new()
+        } else if content_type.trim().is_empty() {
+            vec![finding(
+                "",
+                "the response has no content type; the document describes a JSON body",
+            )]
+        } else {
+            vec![Finding {
+                pointer: String::new(),
+                message: "the content type is not JSON (application/json or a +json type); the document describes a JSON body".into(),
+                value: Some(format!("{content_type:?}")),
+            }]
+        };
+        results.push(result(Check::ContentType, content_findings, Outcome::Fail));
         let parsed = match ex.body.filter(|b| !b.iter().all(u8::is_ascii_whitespace)) {
             None => Err("the response has no body; the document describes a JSON body".to_string()),
             Some(bytes) => serde_json::from_slice::<Value>(bytes).map_err(|e| {
@@ -306,27 +285,19 @@ impl Contract {
                     vec![finding("", message)],
                     Outcome::Fail,
                 ));
-                return Checked {
-                    operation: Some(op.id.clone()),
-                    results,
-                    body: None,
-                };
+                return None;
             }
             Ok(v) => v,
         };
         results.push(result(Check::BodyJson, Vec::new(), Outcome::Fail));
-        self.check_body(&body_spec.validator, body_spec.node, &body, &mut results);
+        self.check_body(&body_spec.validator, body_spec.node, &body, results);
         if (200..300).contains(&ex.status)
             && let Some(p) = &op.pagination
             && !req.parameters_invalid
         {
             results.push(pagination::check(p, op, &query, &body));
         }
-        Checked {
-            operation: Some(op.id.clone()),
-            results,
-            body: Some(body),
-        }
+        Some(body)
     }
 
     fn find_operation<'m>(

@@ -24,6 +24,20 @@ pub(crate) struct Operation {
     pub pagination: Option<Pagination>,
 }
 
+impl Operation {
+    /// The documented response for a status: the exact code, else its
+    /// range (`4XX`), else `default`. Keys are upper-cased when compiled.
+    pub fn response(&self, status: u16) -> Option<&ResponseSpec> {
+        let find = |want: &dyn Fn(&str) -> bool| {
+            self.responses.iter().find(|(k, _)| want(k)).map(|(_, r)| r)
+        };
+        let class = (status / 100).to_string();
+        find(&|k| k.parse::<u16>() == Ok(status))
+            .or_else(|| find(&|k| k.strip_suffix("XX") == Some(class.as_str())))
+            .or_else(|| find(&|k| k == "DEFAULT"))
+    }
+}
+
 pub(crate) enum Segment {
     Literal(String),
     Param,
@@ -149,17 +163,9 @@ pub(crate) fn compile_at(
     })
 }
 
-/// Follows `$ref`s to the schema itself; returns its pointer.
+/// Follows `$ref`s from the schema at `ptr` to the schema itself; returns its pointer.
 pub(crate) fn resolve_schema(raw: &Value, ptr: &str) -> Option<String> {
-    let mut ptr = ptr.to_string();
-    for _ in 0..64 {
-        let v = raw.pointer(&ptr)?;
-        match v.get("$ref").and_then(Value::as_str) {
-            Some(r) => ptr = pointer::local_ref(r)?.to_string(),
-            None => return Some(ptr),
-        }
-    }
-    None
+    pointer::resolve(raw, raw.pointer(ptr)?, ptr).map(|(_, p)| p)
 }
 
 impl Model {
@@ -290,9 +296,8 @@ fn operation(
             let Some((response, rptr)) = doc.resolve(response, &rptr) else {
                 continue;
             };
-            let body = match json_body(response) {
-                Some((media, schema)) => {
-                    let _ = schema;
+            let body = match openapi_spec::media::json_schema_of(response) {
+                Some((media, _)) => {
                     let sptr = format!("{rptr}/content/{}/schema", pointer::escape(media));
                     Some(BodySpec {
                         validator: compile_at(converter, raw, &sptr)?,
@@ -347,16 +352,6 @@ fn operation(
         security,
         pagination,
     })
-}
-
-/// The first JSON media type with a schema, in document order.
-fn json_body(response: &Value) -> Option<(&str, &Value)> {
-    response
-        .get("content")?
-        .as_object()?
-        .iter()
-        .find(|(m, v)| crate::is_json_media_type(m) && v.get("schema").is_some())
-        .and_then(|(m, v)| Some((m.as_str(), v.get("schema")?)))
 }
 
 fn query_param(
@@ -483,10 +478,11 @@ fn unions(raw: &Value, converter: &Converter) -> Result<Vec<(String, Union)>, Co
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_string();
-                let names = openapi_jsonschema::discriminator_tags(obj, d, |r| {
-                    r.strip_prefix("#/components/schemas/")
-                        .map(|n| n.replace("~1", "/").replace("~0", "~"))
-                })
+                let names = openapi_jsonschema::discriminator_tags(
+                    obj,
+                    d,
+                    openapi_jsonschema::component_name,
+                )
                 .map_err(|e| ContractError::Schema {
                     pointer: ptr.clone(),
                     message: e.to_string(),
@@ -498,11 +494,11 @@ fn unions(raw: &Value, converter: &Converter) -> Result<Vec<(String, Union)>, Co
                         tags.insert(tag, i);
                     }
                 }
-                let decided = decided_properties(raw, &branches);
                 Some(Discriminator {
                     property,
                     tags,
-                    decided,
+                    // Filled from the schema graph once branches are nodes.
+                    decided: BTreeSet::new(),
                 })
             }
             _ => None,
@@ -518,49 +514,4 @@ fn unions(raw: &Value, converter: &Converter) -> Result<Vec<(String, Union)>, Co
         ));
     }
     Ok(out)
-}
-
-/// Properties declared by some branches only, or differently by different branches.
-fn decided_properties(raw: &Value, branches: &[String]) -> BTreeSet<String> {
-    let per_branch: Vec<BTreeMap<String, &Value>> = branches
-        .iter()
-        .map(|b| {
-            let mut props = BTreeMap::new();
-            collect_properties(raw, b, &mut props, 0);
-            props
-        })
-        .collect();
-    let all: BTreeSet<&String> = per_branch.iter().flat_map(|p| p.keys()).collect();
-    all.into_iter()
-        .filter(|name| {
-            let first = per_branch.first().and_then(|p| p.get(*name));
-            per_branch.iter().any(|p| p.get(*name) != first)
-        })
-        .cloned()
-        .collect()
-}
-
-fn collect_properties<'a>(
-    raw: &'a Value,
-    ptr: &str,
-    out: &mut BTreeMap<String, &'a Value>,
-    depth: usize,
-) {
-    if depth > 32 {
-        return;
-    }
-    let Some(ptr) = resolve_schema(raw, ptr) else {
-        return;
-    };
-    let Some(s) = raw.pointer(&ptr) else { return };
-    if let Some(props) = s.get("properties").and_then(Value::as_object) {
-        for (k, v) in props {
-            out.entry(k.clone()).or_insert(v);
-        }
-    }
-    if let Some(all) = s.get("allOf").and_then(Value::as_array) {
-        for i in 0..all.len() {
-            collect_properties(raw, &format!("{ptr}/allOf/{i}"), out, depth + 1);
-        }
-    }
 }

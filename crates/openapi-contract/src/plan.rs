@@ -2,7 +2,7 @@
 //! without hashing its way through the document on every value: `$ref`
 //! resolved, `allOf` flattened, properties in small vectors.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use openapi_spec::pointer;
 use serde_json::Value;
@@ -37,6 +37,8 @@ pub(crate) struct Prop {
 pub(crate) struct Plan {
     pub nodes: Vec<Node>,
     pub unions: Vec<Union>,
+    /// Each node's resolved schema pointer.
+    pointers: Vec<String>,
     by_pointer: HashMap<String, NodeId>,
     union_by_pointer: HashMap<String, usize>,
 }
@@ -83,18 +85,51 @@ impl Plan {
         Plan {
             nodes: Vec::new(),
             unions: list,
+            pointers: Vec::new(),
             by_pointer: HashMap::new(),
             union_by_pointer,
         }
     }
 
-    /// Builds the branch nodes of every union (after [`Plan::new`]).
+    /// Builds the branch nodes of every union (after [`Plan::new`]), and
+    /// for discriminated ones the properties the tag decides.
     pub fn link_unions(&mut self, raw: &Value) {
         for i in 0..self.unions.len() {
             let branches = self.unions[i].branches.clone();
-            let nodes = branches.iter().map(|b| self.node(raw, b)).collect();
-            self.unions[i].branch_nodes = nodes;
+            let nodes: Vec<NodeId> = branches.iter().map(|b| self.node(raw, b)).collect();
+            let decided = self.decided(raw, &nodes);
+            let union = &mut self.unions[i];
+            if let Some(d) = &mut union.discriminator {
+                d.decided = decided;
+            }
+            union.branch_nodes = nodes;
         }
+    }
+
+    /// Properties some branches lack, or describe with another schema
+    /// (compared as written, so two equal inline schemas are the same).
+    fn decided(&self, raw: &Value, branches: &[NodeId]) -> BTreeSet<String> {
+        let schema_of = |b: NodeId, name: &str| {
+            self.nodes[b]
+                .props
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| {
+                    p.nodes
+                        .iter()
+                        .map(|&n| raw.pointer(&self.pointers[n]))
+                        .collect::<Vec<_>>()
+                })
+        };
+        branches
+            .iter()
+            .flat_map(|&b| self.nodes[b].props.iter().map(|p| p.name.as_str()))
+            .filter(|name| {
+                let first = branches.first().and_then(|&b| schema_of(b, name));
+                branches.iter().any(|&b| schema_of(b, name) != first)
+            })
+            .map(String::from)
+            .collect()
     }
 
     /// The node for the schema at `ptr` (following `$ref`), built once.
@@ -105,6 +140,7 @@ impl Plan {
         }
         let id = self.nodes.len();
         self.nodes.push(Node::default());
+        self.pointers.push(resolved.clone());
         self.by_pointer.insert(resolved.clone(), id);
         let mut node = Node::default();
         self.flatten(raw, &resolved, &mut node, 0);

@@ -249,13 +249,6 @@ pub fn check_entry(
 ) -> ExchangeReport {
     let mut secrets = SecretSet::new();
     secrets.collect(entry, names);
-    if let Ok(u) = url::Url::parse(&entry.request.url) {
-        for (k, v) in u.query_pairs() {
-            if names.is_query(&k) {
-                secrets.insert(&v);
-            }
-        }
-    }
     for s in &contract.options().valid_secrets {
         secrets.insert(s);
     }

@@ -274,13 +274,10 @@ impl<'a> Converter<'a> {
     }
 
     fn component_name(&self, reference: &str, pointer: &str) -> Result<String, ConvertError> {
-        let name = reference.strip_prefix(COMPONENT_PREFIX).ok_or_else(|| {
-            ConvertError::UnsupportedRef {
-                pointer: pointer.to_string(),
-                reference: reference.to_string(),
-            }
+        let name = component_name(reference).ok_or_else(|| ConvertError::UnsupportedRef {
+            pointer: pointer.to_string(),
+            reference: reference.to_string(),
         })?;
-        let name = name.replace("~1", "/").replace("~0", "~");
         if self.components.is_some_and(|c| c.contains_key(&name)) {
             Ok(name)
         } else {
@@ -290,6 +287,15 @@ impl<'a> Converter<'a> {
             })
         }
     }
+}
+
+/// The component schema a `$ref` names (`#/components/schemas/A~1B` →
+/// `A/B`), or `None` for any other reference. Whether it exists is the
+/// caller's question.
+pub fn component_name(reference: &str) -> Option<String> {
+    reference
+        .strip_prefix(COMPONENT_PREFIX)
+        .map(|n| n.replace("~1", "/").replace("~0", "~"))
 }
 
 /// The discriminator's tag → component name pairs: the explicit `mapping`,

@@ -5,6 +5,7 @@
 
 pub mod lint;
 mod load;
+pub mod media;
 pub mod pointer;
 mod position;
 pub mod schema;

@@ -388,9 +388,10 @@ impl Linter<'_> {
         };
         let raw = &self.doc.raw;
         let name_of = |r: &str| {
-            let n = r.strip_prefix("#/components/schemas/")?;
-            raw.pointer(&format!("/components/schemas/{n}"))
-                .map(|_| pointer::unescape(n))
+            openapi_jsonschema::component_name(r).filter(|n| {
+                raw.pointer(&format!("/components/schemas/{}", pointer::escape(n)))
+                    .is_some()
+            })
         };
         let tags = match openapi_jsonschema::discriminator_tags(obj, d, name_of) {
             Ok(t) => t,

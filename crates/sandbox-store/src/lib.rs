@@ -261,16 +261,21 @@ impl Store {
     }
 
     pub fn websites(&self) -> Result<Vec<Website>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT id, name, secret FROM websites ORDER BY id")?;
-        let rows = st.query_map([], |r| {
-            Ok(Website {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                secret: r.get(2)?,
-            })
-        })?;
+        let rows: Vec<(i64, String, String)> =
+            self.rows("SELECT id, name, secret FROM websites ORDER BY id", &[])?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, secret)| Website { id, name, secret })
+            .collect())
+    }
+
+    /// Every row of a (cached) statement, as a tuple.
+    fn rows<T>(&self, sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> TryFrom<&'r rusqlite::Row<'r>, Error = rusqlite::Error>,
+    {
+        let mut st = self.conn.prepare_cached(sql)?;
+        let rows = st.query_map(args, |r| T::try_from(r))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -292,16 +297,14 @@ impl Store {
     }
 
     fn attributes(&self, user: i64) -> Result<Vec<UserAttribute>, StoreError> {
-        let mut st = self.conn.prepare_cached(
+        let rows: Vec<(String, String)> = self.rows(
             "SELECT name, value FROM user_attributes WHERE user_id = ?1 ORDER BY position",
+            &[&user],
         )?;
-        let rows = st.query_map([user], |r| {
-            Ok(UserAttribute {
-                name: r.get(0)?,
-                value: r.get(1)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(rows
+            .into_iter()
+            .map(|(name, value)| UserAttribute { name, value })
+            .collect())
     }
 
     fn users_where(
@@ -319,12 +322,12 @@ impl Store {
             Option<i64>,
             Option<String>,
         );
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT id, name, email, reference, created_at, updated_at, online_at, last_url FROM users {sql}"
-        ))?;
-        let rows: Vec<Row> = st
-            .query_map(args, |r| Row::try_from(r))?
-            .collect::<Result<_, _>>()?;
+        let rows: Vec<Row> = self.rows(
+            &format!(
+                "SELECT id, name, email, reference, created_at, updated_at, online_at, last_url FROM users {sql}"
+            ),
+            args,
+        )?;
         rows.into_iter()
             .map(
                 |(id, name, email, reference, created, updated, online, last_url)| {
@@ -391,15 +394,15 @@ impl Store {
             Option<String>,
             Option<String>,
         );
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT m.id, m.body, m.read_by_user, m.created_at, m.attachment, m.auto_invitation, m.read_by_operator,
-                    u.id, u.name, u.email,
-                    o.id, o.forename, o.surname, o.email, o.picture_thumb_url
-             FROM messages m JOIN users u ON u.id = m.user_id LEFT JOIN operators o ON o.id = m.operator_id {sql}"
-        ))?;
-        let rows: Vec<Row> = st
-            .query_map(args, |r| Row::try_from(r))?
-            .collect::<Result<_, _>>()?;
+        let rows: Vec<Row> = self.rows(
+            &format!(
+                "SELECT m.id, m.body, m.read_by_user, m.created_at, m.attachment, m.auto_invitation, m.read_by_operator,
+                        u.id, u.name, u.email,
+                        o.id, o.forename, o.surname, o.email, o.picture_thumb_url
+                 FROM messages m JOIN users u ON u.id = m.user_id LEFT JOIN operators o ON o.id = m.operator_id {sql}"
+            ),
+            args,
+        )?;
         rows.into_iter()
             .map(
                 |(
