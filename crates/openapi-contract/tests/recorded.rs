@@ -113,6 +113,18 @@ const GOOD: &[(&str, &str)] = &[
 const JSON: &[(&str, &str)] = &[("Content-Type", "application/json; charset=utf-8")];
 const USER: &str = r#"{"id":1,"name":null,"email":null,"reference":null,"created_at":"2018-01-02T03:04:05.000Z","updated_at":"2018-01-02T03:04:05.000Z","online_at":null,"last_url":null,"user_attributes":[]}"#;
 
+/// A valid `GET /users/1` answered 200 with a valid user.
+fn good_user_entry() -> Value {
+    entry(
+        "GET",
+        "https://api.signalzen.com/external/users/1",
+        GOOD,
+        200,
+        JSON,
+        Some(USER),
+    )
+}
+
 fn valid_options() -> Options {
     Options {
         valid_secrets: vec!["s3cr3t-valid-value".into()],
@@ -228,27 +240,13 @@ fn the_discriminator_check_speaks_plainly() {
 
 #[test]
 fn an_expectation_that_passes_fails_the_run() {
-    let mut e = entry(
-        "GET",
-        "https://api.signalzen.com/external/users/1",
-        GOOD,
-        200,
-        JSON,
-        Some(USER),
-    );
+    let mut e = good_user_entry();
     e["_expect"] = json!(["body.schema"]);
     let report = run_text(&har(vec![e]), valid_options());
     assert_eq!(report.exit_code(), 1);
     let ex = exchanges(&report)[0];
     assert!(ex.failed(Check::Expectation), "{ex:#?}");
-    let mut bad = entry(
-        "GET",
-        "https://api.signalzen.com/external/users/1",
-        GOOD,
-        200,
-        JSON,
-        Some(USER),
-    );
+    let mut bad = good_user_entry();
     bad["_expect"] = json!(["no.such.check"]);
     let report = run_text(&har(vec![bad]), valid_options());
     assert_eq!(report.exit_code(), 2);
@@ -294,14 +292,7 @@ fn valid_secrets_from_the_environment_tell_a_wrong_secret() {
             JSON,
             Some(USER),
         ),
-        entry(
-            "GET",
-            "https://api.signalzen.com/external/users/1",
-            GOOD,
-            200,
-            JSON,
-            Some(USER),
-        ),
+        good_user_entry(),
     ]);
     // Without knowing the valid secret, a 200 to an unknown secret proves nothing.
     assert_eq!(run_text(&text, Options::default()).exit_code(), 0);
