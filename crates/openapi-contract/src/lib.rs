@@ -5,7 +5,7 @@
 //! (`x-pagination`) and request rules (`x-contract`) all come from the
 //! document. Recorded (HAR) and live runs feed the same [`Contract::check`].
 
-mod model;
+pub mod model;
 pub mod normalize;
 mod pagination;
 mod plan;
@@ -23,7 +23,8 @@ pub use report::{
     Check, CheckResult, ExchangeReport, FileReport, Finding, Outcome, RunReport, Summary,
 };
 
-use model::{Model, Operation, Segment};
+pub use model::Model;
+use model::{Operation, Segment};
 use walk::{ErrorKind, SchemaError, Walk};
 
 /// Why a document cannot be turned into checks.
@@ -155,6 +156,11 @@ impl Contract {
 
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    /// The document as the checks read it: operations, rules, base path.
+    pub fn model(&self) -> &Model {
+        &self.model
     }
 
     /// The names whose values are secrets: the defaults plus every header,
@@ -338,7 +344,7 @@ impl Contract {
             op.segments.len() == segments.len()
                 && op.segments.iter().zip(&segments).all(|(t, s)| match t {
                     Segment::Literal(l) => l == s,
-                    Segment::Param => !s.is_empty(),
+                    Segment::Param(_) => !s.is_empty(),
                 })
         };
         let method = ex.method.to_ascii_uppercase();

@@ -1,6 +1,7 @@
 //! The document, compiled once into what the checks need: operations with
 //! their path templates, response validators, query parameters, security
-//! requirements and paging rules, and the discriminated unions.
+//! requirements and paging rules, and the discriminated unions. Public so
+//! the live run can plan its requests from the same reading of the document.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,7 +12,7 @@ use serde_json::Value;
 use crate::ContractError;
 use crate::plan::{NodeId, Plan};
 
-pub(crate) struct Operation {
+pub struct Operation {
     pub id: String,
     pub method: String,
     pub template: String,
@@ -22,6 +23,9 @@ pub(crate) struct Operation {
     /// Alternatives; each alternative needs all of its schemes. Empty: no auth.
     pub security: Vec<Vec<Scheme>>,
     pub pagination: Option<Pagination>,
+    /// Path parameters in template order, with their scalar kind.
+    pub path_params: Vec<(String, ScalarKind)>,
+    pub item: Option<ItemLink>,
 }
 
 impl Operation {
@@ -38,22 +42,32 @@ impl Operation {
     }
 }
 
-pub(crate) enum Segment {
+pub enum Segment {
     Literal(String),
-    Param,
+    /// A templated segment: the parameter's name.
+    Param(String),
 }
 
-pub(crate) struct ResponseSpec {
+/// How to fetch one item of a list alone (`x-pagination.item`): the
+/// operation, and which of its path parameters take which item property.
+#[derive(Debug, Clone)]
+pub struct ItemLink {
+    pub operation: String,
+    /// (path parameter, item property)
+    pub parameters: Vec<(String, String)>,
+}
+
+pub struct ResponseSpec {
     pub body: Option<BodySpec>,
 }
 
-pub(crate) struct BodySpec {
+pub struct BodySpec {
     /// The body's schema in the walker's graph.
-    pub node: NodeId,
+    pub(crate) node: NodeId,
     pub validator: jsonschema::Validator,
 }
 
-pub(crate) struct QueryParam {
+pub struct QueryParam {
     pub name: String,
     pub required: bool,
     pub kind: ScalarKind,
@@ -63,16 +77,16 @@ pub(crate) struct QueryParam {
     pub maximum: Option<i64>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ScalarKind {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarKind {
     Integer,
     Number,
     Boolean,
     String,
 }
 
-#[derive(Clone)]
-pub(crate) enum Scheme {
+#[derive(Debug, Clone)]
+pub enum Scheme {
     /// `Authorization: <scheme> <credential>`; scheme lowercased.
     Http(String),
     ApiKeyHeader(String),
@@ -82,7 +96,7 @@ pub(crate) enum Scheme {
     Bearer,
 }
 
-pub(crate) enum Pagination {
+pub enum Pagination {
     OffsetLimit {
         limit_param: String,
         offset_param: String,
@@ -118,7 +132,7 @@ pub(crate) struct Discriminator {
 
 /// The `x-contract` rules, all optional.
 #[derive(Default)]
-pub(crate) struct Rules {
+pub struct Rules {
     pub accept_media_type: Option<String>,
     pub unauthorized_status: Option<u16>,
     pub not_acceptable_status: Option<u16>,
@@ -126,12 +140,17 @@ pub(crate) struct Rules {
     pub precedence: Vec<u16>,
     pub method_not_allowed: Option<(u16, Option<String>)>,
     pub unknown_fields_fail: bool,
+    /// Status and header of a rate-limit refusal (`rateLimited`).
+    pub rate_limited: Option<(u16, Option<String>)>,
+    /// Properties holding signed links a client may fetch without the API secret.
+    pub signed_url_properties: Vec<String>,
+    pub signed_url_lifetime_seconds: Option<u64>,
 }
 
-pub(crate) struct Model {
+pub struct Model {
     pub base_path: String,
     pub operations: Vec<Operation>,
-    pub plan: Plan,
+    pub(crate) plan: Plan,
     pub rules: Rules,
 }
 
@@ -265,6 +284,26 @@ fn rules(raw: &Value) -> Rules {
             Some((s, m.get("allow").and_then(Value::as_str).map(String::from)))
         }),
         unknown_fields_fail: x.get("unknownFields").and_then(Value::as_str) == Some("fail"),
+        rate_limited: x.get("rateLimited").and_then(|m| {
+            let s = u16::try_from(m.get("status")?.as_u64()?).ok()?;
+            Some((
+                s,
+                m.get("retryAfterHeader")
+                    .and_then(Value::as_str)
+                    .map(String::from),
+            ))
+        }),
+        signed_url_properties: x
+            .get("signedUrlProperties")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        signed_url_lifetime_seconds: x.get("signedUrlLifetimeSeconds").and_then(Value::as_u64),
     }
 }
 
@@ -278,12 +317,12 @@ fn operation(
     op: &Value,
 ) -> Result<Operation, ContractError> {
     let raw = &doc.raw;
-    let segments = path
+    let segments: Vec<Segment> = path
         .split('/')
         .filter(|s| !s.is_empty())
         .map(|s| {
-            if s.starts_with('{') && s.ends_with('}') {
-                Segment::Param
+            if let Some(name) = s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Segment::Param(name.to_string())
             } else {
                 Segment::Literal(s.to_string())
             }
@@ -311,6 +350,7 @@ fn operation(
     }
     let path_item_ptr = ptr.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
     let mut query = Vec::new();
+    let mut path_kinds = BTreeMap::new();
     let mut seen = BTreeSet::new();
     // Operation parameters override path-item ones with the same name and location.
     for list_ptr in [
@@ -324,12 +364,19 @@ fn operation(
             let Some((p, pptr)) = doc.resolve(p, &format!("{list_ptr}/{i}")) else {
                 continue;
             };
-            if p.get("in").and_then(Value::as_str) != Some("query") {
-                continue;
-            }
             let Some(name) = p.get("name").and_then(Value::as_str) else {
                 continue;
             };
+            match p.get("in").and_then(Value::as_str) {
+                Some("query") => {}
+                Some("path") => {
+                    path_kinds
+                        .entry(name.to_string())
+                        .or_insert_with(|| scalar_kind(raw, &format!("{pptr}/schema")));
+                    continue;
+                }
+                _ => continue,
+            }
             if !seen.insert(name.to_string()) {
                 continue;
             }
@@ -338,6 +385,20 @@ fn operation(
     }
     let security = security(raw, op.get("security").or_else(|| raw.get("security")));
     let pagination = op.get("x-pagination").map(pagination);
+    let item = op.pointer("/x-pagination/item").and_then(item_link);
+    let path_params = segments
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Param(name) => Some((
+                name.clone(),
+                path_kinds
+                    .get(name.as_str())
+                    .copied()
+                    .unwrap_or(ScalarKind::String),
+            )),
+            Segment::Literal(_) => None,
+        })
+        .collect();
     Ok(Operation {
         id: op
             .get("operationId")
@@ -351,7 +412,34 @@ fn operation(
         query,
         security,
         pagination,
+        path_params,
+        item,
     })
+}
+
+fn item_link(x: &Value) -> Option<ItemLink> {
+    Some(ItemLink {
+        operation: x.get("operation")?.as_str()?.to_string(),
+        parameters: x
+            .get("parameters")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
+}
+
+fn scalar_kind(raw: &Value, schema_ptr: &str) -> ScalarKind {
+    let schema = resolve_schema(raw, schema_ptr).and_then(|s| raw.pointer(&s));
+    match schema.and_then(|s| s.get("type")).and_then(Value::as_str) {
+        Some("integer") => ScalarKind::Integer,
+        Some("number") => ScalarKind::Number,
+        Some("boolean") => ScalarKind::Boolean,
+        _ => ScalarKind::String,
+    }
 }
 
 fn query_param(
@@ -364,12 +452,7 @@ fn query_param(
     let raw = &doc.raw;
     let sptr = format!("{pptr}/schema");
     let schema = resolve_schema(raw, &sptr).and_then(|s| raw.pointer(&s));
-    let kind = match schema.and_then(|s| s.get("type")).and_then(Value::as_str) {
-        Some("integer") => ScalarKind::Integer,
-        Some("number") => ScalarKind::Number,
-        Some("boolean") => ScalarKind::Boolean,
-        _ => ScalarKind::String,
-    };
+    let kind = scalar_kind(raw, &sptr);
     let validator = if raw.pointer(&sptr).is_some() {
         Some(compile_at(converter, raw, &sptr)?)
     } else {

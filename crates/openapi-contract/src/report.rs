@@ -35,10 +35,24 @@ pub enum Check {
     RequestParameters,
     /// A check the recording expects to fail (`_expect`) did fail.
     Expectation,
+    /// Live: an answer came, in time, from the API's own origin.
+    LiveTransport,
+    /// Live: paging through a list gives every item once, in the documented order.
+    LiveWalk,
+    /// Live: an item from a list equals the same item fetched alone.
+    LiveConsistency,
+    /// Live: an unknown item, or one under another parent, is 404.
+    LiveNotFound,
+    /// Live: one secret never sees another tenant's items.
+    LiveIsolation,
+    /// Live: a signed link fetches within its lifetime, without the secret.
+    LiveSignedUrl,
+    /// Live: a rate-limit refusal says when to retry, and retrying works.
+    LiveRateLimit,
 }
 
 impl Check {
-    pub const ALL: [Check; 14] = [
+    pub const ALL: [Check; 21] = [
         Check::Input,
         Check::Operation,
         Check::Status,
@@ -53,6 +67,13 @@ impl Check {
         Check::RequestAccept,
         Check::RequestParameters,
         Check::Expectation,
+        Check::LiveTransport,
+        Check::LiveWalk,
+        Check::LiveConsistency,
+        Check::LiveNotFound,
+        Check::LiveIsolation,
+        Check::LiveSignedUrl,
+        Check::LiveRateLimit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,7 +92,19 @@ impl Check {
             Check::RequestAccept => "request.accept",
             Check::RequestParameters => "request.parameters",
             Check::Expectation => "expectation",
+            Check::LiveTransport => "live.transport",
+            Check::LiveWalk => "live.walk",
+            Check::LiveConsistency => "live.consistency",
+            Check::LiveNotFound => "live.not-found",
+            Check::LiveIsolation => "live.isolation",
+            Check::LiveSignedUrl => "live.signed-url",
+            Check::LiveRateLimit => "live.rate-limit",
         }
+    }
+
+    /// Checks only a live run can make (they span several exchanges).
+    pub fn is_live(self) -> bool {
+        self.name().starts_with("live.")
     }
 
     pub fn from_name(name: &str) -> Option<Check> {

@@ -166,7 +166,8 @@ fn every_check_fails_on_at_least_one_recorded_exchange() {
             .filter(|c| c.outcome == Outcome::ExpectedFail)
             .map(|c| c.check)
             .collect();
-        let mut want: BTreeSet<Check> = Check::ALL.into_iter().collect();
+        // Live checks fail in the live self-test (xtask/tests/live.rs).
+        let mut want: BTreeSet<Check> = Check::ALL.into_iter().filter(|c| !c.is_live()).collect();
         want.remove(&Check::Input); // bad input: see the tests below
         want.remove(&Check::Expectation); // see expectation_that_passes_fails_the_run
         if dir.ends_with("peers") {

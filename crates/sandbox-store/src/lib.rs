@@ -5,6 +5,7 @@
 //! The same seed always gives the same rows, ids, timestamps and secrets,
 //! so snapshots of a live run against the sandbox are stable.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -260,6 +261,17 @@ impl Store {
         Ok(websites)
     }
 
+    /// An independent in-memory copy (SQLite's backup API), so each server
+    /// worker reads its own connection without locking the others out.
+    pub fn copy(&self) -> Result<Store, StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        {
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut conn)?;
+            backup.run_to_completion(-1, std::time::Duration::ZERO, None)?;
+        }
+        Ok(Store { conn })
+    }
+
     pub fn websites(&self) -> Result<Vec<Website>, StoreError> {
         let rows: Vec<(i64, String, String)> =
             self.rows("SELECT id, name, secret FROM websites ORDER BY id", &[])?;
@@ -296,15 +308,25 @@ impl Store {
         Ok(st.query_row([secret], |r| r.get(0)).optional()?)
     }
 
-    fn attributes(&self, user: i64) -> Result<Vec<UserAttribute>, StoreError> {
-        let rows: Vec<(String, String)> = self.rows(
-            "SELECT name, value FROM user_attributes WHERE user_id = ?1 ORDER BY position",
-            &[&user],
+    /// The attributes of every user `users_sql` selects (one query, not one per user).
+    fn attributes_of(
+        &self,
+        users_sql: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<HashMap<i64, Vec<UserAttribute>>, StoreError> {
+        let rows: Vec<(i64, String, String)> = self.rows(
+            &format!(
+                "SELECT user_id, name, value FROM user_attributes WHERE user_id IN (SELECT id FROM users {users_sql}) ORDER BY user_id, position"
+            ),
+            args,
         )?;
-        Ok(rows
-            .into_iter()
-            .map(|(name, value)| UserAttribute { name, value })
-            .collect())
+        let mut out: HashMap<i64, Vec<UserAttribute>> = HashMap::new();
+        for (user, name, value) in rows {
+            out.entry(user)
+                .or_default()
+                .push(UserAttribute { name, value });
+        }
+        Ok(out)
     }
 
     fn users_where(
@@ -328,6 +350,7 @@ impl Store {
             ),
             args,
         )?;
+        let mut attributes = self.attributes_of(sql, args)?;
         rows.into_iter()
             .map(
                 |(id, name, email, reference, created, updated, online, last_url)| {
@@ -340,7 +363,7 @@ impl Store {
                         updated_at: time(updated)?,
                         online_at: online.map(time).transpose()?,
                         last_url,
-                        user_attributes: self.attributes(id)?,
+                        user_attributes: attributes.remove(&id).unwrap_or_default(),
                     })
                 },
             )

@@ -1,0 +1,154 @@
+//! Ways to break the contract on purpose, one rule each, so the live run's
+//! self-test can prove that every one of them is caught.
+
+/// One deliberate contract violation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Fault {
+    AuthIgnored,
+    AcceptIgnored,
+    BoundsIgnored,
+    OffsetOffByOne,
+    WrongTotal,
+    FileUrlMissing,
+    SenderSwapped,
+    UnknownSenderType,
+    NullRequired,
+    WrongContentType,
+    RepeatedItem,
+    TenantLeak,
+    NotFoundAs200,
+    InconsistentItem,
+    UnstableOrder,
+    ExpiredFileUrl,
+    Slow,
+    TruncatedBody,
+    NotJson,
+    NoRetryAfter,
+    RedirectOffsite,
+}
+
+impl Fault {
+    pub const ALL: [Fault; 21] = [
+        Fault::AuthIgnored,
+        Fault::AcceptIgnored,
+        Fault::BoundsIgnored,
+        Fault::OffsetOffByOne,
+        Fault::WrongTotal,
+        Fault::FileUrlMissing,
+        Fault::SenderSwapped,
+        Fault::UnknownSenderType,
+        Fault::NullRequired,
+        Fault::WrongContentType,
+        Fault::RepeatedItem,
+        Fault::TenantLeak,
+        Fault::NotFoundAs200,
+        Fault::InconsistentItem,
+        Fault::UnstableOrder,
+        Fault::ExpiredFileUrl,
+        Fault::Slow,
+        Fault::TruncatedBody,
+        Fault::NotJson,
+        Fault::NoRetryAfter,
+        Fault::RedirectOffsite,
+    ];
+
+    /// The name `--fault` takes.
+    pub fn name(self) -> &'static str {
+        self.describe().0
+    }
+
+    /// What the fault breaks, for `--help` and the README.
+    pub fn description(self) -> &'static str {
+        self.describe().1
+    }
+
+    fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            Fault::AuthIgnored => (
+                "auth-ignored",
+                "requests without a valid secret are answered as the first website",
+            ),
+            Fault::AcceptIgnored => (
+                "accept-ignored",
+                "a missing or wrong Accept header is not answered 406",
+            ),
+            Fault::BoundsIgnored => (
+                "bounds-ignored",
+                "limit/offset out of range, non-integer, empty or repeated are clamped instead of 400",
+            ),
+            Fault::OffsetOffByOne => (
+                "offset-off-by-one",
+                "a page starts one item after the offset it echoes",
+            ),
+            Fault::WrongTotal => ("wrong-total", "`total` is one more than the item count"),
+            Fault::FileUrlMissing => (
+                "file-url-missing",
+                "a message without attachment has no `file_url` key instead of null",
+            ),
+            Fault::SenderSwapped => (
+                "sender-swapped",
+                "`sender_type` names the other sender shape",
+            ),
+            Fault::UnknownSenderType => (
+                "unknown-sender-type",
+                "`sender_type` is `bot`, a value the document does not list",
+            ),
+            Fault::NullRequired => (
+                "null-required",
+                "a user's `created_at`, which is not nullable, is null",
+            ),
+            Fault::WrongContentType => (
+                "wrong-content-type",
+                "JSON bodies are sent as text/html",
+            ),
+            Fault::RepeatedItem => (
+                "repeated-item",
+                "each page after the first starts with the previous page's last item",
+            ),
+            Fault::TenantLeak => (
+                "tenant-leak",
+                "another website's users can be fetched by id",
+            ),
+            Fault::NotFoundAs200 => (
+                "not-found-as-200",
+                "an unknown user or message is answered 200 with another item",
+            ),
+            Fault::InconsistentItem => (
+                "inconsistent-item",
+                "a user fetched alone differs from the same user in the list",
+            ),
+            Fault::UnstableOrder => (
+                "unstable-order",
+                "lists come newest first, against the documented order",
+            ),
+            Fault::ExpiredFileUrl => (
+                "expired-file-url",
+                "`file_url` is signed with an expiry already past, so fetching it gives 403",
+            ),
+            Fault::Slow => ("slow", "every list answer is delayed by 3 seconds"),
+            Fault::TruncatedBody => ("truncated-body", "list bodies are cut in half"),
+            Fault::NotJson => (
+                "not-json",
+                "single-item answers are an HTML page labelled as JSON",
+            ),
+            Fault::NoRetryAfter => (
+                "no-retry-after",
+                "every third request is refused 429 without Retry-After",
+            ),
+            Fault::RedirectOffsite => (
+                "redirect-offsite",
+                "list requests are redirected (307) to another host",
+            ),
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Fault> {
+        Fault::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
