@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 findings or stale files, 2 bad input or usage.
 
 mod codegen;
+mod live;
 mod recorded;
 
 use std::path::{Path, PathBuf};
@@ -43,13 +44,27 @@ enum Command {
     /// Check the contract.
     ///
     /// With no mode: the document lints clean, every artefact derived from
-    /// it is fresh, and the recorded suite (tests/recorded/) passes.
+    /// it is fresh, the recorded suite (tests/recorded/) passes, and the live
+    /// suite passes against the embedded sandbox.
     ///
     /// Exits 0 when everything holds, 1 on a violation, 2 on bad input or usage.
     Contract {
         #[command(subcommand)]
         mode: Option<ContractMode>,
     },
+    /// Serve the embedded sandbox, a reference implementation of v1, on 127.0.0.1.
+    ///
+    /// Seed data is deterministic: two websites with fixed secrets (printed at
+    /// start; SIGNALZEN_SANDBOX_SECRET and SIGNALZEN_SANDBOX_SECRET_2 replace
+    /// them). Logs go to standard error (RUST_LOG sets the level, e.g. warn).
+    /// Stops on Ctrl-C or SIGTERM after answering requests in flight.
+    ///
+    /// Faults: auth-ignored, accept-ignored, bounds-ignored, offset-off-by-one,
+    /// wrong-total, file-url-missing, sender-swapped, unknown-sender-type,
+    /// null-required, wrong-content-type, repeated-item, tenant-leak,
+    /// not-found-as-200, inconsistent-item, unstable-order, expired-file-url,
+    /// slow, truncated-body, not-json, no-retry-after, redirect-offsite.
+    Sandbox(live::ServeArgs),
 }
 
 #[derive(Subcommand)]
@@ -68,6 +83,18 @@ enum ContractMode {
     ///
     /// Exits 0 when all pass, 1 on any violation, 2 on bad input or usage.
     Recorded(recorded::RecordedArgs),
+    /// Send requests to the API (or the embedded sandbox) and check every answer.
+    ///
+    /// Besides every recorded-mode check on each answer: auth and Accept
+    /// probes, bad parameters (out of bounds, non-integer, empty, repeated),
+    /// walks of every list at several page sizes (live.walk), items fetched
+    /// alone (live.consistency), unknown and foreign ids (live.not-found),
+    /// the second website's data (live.isolation, with two secrets), signed
+    /// links (live.signed-url), Retry-After (live.rate-limit) and transport
+    /// failures: timeouts, cut bodies, redirects to other hosts (live.transport).
+    ///
+    /// Exits 0 when all pass, 1 on any violation, 2 on bad input or usage.
+    Live(live::LiveArgs),
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -98,6 +125,10 @@ fn main() -> ExitCode {
         Command::Contract {
             mode: Some(ContractMode::Recorded(args)),
         } => recorded::run(args),
+        Command::Contract {
+            mode: Some(ContractMode::Live(args)),
+        } => live::run(args),
+        Command::Sandbox(args) => live::serve(args),
         Command::Contract { mode: None } => {
             let lint_code = lint(&default_spec());
             if lint_code != ExitCode::SUCCESS {
@@ -107,7 +138,14 @@ fn main() -> ExitCode {
             if fresh != ExitCode::SUCCESS {
                 return fresh;
             }
-            recorded::run(recorded::RecordedArgs::defaults())
+            let recorded = recorded::run(recorded::RecordedArgs::defaults());
+            let live = live::run(live::LiveArgs::defaults());
+            // The worse of the two: 2 (bad input) over 1 (violation) over 0.
+            [recorded, live]
+                .into_iter()
+                .find(|c| *c == ExitCode::from(2))
+                .or_else(|| [recorded, live].into_iter().find(|c| *c != ExitCode::SUCCESS))
+                .unwrap_or(ExitCode::SUCCESS)
         }
     }
 }

@@ -104,6 +104,8 @@ pub enum Pagination {
         offset_field: String,
         total_field: String,
         items_field: String,
+        /// Item properties the list is sorted by, ascending (`order`).
+        order: Vec<String>,
     },
     PageSize {
         size_param: String,
@@ -516,6 +518,16 @@ fn pagination(x: &Value) -> Pagination {
             offset_field: field("offsetField", "offset"),
             total_field: field("totalField", "total"),
             items_field: field("itemsField", "items"),
+            order: x
+                .get("order")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(String::from)
+                        .collect()
+                })
+                .unwrap_or_default(),
         },
         "page-size" => Pagination::PageSize {
             size_param: field("sizeParameter", "per_page"),

@@ -40,7 +40,8 @@ pub fn redactions(raw: &Value) -> Vec<Redaction> {
         .collect()
 }
 
-fn redact(value: &mut Value, rules: &[Redaction]) {
+/// Replaces the parts the rules name, anywhere in `value`.
+pub fn redact(value: &mut Value, rules: &[Redaction]) {
     match value {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {

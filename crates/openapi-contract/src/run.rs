@@ -228,7 +228,7 @@ fn input_error(
 }
 
 /// Path and query of a URL (the host says nothing about the contract).
-fn target_of(url: &str) -> String {
+pub fn target_of(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(u) => match u.query() {
             Some(q) => format!("{}?{q}", u.path()),
@@ -380,7 +380,8 @@ fn apply_expectations(report: &mut ExchangeReport, expected: &[Check]) {
     }
 }
 
-fn scrub(report: &mut ExchangeReport, secrets: &SecretSet) {
+/// Scrubs every finding of a report (messages, pointers, values).
+pub fn scrub(report: &mut ExchangeReport, secrets: &SecretSet) {
     if secrets.is_empty() {
         return;
     }

@@ -267,7 +267,7 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         {
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut conn)?;
-            backup.run_to_completion(-1, std::time::Duration::ZERO, None)?;
+            backup.run_to_completion(1 << 16, std::time::Duration::ZERO, None)?;
         }
         Ok(Store { conn })
     }

@@ -1,0 +1,409 @@
+//! The live contract run. Everything it sends is planned from the OpenAPI
+//! document: the security scheme says where the secret goes, parameter
+//! bounds give the bad-request probes, `x-pagination` gives the lists to
+//! walk and (`item`) how to fetch one item alone, `x-contract` gives the
+//! Accept media type, the rate-limit status and the signed-link properties.
+//! Every answer goes through the same checks as a recording
+//! ([`openapi_contract::run::check_entry`]); the live checks that span
+//! several answers (`live.*`) are added to the exchange that showed them.
+
+mod client;
+mod plan;
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use openapi_contract::normalize::{self, Redaction};
+use openapi_contract::run::{self as recorded, Observed};
+use openapi_contract::{Check, CheckResult, Contract, ExchangeReport, FileReport, Finding, Outcome};
+use serde_json::Value;
+
+use client::{Client, Placement, Req};
+
+/// What a live run is told beyond the document.
+#[derive(Debug, Clone)]
+pub struct LiveConfig {
+    /// The API's base URL (the document's server URL, or a sandbox's).
+    pub base_url: String,
+    /// The first website's secret, and optionally a second website's (for
+    /// the isolation checks).
+    pub secrets: Vec<String>,
+    /// Per request, headers and body.
+    pub timeout: Duration,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Rate-limit refusals retried per request.
+    pub max_retries: u32,
+    /// Total time one request may spend waiting on `Retry-After`.
+    pub retry_budget: Duration,
+    /// Parents whose child lists are walked, and items fetched alone, per list.
+    pub sample: usize,
+    /// Signed links fetched per walk.
+    pub signed_links: usize,
+    pub max_body_bytes: usize,
+    /// Pages one walk may take before it is cut off (a lying `total` must not loop).
+    pub max_pages: usize,
+}
+
+impl LiveConfig {
+    pub fn new(base_url: impl Into<String>, secrets: Vec<String>) -> Self {
+        LiveConfig {
+            base_url: base_url.into(),
+            secrets,
+            timeout: Duration::from_secs(10),
+            concurrency: 8,
+            max_retries: 5,
+            retry_budget: Duration::from_secs(60),
+            sample: 5,
+            signed_links: 2,
+            max_body_bytes: har::DEFAULT_MAX_BODY_BYTES,
+            max_pages: 10_000,
+        }
+    }
+}
+
+/// What a live run saw.
+pub struct LiveRun {
+    pub report: FileReport,
+    /// Every API exchange that got an answer, in report order (for `--record`).
+    pub har: har::Har,
+    /// The normalized form of each exchange, aligned with `report.exchanges`.
+    pub snapshots: Vec<Value>,
+}
+
+/// Why a live run could not start.
+#[derive(Debug)]
+pub struct LiveError(pub String);
+
+impl std::fmt::Display for LiveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LiveError {}
+
+/// Where an exchange goes in the report: phase, task, position in the task.
+/// Tasks run concurrently; sorting by key makes the report deterministic.
+type Key = (u8, u32, u32);
+
+struct Recorded {
+    key: Key,
+    /// `None` for exchanges that are not the API's (signed links) or got no answer.
+    entry: Option<har::Entry>,
+    report: ExchangeReport,
+    /// The parsed body and content type, for the snapshot made once the
+    /// live checks are attached.
+    body: Option<Value>,
+    content_type: Option<String>,
+}
+
+/// A task's place in the report order.
+pub(crate) struct Seq {
+    phase: u8,
+    group: u32,
+    next: u32,
+    /// Signed links this task may still fetch.
+    links: usize,
+}
+
+impl Seq {
+    fn key(&mut self) -> Key {
+        self.next += 1;
+        (self.phase, self.group, self.next)
+    }
+}
+
+/// An answer, for the planner: where its report is, status and body.
+pub(crate) struct Answer {
+    pub handle: usize,
+    pub status: Option<u16>,
+    pub body: Option<Value>,
+}
+
+pub(crate) struct Ctx<'a> {
+    contract: &'a Contract,
+    config: &'a LiveConfig,
+    client: Client,
+    names: har::SensitiveNames,
+    secrets: har::SecretSet,
+    redactions: Vec<Redaction>,
+    out: Mutex<Vec<Recorded>>,
+    progress: &'a (dyn Fn() + Sync),
+}
+
+fn finding(message: impl Into<String>) -> Finding {
+    Finding {
+        pointer: String::new(),
+        message: message.into(),
+        value: None,
+    }
+}
+
+impl Ctx<'_> {
+    fn push(&self, recorded: Recorded) -> usize {
+        (self.progress)();
+        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        out.push(recorded);
+        out.len() - 1
+    }
+
+    /// Checks an answered exchange as a recording would.
+    fn record_entry(&self, seq: &mut Seq, entry: har::Entry) -> (usize, Option<Value>) {
+        let seen = Mutex::new((None, None));
+        let report = recorded::check_entry(self.contract, &self.names, 0, 0, &entry, &|o| {
+            *seen.lock().unwrap_or_else(|p| p.into_inner()) =
+                (o.body.cloned(), o.content_type.map(String::from));
+        });
+        let (body, content_type) = seen.into_inner().unwrap_or_else(|p| p.into_inner());
+        let handle = self.push(Recorded {
+            key: seq.key(),
+            entry: Some(entry),
+            report,
+            body: body.clone(),
+            content_type,
+        });
+        (handle, body)
+    }
+
+    /// A report built here (no answer, or not an API exchange).
+    fn record_own(
+        &self,
+        seq: &mut Seq,
+        method: &str,
+        url: &str,
+        status: Option<u16>,
+        check: Check,
+        findings: Vec<Finding>,
+    ) -> usize {
+        let mut report = ExchangeReport {
+            index: 0,
+            line: 0,
+            method: method.to_string(),
+            target: self.secrets.scrub(&recorded::target_of(url)).into_owned(),
+            operation: None,
+            status,
+            checks: vec![result(check, findings)],
+        };
+        recorded::scrub(&mut report, &self.secrets);
+        self.push(Recorded {
+            key: seq.key(),
+            entry: None,
+            report,
+            body: None,
+            content_type: None,
+        })
+    }
+
+    /// Adds a live check's verdict to a recorded exchange (merging findings
+    /// when the check already ran there).
+    pub(crate) fn attach(&self, handle: usize, check: Check, findings: Vec<Finding>) {
+        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(rec) = out.get_mut(handle) else {
+            return;
+        };
+        let mut findings = findings;
+        for f in &mut findings {
+            f.message = self.secrets.scrub(&f.message).into_owned();
+            if let Some(v) = &mut f.value {
+                *v = self.secrets.scrub(v).into_owned();
+            }
+        }
+        match rec.report.checks.iter_mut().find(|c| c.check == check) {
+            Some(c) => {
+                if !findings.is_empty() {
+                    c.outcome = Outcome::Fail;
+                }
+                c.findings.extend(findings);
+            }
+            None => rec.report.checks.push(result(check, findings)),
+        }
+    }
+
+    /// Sends a planned request and records everything it led to.
+    pub(crate) async fn send(&self, seq: &mut Seq, req: Req) -> Answer {
+        let attempts = self.client.send(&req).await;
+        let retried = !attempts.refused.is_empty();
+        for refused in attempts.refused {
+            self.record_entry(seq, refused.entry);
+        }
+        let sent = match attempts.last {
+            Ok(s) => s,
+            Err(failed) => {
+                let handle = self.record_own(
+                    seq,
+                    req.method,
+                    &failed.entry.request.url,
+                    None,
+                    Check::LiveTransport,
+                    vec![finding(failed.reason)],
+                );
+                return Answer {
+                    handle,
+                    status: None,
+                    body: None,
+                };
+            }
+        };
+        let status = sent.status;
+        let offsite = sent.offsite_redirect.clone();
+        let (handle, body) = self.record_entry(seq, sent.entry);
+        if let Some(origin) = offsite {
+            self.attach(
+                handle,
+                Check::LiveTransport,
+                vec![finding(format!(
+                    "the API redirected to another origin ({origin}); not followed, so the secret is not sent there"
+                ))],
+            );
+        }
+        match attempts.rate_limit {
+            Some(problem) => self.attach(handle, Check::LiveRateLimit, vec![finding(problem)]),
+            None if retried => self.attach(handle, Check::LiveRateLimit, Vec::new()),
+            None => {}
+        }
+        if (200..300).contains(&status)
+            && let Some(b) = &body
+        {
+            self.follow_signed_links(seq, b).await;
+        }
+        Answer {
+            handle,
+            status: Some(status),
+            body,
+        }
+    }
+
+    /// Fetches the signed links in a body (without the secret) while they are valid.
+    async fn follow_signed_links(&self, seq: &mut Seq, body: &Value) {
+        let properties = &self.contract.model().rules.signed_url_properties;
+        if properties.is_empty() || seq.links == 0 {
+            return;
+        }
+        let mut links = Vec::new();
+        plan::collect_strings(body, properties, "", &mut links);
+        for (pointer, url) in links.into_iter().take(seq.links) {
+            seq.links -= 1;
+            let started = std::time::Instant::now();
+            let fetched = self.client.fetch(&url).await;
+            let lifetime = self.contract.model().rules.signed_url_lifetime_seconds;
+            let (status, findings) = match fetched {
+                Ok(s) if (200..300).contains(&s.status) => (Some(s.status), Vec::new()),
+                Ok(s) => (
+                    Some(s.status),
+                    vec![Finding {
+                        pointer: pointer.clone(),
+                        message: format!(
+                            "the signed link was refused with {} when fetched {} ms after the answer{}",
+                            s.status,
+                            started.elapsed().as_millis(),
+                            lifetime
+                                .map(|l| format!(", within its {l} s lifetime"))
+                                .unwrap_or_default()
+                        ),
+                        value: None,
+                    }],
+                ),
+                Err(f) => (
+                    None,
+                    vec![Finding {
+                        pointer: pointer.clone(),
+                        message: format!("the signed link could not be fetched: {}", f.reason),
+                        value: None,
+                    }],
+                ),
+            };
+            // The signature is a credential of sorts: keep it out of reports.
+            let shown = match url.split_once('?') {
+                Some((base, _)) => format!("{base}?[redacted]"),
+                None => url.clone(),
+            };
+            self.record_own(seq, "GET", &shown, status, Check::LiveSignedUrl, findings);
+        }
+    }
+}
+
+fn result(check: Check, findings: Vec<Finding>) -> CheckResult {
+    CheckResult {
+        check,
+        outcome: if findings.is_empty() {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        },
+        findings,
+    }
+}
+
+/// Runs the live suite against `config.base_url`; `progress` ticks once per exchange.
+pub async fn run(
+    contract: &Contract,
+    config: &LiveConfig,
+    progress: &(dyn Fn() + Sync),
+) -> Result<LiveRun, LiveError> {
+    if config.secrets.is_empty() || config.secrets.iter().any(|s| s.trim().is_empty()) {
+        return Err(LiveError("a live run needs an API secret".into()));
+    }
+    let model = contract.model();
+    let placement = model
+        .operations
+        .iter()
+        .find(|o| !o.security.is_empty())
+        .map(|o| Placement::from_schemes(&o.security))
+        .unwrap_or(Placement::None);
+    let accept = model
+        .rules
+        .accept_media_type
+        .clone()
+        .unwrap_or_else(|| "application/json".into());
+    let client = Client::new(config, placement, accept, model.rules.rate_limited.clone())
+        .map_err(LiveError)?;
+    let mut secrets = har::SecretSet::new();
+    for s in &config.secrets {
+        secrets.insert(s);
+    }
+    secrets.insert(client::WRONG_SECRET);
+    let ctx = Ctx {
+        contract,
+        config,
+        client,
+        names: contract.sensitive_names(),
+        secrets,
+        redactions: normalize::redactions(&contract.document().raw),
+        out: Mutex::new(Vec::new()),
+        progress,
+    };
+    plan::run(&ctx).await;
+    let (ctx_secrets, redactions) = (ctx.secrets, ctx.redactions);
+    let mut recorded = ctx.out.into_inner().unwrap_or_else(|p| p.into_inner());
+    recorded.sort_by_key(|r| r.key);
+    let mut har = har::Har::new("contract-live", env!("CARGO_PKG_VERSION"));
+    let mut exchanges = Vec::with_capacity(recorded.len());
+    let mut snapshots = Vec::with_capacity(recorded.len());
+    for (i, mut r) in recorded.into_iter().enumerate() {
+        r.report.index = i;
+        if let Some(e) = r.entry {
+            har.log.entries.push(e);
+        }
+        snapshots.push(normalize::snapshot(
+            &Observed {
+                report: &r.report,
+                content_type: r.content_type.as_deref(),
+                body: r.body.as_ref(),
+                secrets: &ctx_secrets,
+            },
+            &redactions,
+        ));
+        exchanges.push(r.report);
+    }
+    Ok(LiveRun {
+        report: FileReport {
+            path: format!("live {}", config.base_url),
+            spec: contract.document().path.display().to_string(),
+            error: None,
+            exchanges,
+        },
+        har,
+        snapshots,
+    })
+}
