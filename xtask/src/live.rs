@@ -159,10 +159,15 @@ pub fn run_report(args: &LiveArgs) -> Result<RunReport, ExitCode> {
         bar.set_message("live");
         let result = contract_live::run(&contract, &config, &|| bar.inc(1)).await;
         bar.finish_and_clear();
+        let embedded = sandbox.is_some();
         if let Some(s) = sandbox {
             s.stop().await;
         }
         let mut live = result.map_err(|e| usage(e.to_string()))?;
+        if embedded {
+            // Its port changes per run; the report should not.
+            live.report.path = "live (embedded sandbox)".into();
+        }
         let root = crate::project_root();
         live.report.spec = openapi_spec::display_path(&spec, &root)
             .display()
@@ -228,21 +233,28 @@ pub fn serve(args: ServeArgs) -> ExitCode {
         config.port = args.port;
         config.db = args.db.clone();
         let overridden: Vec<usize> = config.secrets.iter().map(|(n, _)| *n).collect();
-        let sandbox = match Sandbox::start_with(config.clone(), sandbox_server::shutdown_signal()).await {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
-        };
+        let sandbox =
+            match Sandbox::start_with(config.clone(), sandbox_server::shutdown_signal()).await {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
         println!("SignalZen v1 sandbox at {}", sandbox.base_url());
         for w in sandbox.websites() {
             let shown = if overridden.contains(&(w.id as usize)) {
-                format!("(from {})", sandbox_server::SECRET_ENV[(w.id as usize - 1).min(1)])
+                format!(
+                    "(from {})",
+                    sandbox_server::SECRET_ENV[(w.id as usize - 1).min(1)]
+                )
             } else {
                 w.secret.clone()
             };
-            println!("  website {} ({}): Authorization: Bearer {shown}", w.id, w.name);
+            println!(
+                "  website {} ({}): Authorization: Bearer {shown}",
+                w.id, w.name
+            );
         }
         if !config.faults.is_empty() {
             let names: Vec<&str> = config.faults.iter().map(|f| f.name()).collect();

@@ -144,7 +144,11 @@ fn main() -> ExitCode {
             [recorded, live]
                 .into_iter()
                 .find(|c| *c == ExitCode::from(2))
-                .or_else(|| [recorded, live].into_iter().find(|c| *c != ExitCode::SUCCESS))
+                .or_else(|| {
+                    [recorded, live]
+                        .into_iter()
+                        .find(|c| *c != ExitCode::SUCCESS)
+                })
                 .unwrap_or(ExitCode::SUCCESS)
         }
     }

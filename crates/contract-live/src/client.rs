@@ -83,6 +83,8 @@ pub(crate) struct Req {
     pub query: Vec<(String, String)>,
     pub auth: Auth,
     pub accept: Accept,
+    /// What the request is for, shown beside it in reports.
+    pub note: Option<String>,
 }
 
 impl Req {
@@ -93,7 +95,13 @@ impl Req {
             query: Vec::new(),
             auth,
             accept: Accept::Required,
+            note: None,
         }
+    }
+
+    pub fn noted(mut self, note: impl Into<String>) -> Req {
+        self.note = Some(note.into());
+        self
     }
 }
 
@@ -289,13 +297,21 @@ impl Client {
             }
             let name = header.as_deref().unwrap_or("Retry-After");
             let problem = match har::header(
-                &s.entry.response.as_ref().map(|r| r.headers.clone()).unwrap_or_default(),
+                &s.entry
+                    .response
+                    .as_ref()
+                    .map(|r| r.headers.clone())
+                    .unwrap_or_default(),
                 name,
             )
             .map(|v| (v.to_string(), retry_after(v)))
             {
-                None => Some(format!("the {status} answer has no {name} header, so a client cannot know when to retry")),
-                Some((v, None)) => Some(format!("{name} is {v:?}: neither seconds nor an HTTP date")),
+                None => Some(format!(
+                    "the {status} answer has no {name} header, so a client cannot know when to retry"
+                )),
+                Some((v, None)) => {
+                    Some(format!("{name} is {v:?}: neither seconds nor an HTTP date"))
+                }
                 Some((_, Some(wait))) if refused.len() as u32 >= self.max_retries => Some(format!(
                     "still refused after {} retries that waited as {name} asked (last: {} s)",
                     refused.len(),
@@ -327,15 +343,13 @@ impl Client {
 
     /// Fetches a URL the API handed out (a signed link): no credentials.
     pub async fn fetch(&self, url: &str) -> Result<Sent, Failed> {
-        self.exchange("GET", url.to_string(), Vec::new(), None).await
+        self.exchange("GET", url.to_string(), Vec::new(), None)
+            .await
     }
 
     async fn once(&self, req: &Req) -> Result<Sent, Failed> {
         let (headers, query) = self.credentials(req);
-        let url = self.url(
-            req,
-            query.as_ref().map(|(k, v)| (k.as_str(), v.as_str())),
-        );
+        let url = self.url(req, query.as_ref().map(|(k, v)| (k.as_str(), v.as_str())));
         let credentials = match req.auth {
             Auth::Secret(_) => Some("valid"),
             Auth::Wrong => Some("invalid"),
@@ -364,11 +378,7 @@ impl Client {
                 cookies: Vec::new(),
                 headers: headers.clone(),
                 query_string: url::Url::parse(&url)
-                    .map(|u| {
-                        u.query_pairs()
-                            .map(|(k, v)| Header::new(k, v))
-                            .collect()
-                    })
+                    .map(|u| u.query_pairs().map(|(k, v)| Header::new(k, v)).collect())
                     .unwrap_or_default(),
                 post_data: None,
                 headers_size: -1,
@@ -407,12 +417,17 @@ impl Client {
             Ok(b) => b,
             Err(reason) => return Err(fail(entry, reason, started)),
         };
-        let location = har::header(&response_headers, "location").unwrap_or("").to_string();
+        let location = har::header(&response_headers, "location")
+            .unwrap_or("")
+            .to_string();
         let offsite_redirect = ((300..400).contains(&status) && !location.is_empty())
             .then(|| final_url.join(&location).ok())
             .flatten()
             .filter(|next| !same_origin(next, &self.base))
-            .map(|next| format!("{}://{}", next.scheme(), next.host_str().unwrap_or("")) + &next.port().map(|p| format!(":{p}")).unwrap_or_default());
+            .map(|next| {
+                format!("{}://{}", next.scheme(), next.host_str().unwrap_or(""))
+                    + &next.port().map(|p| format!(":{p}")).unwrap_or_default()
+            });
         let mime_type = har::header(&response_headers, "content-type")
             .unwrap_or("")
             .to_string();
@@ -444,9 +459,7 @@ impl Client {
             body_size: body.len() as i64,
         });
         entry.time = started.elapsed().as_secs_f64() * 1000.0;
-        entry
-            .timings
-            .insert("wait".into(), Value::from(entry.time));
+        entry.timings.insert("wait".into(), Value::from(entry.time));
         Ok(Sent {
             entry,
             status,

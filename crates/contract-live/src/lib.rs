@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use openapi_contract::normalize::{self, Redaction};
 use openapi_contract::run::{self as recorded, Observed};
-use openapi_contract::{Check, CheckResult, Contract, ExchangeReport, FileReport, Finding, Outcome};
+use openapi_contract::{
+    Check, CheckResult, Contract, ExchangeReport, FileReport, Finding, Outcome,
+};
 use serde_json::Value;
 
 use client::{Client, Placement, Req};
@@ -149,13 +151,20 @@ impl Ctx<'_> {
     }
 
     /// Checks an answered exchange as a recording would.
-    fn record_entry(&self, seq: &mut Seq, entry: har::Entry) -> (usize, Option<Value>) {
+    fn record_entry(
+        &self,
+        seq: &mut Seq,
+        entry: har::Entry,
+        note: Option<&String>,
+    ) -> (usize, Option<Value>) {
         let seen = Mutex::new((None, None));
         let report = recorded::check_entry(self.contract, &self.names, 0, 0, &entry, &|o| {
             *seen.lock().unwrap_or_else(|p| p.into_inner()) =
                 (o.body.cloned(), o.content_type.map(String::from));
         });
         let (body, content_type) = seen.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut report = report;
+        report.note = note.cloned();
         let handle = self.push(Recorded {
             key: seq.key(),
             entry: Some(entry),
@@ -177,6 +186,7 @@ impl Ctx<'_> {
         findings: Vec<Finding>,
     ) -> usize {
         let mut report = ExchangeReport {
+            note: None,
             index: 0,
             line: 0,
             method: method.to_string(),
@@ -193,6 +203,13 @@ impl Ctx<'_> {
             body: None,
             content_type: None,
         })
+    }
+
+    fn set_note(&self, handle: usize, note: Option<String>) {
+        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(rec) = out.get_mut(handle) {
+            rec.report.note = note;
+        }
     }
 
     /// Adds a live check's verdict to a recorded exchange (merging findings
@@ -225,7 +242,11 @@ impl Ctx<'_> {
         let attempts = self.client.send(&req).await;
         let retried = !attempts.refused.is_empty();
         for refused in attempts.refused {
-            self.record_entry(seq, refused.entry);
+            self.record_entry(
+                seq,
+                refused.entry,
+                Some(&"rate-limited, retried".to_string()),
+            );
         }
         let sent = match attempts.last {
             Ok(s) => s,
@@ -238,6 +259,7 @@ impl Ctx<'_> {
                     Check::LiveTransport,
                     vec![finding(failed.reason)],
                 );
+                self.set_note(handle, req.note);
                 return Answer {
                     handle,
                     status: None,
@@ -247,7 +269,7 @@ impl Ctx<'_> {
         };
         let status = sent.status;
         let offsite = sent.offsite_redirect.clone();
-        let (handle, body) = self.record_entry(seq, sent.entry);
+        let (handle, body) = self.record_entry(seq, sent.entry, req.note.as_ref());
         if let Some(origin) = offsite {
             self.attach(
                 handle,
@@ -318,7 +340,9 @@ impl Ctx<'_> {
                 Some((base, _)) => format!("{base}?[redacted]"),
                 None => url.clone(),
             };
-            self.record_own(seq, "GET", &shown, status, Check::LiveSignedUrl, findings);
+            let handle =
+                self.record_own(seq, "GET", &shown, status, Check::LiveSignedUrl, findings);
+            self.set_note(handle, Some(format!("signed link from {pointer}")));
         }
     }
 }

@@ -236,8 +236,12 @@ impl Ctx<'_> {
         let mut total: Option<i64> = None;
         for _ in 0..self.config.max_pages {
             let mut req = Req::get(path.clone(), auth);
+            if auth != Auth::Secret(0) {
+                req = req.noted("as the second website");
+            }
             if let Some(l) = limit {
-                req.query.push((list.limit_param.to_string(), l.to_string()));
+                req.query
+                    .push((list.limit_param.to_string(), l.to_string()));
             }
             if offset > 0 || limit.is_some() {
                 req.query
@@ -361,7 +365,9 @@ impl Ctx<'_> {
         let mut seq = self.seq(phase_group.0, phase_group.1);
         let mut done: Vec<(Option<i64>, Walked)> = Vec::new();
         for limit in limits {
-            let w = self.walk(&mut seq, list, &values, limit, Auth::Secret(0)).await;
+            let w = self
+                .walk(&mut seq, list, &values, limit, Auth::Secret(0))
+                .await;
             if let (Some((first_limit, first)), Some(last)) = (done.first(), w.last)
                 && first.complete
                 && w.complete
@@ -373,7 +379,9 @@ impl Ctx<'_> {
                     .zip(&w.keys)
                     .position(|(a, b)| a != b)
                     .unwrap_or(first.keys.len().min(w.keys.len()));
-                let show = |l: &Option<i64>| l.map_or("the default limit".into(), |l| format!("limit {l}"));
+                let show = |l: &Option<i64>| {
+                    l.map_or("the default limit".into(), |l| format!("limit {l}"))
+                };
                 self.attach(
                     last,
                     Check::LiveWalk,
@@ -407,10 +415,14 @@ impl Ctx<'_> {
         let mut reqs = Vec::new();
         let rules = &self.contract.model().rules;
         if !op.security.is_empty() && !matches!(self.client.placement(), Placement::None) {
-            for auth in [Auth::Missing, Auth::OtherScheme, Auth::Wrong] {
-                reqs.push(Req::get(path.clone(), auth));
+            for (auth, note) in [
+                (Auth::Missing, "no credentials"),
+                (Auth::OtherScheme, "the secret under another scheme"),
+                (Auth::Wrong, "a wrong secret"),
+            ] {
+                reqs.push(Req::get(path.clone(), auth).noted(note));
             }
-            let mut both = Req::get(path.clone(), Auth::Missing);
+            let mut both = Req::get(path.clone(), Auth::Missing).noted("no credentials, no Accept");
             both.accept = Accept::Missing;
             reqs.push(both);
         }
@@ -420,7 +432,11 @@ impl Ctx<'_> {
                 Accept::Other("application/json"),
                 Accept::Other("*/*"),
             ] {
-                let mut r = Req::get(path.clone(), Auth::Secret(0));
+                let note = match accept {
+                    Accept::Other(v) => format!("Accept: {v}"),
+                    _ => "no Accept".into(),
+                };
+                let mut r = Req::get(path.clone(), Auth::Secret(0)).noted(note);
                 r.accept = accept;
                 reqs.push(r);
             }
@@ -463,7 +479,7 @@ impl Ctx<'_> {
             }
         }
         if rules.method_not_allowed.is_some() {
-            let mut r = Req::get(path.clone(), Auth::Secret(0));
+            let mut r = Req::get(path.clone(), Auth::Secret(0)).noted("a method not documented");
             r.method = "POST";
             reqs.push(r);
         }
@@ -473,12 +489,20 @@ impl Ctx<'_> {
     }
 
     /// A request that must be answered "not found".
-    async fn expect_missing(&self, seq: &mut Seq, req: Req, op: &Operation, check: Check, what: &str) {
+    async fn expect_missing(
+        &self,
+        seq: &mut Seq,
+        req: Req,
+        op: &Operation,
+        check: Check,
+        what: &str,
+    ) {
         let answer = self.send(seq, req).await;
         let Some(status) = answer.status else {
             return; // live.transport already says why
         };
-        let documents_404 = op.response(404).is_some() && op.responses.iter().any(|(k, _)| k == "404");
+        let documents_404 =
+            op.response(404).is_some() && op.responses.iter().any(|(k, _)| k == "404");
         let ok = if documents_404 {
             status == 404
         } else {
@@ -488,7 +512,9 @@ impl Ctx<'_> {
         let findings = if ok {
             Vec::new()
         } else {
-            vec![finding(format!("{what} was answered {status}; expected {expected}"))]
+            vec![finding(format!(
+                "{what} was answered {status}; expected {expected}"
+            ))]
         };
         self.attach(answer.handle, check, findings);
     }
@@ -529,7 +555,10 @@ fn provider<'l>(lists: &'l [List<'l>], child: &List<'_>) -> Option<&'l List<'l>>
             return false;
         };
         p.op.id != child.op.id
-            && child.op.template.starts_with(&format!("{}/", item_op.template))
+            && child
+                .op
+                .template
+                .starts_with(&format!("{}/", item_op.template))
     })
 }
 
@@ -544,11 +573,11 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
     };
 
     // Walks: lists without path parameters, then lists under their items.
-    let roots: Vec<&List> = lists.iter().filter(|l| l.op.path_params.is_empty()).collect();
-    let jobs: Vec<_> = roots
+    let roots: Vec<&List> = lists
         .iter()
-        .map(|l| (l, next_group()))
+        .filter(|l| l.op.path_params.is_empty())
         .collect();
+    let jobs: Vec<_> = roots.iter().map(|l| (l, next_group())).collect();
     let walked = join_all(
         jobs.iter()
             .map(|(l, g)| ctx.walks((WALK, *g), l, Vec::new(), false)),
@@ -557,7 +586,10 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
     for ((l, _), c) in jobs.iter().zip(walked) {
         contexts.insert(l.op.id.clone(), vec![c]);
     }
-    let mut pending: Vec<&List> = lists.iter().filter(|l| !l.op.path_params.is_empty()).collect();
+    let mut pending: Vec<&List> = lists
+        .iter()
+        .filter(|l| !l.op.path_params.is_empty())
+        .collect();
     while !pending.is_empty() {
         let before = pending.len();
         let mut ready = Vec::new();
@@ -575,7 +607,9 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
         });
         let mut jobs = Vec::new();
         for (child, parent, parents) in ready {
-            let Some((_, params)) = parent.item else { continue };
+            let Some((_, params)) = parent.item else {
+                continue;
+            };
             for pc in parents.iter().take(1) {
                 for item in sample(&pc.items, ctx.config.sample) {
                     if let Some(values) = item_values(pc, params, item) {
@@ -611,7 +645,10 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
                 if item_op.id != op.id {
                     return None;
                 }
-                let c = contexts.get(&l.op.id)?.iter().find(|c| !c.items.is_empty())?;
+                let c = contexts
+                    .get(&l.op.id)?
+                    .iter()
+                    .find(|c| !c.items.is_empty())?;
                 item_values(c, params, c.items.first()?)
             })
             .or_else(|| op.path_params.is_empty().then(Vec::new));
@@ -623,16 +660,29 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
 
     // Consistency: listed items fetched alone.
     for l in &lists {
-        let Some((item_op, params)) = l.item else { continue };
-        for c in contexts.get(&l.op.id).into_iter().flatten().take(ctx.config.sample) {
+        let Some((item_op, params)) = l.item else {
+            continue;
+        };
+        for c in contexts
+            .get(&l.op.id)
+            .into_iter()
+            .flatten()
+            .take(ctx.config.sample)
+        {
             for item in sample(&c.items, ctx.config.sample) {
-                let Some(values) = item_values(c, params, item) else { continue };
-                let Some(path) = path_of(item_op, &values) else { continue };
+                let Some(values) = item_values(c, params, item) else {
+                    continue;
+                };
+                let Some(path) = path_of(item_op, &values) else {
+                    continue;
+                };
                 let g = next_group();
                 let listed = item.clone();
                 tasks.push(Box::pin(async move {
                     let mut seq = ctx.seq(ITEM, g);
-                    let answer = ctx.send(&mut seq, Req::get(path, Auth::Secret(0))).await;
+                    let answer = ctx
+                        .send(&mut seq, Req::get(path, Auth::Secret(0)).noted("a listed item, alone"))
+                        .await;
                     let findings = match (answer.status, answer.body) {
                         (Some(200), Some(mut alone)) => {
                             let mut listed = listed;
@@ -683,7 +733,9 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
             for (value, label) in bad {
                 let mut values = c.values.clone();
                 values.push((param.clone(), value.clone()));
-                let Some(path) = path_of(item_op, &values) else { continue };
+                let Some(path) = path_of(item_op, &values) else {
+                    continue;
+                };
                 let g = next_group();
                 tasks.push(Box::pin(async move {
                     let mut seq = ctx.seq(MISSING, g);
@@ -714,7 +766,14 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
                     let what = format!("{} under another parent", key_of(l, item));
                     tasks.push(Box::pin(async move {
                         let mut seq = ctx.seq(MISSING, g);
-                        ctx.expect_missing(&mut seq, Req::get(path, Auth::Secret(0)), item_op, Check::LiveNotFound, &format!("the item {what}")).await;
+                        ctx.expect_missing(
+                            &mut seq,
+                            Req::get(path, Auth::Secret(0)),
+                            item_op,
+                            Check::LiveNotFound,
+                            &format!("the item {what}"),
+                        )
+                        .await;
                     }));
                 }
             }
@@ -730,12 +789,11 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
                 .flatten()
                 .flat_map(|c| c.items.clone())
                 .collect();
-            let kind = l
-                .op
-                .path_params
-                .iter()
-                .find(|(n, _)| n == param)
-                .map_or(ScalarKind::String, |(_, k)| *k);
+            let kind =
+                l.op.path_params
+                    .iter()
+                    .find(|(n, _)| n == param)
+                    .map_or(ScalarKind::String, |(_, k)| *k);
             let value = unknown_value(kind, &seen, prop);
             let mut values = contexts
                 .get(&parent.op.id)
@@ -748,7 +806,14 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
                 let op = l.op;
                 tasks.push(Box::pin(async move {
                     let mut seq = ctx.seq(MISSING, g);
-                    ctx.expect_missing(&mut seq, Req::get(path, Auth::Secret(0)), op, Check::LiveNotFound, &format!("an unknown {param} ({value})")).await;
+                    ctx.expect_missing(
+                        &mut seq,
+                        Req::get(path, Auth::Secret(0)),
+                        op,
+                        Check::LiveNotFound,
+                        &format!("an unknown {param} ({value})"),
+                    )
+                    .await;
                 }));
             }
         }
@@ -775,7 +840,13 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
 }
 
 /// Walks a list as the second website and asks for its items as the first.
-async fn isolation(ctx: &Ctx<'_>, group: u32, lists: &[List<'_>], l: &List<'_>, mine: BTreeSet<String>) {
+async fn isolation(
+    ctx: &Ctx<'_>,
+    group: u32,
+    lists: &[List<'_>],
+    l: &List<'_>,
+    mine: BTreeSet<String>,
+) {
     let mut seq = ctx.seq(TENANT, group);
     let max = l.limit.and_then(|p| p.maximum);
     let theirs = ctx.walk(&mut seq, l, &[], max, Auth::Secret(1)).await;
@@ -792,7 +863,9 @@ async fn isolation(ctx: &Ctx<'_>, group: u32, lists: &[List<'_>], l: &List<'_>, 
         };
         ctx.attach(last, Check::LiveIsolation, findings);
     }
-    let Some((item_op, params)) = l.item else { return };
+    let Some((item_op, params)) = l.item else {
+        return;
+    };
     let foreign: Vec<Value> = theirs
         .items
         .iter()
@@ -804,7 +877,9 @@ async fn isolation(ctx: &Ctx<'_>, group: u32, lists: &[List<'_>], l: &List<'_>, 
         items: Vec::new(),
     };
     for item in sample(&foreign, ctx.config.sample) {
-        let Some(values) = item_values(&root, params, item) else { continue };
+        let Some(values) = item_values(&root, params, item) else {
+            continue;
+        };
         let key = key_of(l, item);
         if let Some(path) = path_of(item_op, &values) {
             ctx.expect_missing(
@@ -812,12 +887,17 @@ async fn isolation(ctx: &Ctx<'_>, group: u32, lists: &[List<'_>], l: &List<'_>, 
                 Req::get(path, Auth::Secret(0)),
                 item_op,
                 Check::LiveIsolation,
-                &format!("the second website's item {key}, asked for with the first website's secret,"),
+                &format!(
+                    "the second website's item {key}, asked for with the first website's secret,"
+                ),
             )
             .await;
         }
         // Its children, too.
-        for child in lists.iter().filter(|c| provider(lists, c).is_some_and(|p| p.op.id == l.op.id)) {
+        for child in lists
+            .iter()
+            .filter(|c| provider(lists, c).is_some_and(|p| p.op.id == l.op.id))
+        {
             if let Some(path) = path_of(child.op, &values) {
                 ctx.expect_missing(
                     &mut seq,

@@ -66,6 +66,9 @@ fn exchange_heading(e: &ExchangeReport) -> String {
     if let Some(st) = e.status {
         let _ = write!(s, " {st}");
     }
+    if let Some(note) = &e.note {
+        let _ = write!(s, " ({note})");
+    }
     let _ = write!(s, "  [entry {}", e.index);
     if e.line > 0 {
         let _ = write!(s, ", line {}", e.line);

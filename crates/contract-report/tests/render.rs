@@ -27,6 +27,7 @@ fn run() -> RunReport {
                 error: None,
                 exchanges: vec![
                     ExchangeReport {
+                        note: None,
                         index: 0,
                         line: 3,
                         method: "GET".into(),
@@ -43,6 +44,7 @@ fn run() -> RunReport {
                         ],
                     },
                     ExchangeReport {
+                        note: None,
                         index: 1,
                         line: 40,
                         method: "GET".into(),

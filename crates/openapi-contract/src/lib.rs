@@ -382,10 +382,17 @@ impl Contract {
         let findings = match &self.model.rules.method_not_allowed {
             Some((status, allow)) => {
                 let got_allow = har::header(ex.response_headers, "allow");
-                if ex.status == *status
-                    && allow
-                        .as_deref()
-                        .is_none_or(|a| got_allow.is_some_and(|g| same_methods(a, g)))
+                let throttled = self
+                    .model
+                    .rules
+                    .rate_limited
+                    .as_ref()
+                    .is_some_and(|(s, _)| *s == ex.status);
+                if throttled
+                    || ex.status == *status
+                        && allow
+                            .as_deref()
+                            .is_none_or(|a| got_allow.is_some_and(|g| same_methods(a, g)))
                 {
                     Vec::new()
                 } else {

@@ -33,7 +33,6 @@ pub(crate) fn check(
             total_field,
             items_field,
             ..
-
         } => {
             let want_limit = int(effective(op, query, limit_param).as_ref());
             let want_offset = int(effective(op, query, offset_param).as_ref());

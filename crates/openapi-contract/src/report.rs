@@ -181,6 +181,9 @@ pub struct ExchangeReport {
     pub operation: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
+    /// What the request was for, when a live run made it (`wrong secret`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     pub checks: Vec<CheckResult>,
 }
 

@@ -101,11 +101,18 @@ pub(crate) fn check(
         _ => false,
     };
     let status = ex.status;
+    // A rate-limit refusal may answer any request: the rules are judged on
+    // the answers that are not one.
+    let throttled = rules
+        .rate_limited
+        .as_ref()
+        .is_some_and(|(s, _)| *s == status);
     if let Some(first) = rejections.first() {
-        let ok = match first.status {
-            Some(s) => status == s,
-            None => (400..500).contains(&status),
-        };
+        let ok = throttled
+            || match first.status {
+                Some(s) => status == s,
+                None => (400..500).contains(&status),
+            };
         let findings = if ok {
             Vec::new()
         } else {
@@ -160,11 +167,13 @@ pub(crate) fn check(
             continue;
         }
         let findings = match rejected_with {
-            Some(s) if fine && rejections.is_empty() && status == s => vec![Finding {
-                pointer: String::new(),
-                message: format!("{what}, yet the answer is {status}"),
-                value: None,
-            }],
+            Some(s) if fine && rejections.is_empty() && status == s && !throttled => {
+                vec![Finding {
+                    pointer: String::new(),
+                    message: format!("{what}, yet the answer is {status}"),
+                    value: None,
+                }]
+            }
             _ => Vec::new(),
         };
         // Shadowed by a rejection that comes first: nothing to say.

@@ -209,6 +209,7 @@ fn input_error(
     message: String,
 ) -> ExchangeReport {
     ExchangeReport {
+        note: None,
         index,
         line,
         method: method.to_string(),
@@ -306,6 +307,7 @@ pub fn check_entry(
     };
     let checked = contract.check(&ex);
     let mut report = ExchangeReport {
+        note: None,
         index,
         line,
         method: method.clone(),

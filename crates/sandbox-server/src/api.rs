@@ -34,7 +34,10 @@ struct Tenant(i64);
 pub(crate) fn router(app: Arc<App>) -> Router {
     let api = Router::new()
         .route("/users", get(list_users).fallback(method_not_allowed))
-        .route("/users/{user_id}", get(get_user).fallback(method_not_allowed))
+        .route(
+            "/users/{user_id}",
+            get(get_user).fallback(method_not_allowed),
+        )
         .route(
             "/users/{user_id}/messages",
             get(list_messages).fallback(method_not_allowed),
@@ -103,7 +106,12 @@ fn internal(app: &App, e: &StoreError) -> Response {
 }
 
 async fn not_found(State(app): Shared) -> Response {
-    error(&app, StatusCode::NOT_FOUND, ErrorCode::NotFound, "not found")
+    error(
+        &app,
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "not found",
+    )
 }
 
 async fn method_not_allowed(State(app): Shared) -> Response {
@@ -465,7 +473,12 @@ fn owner(app: &App, site: i64, user: i64) -> Result<Option<i64>, StoreError> {
         app.websites
             .iter()
             .map(|w| w.id)
-            .find(|w| app.with_store(|s| s.user(*w, user)).ok().flatten().is_some())
+            .find(|w| {
+                app.with_store(|s| s.user(*w, user))
+                    .ok()
+                    .flatten()
+                    .is_some()
+            })
             .unwrap_or(site)
     }))
 }
@@ -597,8 +610,7 @@ async fn list_messages(
         Some(Err(e)) => return internal(&app, &e),
     };
     let user = id(&user_id).unwrap_or_default();
-    if let Some(r) = list_faults(&app, &format!("/users/{user}/messages"), query.as_deref()).await
-    {
+    if let Some(r) = list_faults(&app, &format!("/users/{user}/messages"), query.as_deref()).await {
         return r;
     }
     let (qlimit, qoffset) = list_window(&app, limit, offset);
@@ -694,9 +706,10 @@ async fn file(
     RawQuery(query): RawQuery,
     method: Method,
 ) -> Response {
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .into_owned()
-        .collect();
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let expires = get("expires").and_then(|e| e.parse::<i64>().ok());
     let signature = get("signature");
@@ -726,8 +739,10 @@ async fn file(
         format!("%PDF-1.4\n% SignalZen sandbox attachment {path}\n%%EOF\n").into_bytes()
     };
     let mut r = Response::new(Body::from(content));
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
     r
 }
 

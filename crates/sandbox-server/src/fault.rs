@@ -97,10 +97,7 @@ impl Fault {
                 "null-required",
                 "a user's `created_at`, which is not nullable, is null",
             ),
-            Fault::WrongContentType => (
-                "wrong-content-type",
-                "JSON bodies are sent as text/html",
-            ),
+            Fault::WrongContentType => ("wrong-content-type", "JSON bodies are sent as text/html"),
             Fault::RepeatedItem => (
                 "repeated-item",
                 "each page after the first starts with the previous page's last item",

@@ -235,10 +235,7 @@ fn build(config: &Config, addr: SocketAddr) -> Result<App, SandboxError> {
     Ok(App {
         stores,
         next_store: AtomicUsize::new(0),
-        by_secret: websites
-            .iter()
-            .map(|w| (w.secret.clone(), w.id))
-            .collect(),
+        by_secret: websites.iter().map(|w| (w.secret.clone(), w.id)).collect(),
         websites,
         faults: config.faults.clone(),
         rate_limit: config.rate_limit,

@@ -1,0 +1,341 @@
+//! The live run against the embedded sandbox: clean it passes (20 times in
+//! a row), and every fault mode fails it with the check that owns the rule.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use contract_live::{LiveConfig, LiveRun};
+use openapi_contract::{Check, Contract, Options, Outcome, RunReport};
+use sandbox_server::{Config, Fault, Sandbox};
+
+fn spec() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../openapi/signalzen-v1.yaml")
+}
+
+fn contract(base_url: &str, secrets: &[String]) -> Contract {
+    let doc = openapi_spec::load(&spec(), &openapi_spec::LoadOptions::default()).unwrap();
+    Contract::new(
+        doc,
+        Options {
+            base_url: Some(base_url.to_string()),
+            valid_secrets: secrets.to_vec(),
+            ..Options::default()
+        },
+    )
+    .unwrap()
+}
+
+/// Starts a sandbox with `config`, runs the live suite with `tune`, stops it.
+async fn live(config: Config, tune: impl FnOnce(&mut LiveConfig)) -> LiveRun {
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let secrets: Vec<String> = sandbox.websites().iter().map(|w| w.secret.clone()).collect();
+    let contract = contract(&sandbox.base_url(), &secrets);
+    let mut cfg = LiveConfig::new(sandbox.base_url(), secrets);
+    tune(&mut cfg);
+    let run = contract_live::run(&contract, &cfg, &|| {}).await.unwrap();
+    sandbox.stop().await;
+    run
+}
+
+fn report(run: &LiveRun) -> RunReport {
+    RunReport {
+        files: vec![run.report.clone()],
+    }
+}
+
+fn failed(run: &LiveRun) -> BTreeSet<Check> {
+    run.report
+        .exchanges
+        .iter()
+        .flat_map(|e| e.checks.iter())
+        .filter(|c| c.outcome == Outcome::Fail)
+        .map(|c| c.check)
+        .collect()
+}
+
+fn failures(run: &LiveRun) -> String {
+    contract_report::text(
+        &report(run),
+        contract_report::TextOptions {
+            color: false,
+            verbose: false,
+        },
+    )
+    .lines()
+    .filter(|l| !l.contains("PASS"))
+    .take(40)
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
+fn with(faults: &[Fault]) -> Config {
+    Config {
+        faults: faults.iter().copied().collect(),
+        ..Config::default()
+    }
+}
+
+/// The check that must catch each fault.
+fn owner(fault: Fault) -> Check {
+    match fault {
+        Fault::AuthIgnored => Check::RequestAuth,
+        Fault::AcceptIgnored => Check::RequestAccept,
+        Fault::BoundsIgnored => Check::RequestParameters,
+        Fault::OffsetOffByOne => Check::LiveWalk,
+        Fault::WrongTotal => Check::Pagination,
+        Fault::FileUrlMissing => Check::BodyNullable,
+        Fault::SenderSwapped => Check::BodyDiscriminator,
+        Fault::UnknownSenderType => Check::BodyDiscriminator,
+        Fault::NullRequired => Check::BodySchema,
+        Fault::WrongContentType => Check::ContentType,
+        Fault::RepeatedItem => Check::LiveWalk,
+        Fault::TenantLeak => Check::LiveIsolation,
+        Fault::NotFoundAs200 => Check::LiveNotFound,
+        Fault::InconsistentItem => Check::LiveConsistency,
+        Fault::UnstableOrder => Check::LiveWalk,
+        Fault::ExpiredFileUrl => Check::LiveSignedUrl,
+        Fault::Slow => Check::LiveTransport,
+        Fault::TruncatedBody => Check::BodyJson,
+        Fault::NotJson => Check::BodyJson,
+        Fault::NoRetryAfter => Check::LiveRateLimit,
+        Fault::RedirectOffsite => Check::LiveTransport,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_fault_fails_the_run_with_its_check() {
+    let mut caught = BTreeSet::new();
+    for fault in Fault::ALL {
+        let run = live(with(&[fault]), |c| {
+            c.timeout = Duration::from_millis(500);
+        })
+        .await;
+        let failed = failed(&run);
+        assert_eq!(
+            report(&run).exit_code(),
+            1,
+            "{fault}: the run passed\n{}",
+            failures(&run)
+        );
+        assert!(
+            failed.contains(&owner(fault)),
+            "{fault}: {} did not fail; failed: {failed:?}\n{}",
+            owner(fault),
+            failures(&run)
+        );
+        caught.extend(failed);
+    }
+    // Every live check fails under some fault.
+    for check in Check::ALL.into_iter().filter(|c| c.is_live()) {
+        assert!(caught.contains(&check), "no fault makes {check} fail");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clean_sandbox_passes_twenty_runs_in_a_row() {
+    let sandbox = Sandbox::start(Config::default()).await.unwrap();
+    let secrets: Vec<String> = sandbox.websites().iter().map(|w| w.secret.clone()).collect();
+    let contract = contract(&sandbox.base_url(), &secrets);
+    let cfg = LiveConfig::new(sandbox.base_url(), secrets);
+    let mut first: Option<Vec<String>> = None;
+    for i in 0..20 {
+        let run = contract_live::run(&contract, &cfg, &|| {}).await.unwrap();
+        assert_eq!(report(&run).exit_code(), 0, "run {i}:\n{}", failures(&run));
+        // The same exchanges in the same order every time.
+        let labels: Vec<String> = run.report.exchanges.iter().map(|e| e.label()).collect();
+        match &first {
+            None => first = Some(labels),
+            Some(f) => assert_eq!(f, &labels, "run {i} differs from run 0"),
+        }
+    }
+    sandbox.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_run_covers_every_rule_it_is_asked_to() {
+    let run = live(Config::default(), |_| {}).await;
+    let ran: BTreeSet<Check> = run
+        .report
+        .exchanges
+        .iter()
+        .flat_map(|e| e.checks.iter().map(|c| c.check))
+        .collect();
+    for check in [
+        Check::RequestAuth,
+        Check::RequestAccept,
+        Check::RequestParameters,
+        Check::Pagination,
+        Check::BodyDiscriminator,
+        Check::BodyNullable,
+        Check::LiveWalk,
+        Check::LiveConsistency,
+        Check::LiveNotFound,
+        Check::LiveIsolation,
+        Check::LiveSignedUrl,
+    ] {
+        assert!(ran.contains(&check), "{check} never ran");
+    }
+    let targets: Vec<String> = run
+        .report
+        .exchanges
+        .iter()
+        .map(|e| format!("{} {}", e.target, e.status.unwrap_or(0)))
+        .collect();
+    for want in [
+        "/external/users?limit=0 400",
+        "/external/users?limit=100 400",
+        "/external/users?limit=-1 400",
+        "/external/users?limit=abc 400",
+        "/external/users?offset=-1 400",
+        "/external/users?limit=1 200",
+        "/external/users?limit=99 200",
+    ] {
+        assert!(targets.iter().any(|t| t == want), "no {want} in {targets:#?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_are_honoured_through_retry_after() {
+    let config = Config {
+        rate_limit: Some(30),
+        ..Config::default()
+    };
+    let run = live(config, |c| c.concurrency = 8).await;
+    assert_eq!(report(&run).exit_code(), 0, "{}", failures(&run));
+    let retried = run
+        .report
+        .exchanges
+        .iter()
+        .filter(|e| e.status == Some(429))
+        .count();
+    assert!(retried > 0, "the limit never triggered");
+    assert!(
+        run.report
+            .exchanges
+            .iter()
+            .any(|e| e.checks.iter().any(|c| c.check == Check::LiveRateLimit && c.outcome == Outcome::Pass)),
+        "no retried request was marked as honoured"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_budget_too_small_for_retry_after_fails() {
+    let config = Config {
+        rate_limit: Some(5),
+        ..Config::default()
+    };
+    let run = live(config, |c| c.retry_budget = Duration::ZERO).await;
+    assert!(failed(&run).contains(&Check::LiveRateLimit), "{}", failures(&run));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_to_another_host_is_not_followed() {
+    let run = live(with(&[Fault::RedirectOffsite]), |_| {}).await;
+    let text = failures(&run);
+    assert!(text.contains("redirected to another origin (http://localhost:"), "{text}");
+    // Nothing was sent to the other host: the only answers are the API's own.
+    for e in &run.har.log.entries {
+        assert!(e.request.url.starts_with("http://127.0.0.1:"), "{}", e.request.url);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_never_reach_reports_recordings_or_snapshots() {
+    let run = live(Config::default(), |_| {}).await;
+    let secrets: Vec<String> = Sandbox::start(Config::default())
+        .await
+        .map(|s| s.websites().iter().map(|w| w.secret.clone()).collect())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("live.har");
+    run.har
+        .write(&path, &har::SensitiveNames::default())
+        .unwrap();
+    let written = std::fs::read_to_string(&path).unwrap();
+    let rendered = [
+        contract_report::text(&report(&run), contract_report::TextOptions { color: false, verbose: true }),
+        contract_report::json(&report(&run)),
+        contract_report::junit(&report(&run)).unwrap(),
+        serde_json::to_string(&run.snapshots).unwrap(),
+        written.clone(),
+    ];
+    for secret in &secrets {
+        for (i, text) in rendered.iter().enumerate() {
+            assert!(!text.contains(secret.as_str()), "output {i} holds a secret");
+        }
+    }
+    assert!(written.contains("Bearer [REDACTED]"));
+    assert!(written.contains("\"_credentials\": \"valid\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recorded_live_run_passes_in_recorded_mode() {
+    let run = live(Config::default(), |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("live.har");
+    run.har.write(&path, &har::SensitiveNames::default()).unwrap();
+    // Secrets are redacted in the file: validity comes from `_credentials`.
+    let mut runner = openapi_contract::run::Runner::new(
+        spec(),
+        true,
+        Options {
+            base_url: Some("http://127.0.0.1/external".into()),
+            ..Options::default()
+        },
+    );
+    let file = runner.run_file(&path, "live.har", &|_| {});
+    let rep = RunReport { files: vec![file] };
+    let text = contract_report::text(&rep, contract_report::TextOptions { color: false, verbose: false });
+    assert_eq!(rep.exit_code(), 0, "{text}");
+    assert_eq!(rep.files[0].exchanges.len(), run.har.log.entries.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn normalized_live_responses_match_their_snapshots() {
+    let sandbox = Sandbox::start(Config::default()).await.unwrap();
+    let origin = format!("http://{}", sandbox.addr());
+    let secrets: Vec<String> = sandbox.websites().iter().map(|w| w.secret.clone()).collect();
+    let contract = contract(&sandbox.base_url(), &secrets);
+    let cfg = LiveConfig::new(sandbox.base_url(), secrets);
+    let run = contract_live::run(&contract, &cfg, &|| {}).await.unwrap();
+    sandbox.stop().await;
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    let mut seen = std::collections::BTreeMap::new();
+    settings.bind(|| {
+        // One per distinct request kind: the first page of each walk, each
+        // probe, each item (later pages add nothing a snapshot would show).
+        for (e, snap) in run.report.exchanges.iter().zip(&run.snapshots) {
+            let later_page = e.target.contains("offset=") && !e.target.contains("offset=0")
+                && e.operation.as_deref().is_some_and(|o| o.starts_with("list"))
+                && e.status == Some(200);
+            if later_page {
+                continue;
+            }
+            // The sandbox's port changes per run; signed links name it.
+            let text = snap.to_string().replace(&origin, "http://sandbox");
+            let snap: serde_json::Value = serde_json::from_str(&text).unwrap();
+            // Named for the request, not its position, so a new probe does
+            // not rename every snapshot after it.
+            let label = format!(
+                "{} {} {}",
+                e.method,
+                e.target.trim_start_matches("/external"),
+                e.note.as_deref().unwrap_or("")
+            );
+            let mut name: String = label
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            name = name.split('_').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_");
+            let n = seen.entry(name.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                name = format!("{name}_{n}");
+            }
+            insta::assert_json_snapshot!(format!("live__{name}"), snap);
+        }
+    });
+}
