@@ -809,8 +809,14 @@ impl<'a> Generator<'a> {
             utoipa_args.push(quote!(value_type = #value_ty, format = DateTime));
         }
         match f.format.as_deref() {
-            Some("email") => schemars_args.push(quote!(email)),
-            Some("uri") => schemars_args.push(quote!(url)),
+            Some("email") => {
+                schemars_args.push(quote!(email));
+                utoipa_args.push(quote!(format = Email));
+            }
+            Some("uri") => {
+                schemars_args.push(quote!(url));
+                utoipa_args.push(quote!(format = "uri"));
+            }
             _ => {}
         }
         let integer = matches!(inner_ty(&f.ty), Ty::Prim("i32" | "i64" | "f32" | "f64"));

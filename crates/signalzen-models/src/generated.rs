@@ -90,7 +90,7 @@ pub struct Message {
     /// https URL to the file that stays valid for 20 seconds after the
     /// response; fetch it at once, do not store it.
     #[schemars(url)]
-    #[schema(required = true)]
+    #[schema(required = true, format = "uri")]
     pub file_url: Option<String>,
     /// Whether the message is an automatic invitation sent by the widget.
     pub auto_invitation: bool,
@@ -170,7 +170,7 @@ pub struct MessageFields {
     /// https URL to the file that stays valid for 20 seconds after the
     /// response; fetch it at once, do not store it.
     #[schemars(url)]
-    #[schema(required = true)]
+    #[schema(required = true, format = "uri")]
     pub file_url: Option<String>,
     /// Whether the message is an automatic invitation sent by the widget.
     pub auto_invitation: bool,
@@ -285,10 +285,11 @@ pub struct OperatorSender {
     pub surname: String,
     /// The operator's email.
     #[schemars(email)]
+    #[schema(format = Email)]
     pub email: String,
     /// A thumbnail of the operator's picture, or null if there is none.
     #[schemars(url)]
-    #[schema(required = true)]
+    #[schema(required = true, format = "uri")]
     pub picture_thumb_url: Option<String>,
 }
 fn operator_sender_required_keys(schema: &mut schemars::Schema) {
@@ -314,7 +315,7 @@ pub struct User {
     pub name: Option<String>,
     /// The email the visitor gave, or null.
     #[schemars(email)]
-    #[schema(required = true)]
+    #[schema(required = true, format = Email)]
     pub email: Option<String>,
     /// The website's own reference for this visitor, set by the widget's JavaScript, or null.
     #[schema(required = true)]
@@ -336,7 +337,7 @@ pub struct User {
     pub online_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The last page the visitor had open, or null.
     #[schemars(url)]
-    #[schema(required = true)]
+    #[schema(required = true, format = "uri")]
     pub last_url: Option<String>,
     /// Custom properties set by the widget's JavaScript, in the order they were set.
     pub user_attributes: Vec<UserAttribute>,
@@ -450,7 +451,7 @@ pub struct VisitorSender {
     pub name: Option<String>,
     /// The visitor's email, or null.
     #[schemars(email)]
-    #[schema(required = true)]
+    #[schema(required = true, format = Email)]
     pub email: Option<String>,
 }
 fn visitor_sender_required_keys(schema: &mut schemars::Schema) {
