@@ -10,6 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+/// The sandbox allocates a model per row; mimalloc serves that load about
+/// 30% faster than the system allocator (see the load benchmark).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use openapi_spec::lint::Severity;
 
 #[derive(Parser)]

@@ -5,7 +5,6 @@
 //! The same seed always gives the same rows, ids, timestamps and secrets,
 //! so snapshots of a live run against the sandbox are stable.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -308,66 +307,59 @@ impl Store {
         Ok(st.query_row([secret], |r| r.get(0)).optional()?)
     }
 
-    /// The attributes of every user `users_sql` selects (one query, not one per user).
-    fn attributes_of(
+    /// The users `users_sql` selects (ordered by id), with their attributes:
+    /// one query for the users, one over the id range for the attributes,
+    /// merged in order (not one query per user).
+    fn users_where(
         &self,
         users_sql: &str,
         args: &[&dyn rusqlite::ToSql],
-    ) -> Result<HashMap<i64, Vec<UserAttribute>>, StoreError> {
-        let rows: Vec<(i64, String, String)> = self.rows(
-            &format!(
-                "SELECT user_id, name, value FROM user_attributes WHERE user_id IN (SELECT id FROM users {users_sql}) ORDER BY user_id, position"
-            ),
-            args,
-        )?;
-        let mut out: HashMap<i64, Vec<UserAttribute>> = HashMap::new();
-        for (user, name, value) in rows {
-            out.entry(user)
-                .or_default()
-                .push(UserAttribute { name, value });
-        }
-        Ok(out)
-    }
-
-    fn users_where(
-        &self,
-        sql: &str,
-        args: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<User>, StoreError> {
-        type Row = (
-            i64,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            i64,
-            i64,
-            Option<i64>,
-            Option<String>,
+        let sql = format!(
+            "SELECT id, name, email, reference, created_at, updated_at, online_at, last_url FROM users {users_sql}"
         );
-        let rows: Vec<Row> = self.rows(
-            &format!(
-                "SELECT id, name, email, reference, created_at, updated_at, online_at, last_url FROM users {sql}"
-            ),
-            args,
+        let mut users: Vec<User> = Vec::new();
+        {
+            let mut st = self.conn.prepare_cached(&sql)?;
+            let mut rows = st.query(args)?;
+            while let Some(r) = rows.next()? {
+                let online: Option<i64> = r.get(6)?;
+                users.push(User {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    email: r.get(2)?,
+                    reference: r.get(3)?,
+                    created_at: time(r.get(4)?)?,
+                    updated_at: time(r.get(5)?)?,
+                    online_at: online.map(time).transpose()?,
+                    last_url: r.get(7)?,
+                    user_attributes: Vec::new(),
+                });
+            }
+        }
+        let (Some(first), Some(last)) = (users.first().map(|u| u.id), users.last().map(|u| u.id))
+        else {
+            return Ok(users);
+        };
+        let mut st = self.conn.prepare_cached(
+            "SELECT user_id, name, value FROM user_attributes WHERE user_id BETWEEN ?1 AND ?2 ORDER BY user_id, position",
         )?;
-        let mut attributes = self.attributes_of(sql, args)?;
-        rows.into_iter()
-            .map(
-                |(id, name, email, reference, created, updated, online, last_url)| {
-                    Ok(User {
-                        id,
-                        name,
-                        email,
-                        reference,
-                        created_at: time(created)?,
-                        updated_at: time(updated)?,
-                        online_at: online.map(time).transpose()?,
-                        last_url,
-                        user_attributes: attributes.remove(&id).unwrap_or_default(),
-                    })
-                },
-            )
-            .collect()
+        let mut rows = st.query([first, last])?;
+        let mut at = 0;
+        while let Some(r) = rows.next()? {
+            let owner: i64 = r.get(0)?;
+            while at < users.len() && users[at].id < owner {
+                at += 1;
+            }
+            // Rows of users in the range but not selected (another website's) are skipped.
+            if let Some(user) = users.get_mut(at).filter(|u| u.id == owner) {
+                user.user_attributes.push(UserAttribute {
+                    name: r.get(1)?,
+                    value: r.get(2)?,
+                });
+            }
+        }
+        Ok(users)
     }
 
     /// One page of a website's users by id, and the website's user count.
