@@ -222,3 +222,29 @@ fn a_file_store_persists_and_secrets_can_be_replaced() {
     assert_eq!(s.website_by_secret(&sites[0].secret).unwrap(), None);
     assert_eq!(s.users_page(1, 99, 0).unwrap().0, 3);
 }
+
+#[test]
+fn a_copy_holds_the_same_data() {
+    let (store, sites) = seeded(&SeedConfig::default());
+    let copy = store.copy().unwrap();
+    for site in &sites {
+        assert_eq!(
+            store.users_page(site.id, 99, 0).unwrap(),
+            copy.users_page(site.id, 99, 0).unwrap()
+        );
+    }
+    assert_eq!(store.websites().unwrap(), copy.websites().unwrap());
+}
+
+#[test]
+fn attributes_follow_their_user_one_by_one_and_in_pages() {
+    let (store, sites) = seeded(&SeedConfig::default());
+    for site in &sites {
+        let (_, page) = store.users_page(site.id, 99, 0).unwrap();
+        assert!(page.iter().any(|u| u.user_attributes.len() > 1));
+        for u in &page {
+            let alone = store.user(site.id, u.id).unwrap().unwrap();
+            assert_eq!(&alone, u);
+        }
+    }
+}
