@@ -37,8 +37,14 @@ fn the_main_command_runs_recorded_and_live_and_passes() {
     let o = xtask(&["contract"], &[]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    assert!(out.contains("tests/recorded/signalzen/violations.har"), "{out}");
-    assert!(out.contains("live (embedded sandbox) (against openapi/signalzen-v1.yaml)"), "{out}");
+    assert!(
+        out.contains("tests/recorded/signalzen/violations.har"),
+        "{out}"
+    );
+    assert!(
+        out.contains("live (embedded sandbox) (against openapi/signalzen-v1.yaml)"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -53,16 +59,42 @@ fn a_fault_fails_the_live_run_with_exit_1_naming_the_check() {
 fn usage_errors_exit_2() {
     let unknown = xtask(&["contract", "live", "--fault", "nope"], &[]);
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(text(&unknown).contains("unknown fault \"nope\""), "{}", text(&unknown));
-    let no_secret = xtask(&["contract", "live", "--base-url", "http://127.0.0.1:9/external"], &[]);
+    assert!(
+        text(&unknown).contains("unknown fault \"nope\""),
+        "{}",
+        text(&unknown)
+    );
+    let no_secret = xtask(
+        &[
+            "contract",
+            "live",
+            "--base-url",
+            "http://127.0.0.1:9/external",
+        ],
+        &[],
+    );
     assert_eq!(no_secret.status.code(), Some(2));
-    assert!(text(&no_secret).contains("SIGNALZEN_API_SECRET"), "{}", text(&no_secret));
+    assert!(
+        text(&no_secret).contains("SIGNALZEN_API_SECRET"),
+        "{}",
+        text(&no_secret)
+    );
     let mixed = xtask(
-        &["contract", "live", "--base-url", "http://127.0.0.1:9/external", "--fault", "slow"],
+        &[
+            "contract",
+            "live",
+            "--base-url",
+            "http://127.0.0.1:9/external",
+            "--fault",
+            "slow",
+        ],
         &[("SIGNALZEN_API_SECRET", "x-secret")],
     );
     assert_eq!(mixed.status.code(), Some(2), "{}", text(&mixed));
-    let bad_url = xtask(&["contract", "live", "--base-url", "not a url"], &[("SIGNALZEN_API_SECRET", "x-secret")]);
+    let bad_url = xtask(
+        &["contract", "live", "--base-url", "not a url"],
+        &[("SIGNALZEN_API_SECRET", "x-secret")],
+    );
     assert_eq!(bad_url.status.code(), Some(2), "{}", text(&bad_url));
 }
 
@@ -71,12 +103,24 @@ fn an_unreachable_api_fails_on_transport_and_never_prints_the_secret() {
     // Port 9 (discard) on loopback: nothing listens, every request fails.
     let canary = "sz_canary_live_secret_4711";
     let o = xtask(
-        &["contract", "live", "--base-url", "http://127.0.0.1:9/external", "--format", "json", "--timeout-ms", "500"],
+        &[
+            "contract",
+            "live",
+            "--base-url",
+            "http://127.0.0.1:9/external",
+            "--format",
+            "json",
+            "--timeout-ms",
+            "500",
+        ],
         &[("SIGNALZEN_API_SECRET", canary)],
     );
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(out.contains("live.transport") && out.contains("cannot connect"), "{out}");
+    assert!(
+        out.contains("live.transport") && out.contains("cannot connect"),
+        "{out}"
+    );
     assert!(!out.contains(canary), "{out}");
 }
 
@@ -87,8 +131,20 @@ fn a_recorded_live_run_is_a_corpus_for_recorded_mode() {
     let o = xtask(&["contract", "live", "--record", d], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let har = std::fs::read_to_string(dir.path().join("live.har")).unwrap();
-    assert!(har.contains("Bearer [REDACTED]") && !har.contains("sz_sandbox_site"), "secrets in the HAR");
-    let o = xtask(&["contract", "recorded", "--base-url", "http://127.0.0.1/external", d], &[]);
+    assert!(
+        har.contains("Bearer [REDACTED]") && !har.contains("sz_sandbox_site"),
+        "secrets in the HAR"
+    );
+    let o = xtask(
+        &[
+            "contract",
+            "recorded",
+            "--base-url",
+            "http://127.0.0.1/external",
+            d,
+        ],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
 
@@ -97,7 +153,15 @@ fn the_sandbox_command_explains_itself() {
     let o = xtask(&["sandbox", "--help"], &[]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0));
-    for word in ["--port", "--db", "--users", "--fault", "--rate-limit", "SIGNALZEN_SANDBOX_SECRET", "redirect-offsite"] {
+    for word in [
+        "--port",
+        "--db",
+        "--users",
+        "--fault",
+        "--rate-limit",
+        "SIGNALZEN_SANDBOX_SECRET",
+        "redirect-offsite",
+    ] {
         assert!(out.contains(word), "{word} missing from:\n{out}");
     }
 }

@@ -19,13 +19,18 @@ fn main() {
         .unwrap();
     let mut config = Config::default();
     config.seed.users_per_website = users;
-    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/signalzen-v1.yaml");
+    let spec =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/signalzen-v1.yaml");
     let mut times = Vec::new();
     for run in 1..=3 {
         let started = Instant::now();
         let (exchanges, code) = rt.block_on(async {
             let sandbox = Sandbox::start(config.clone()).await.unwrap();
-            let secrets: Vec<String> = sandbox.websites().iter().map(|w| w.secret.clone()).collect();
+            let secrets: Vec<String> = sandbox
+                .websites()
+                .iter()
+                .map(|w| w.secret.clone())
+                .collect();
             let doc = openapi_spec::load(&spec, &openapi_spec::LoadOptions::default()).unwrap();
             let contract = Contract::new(
                 doc,
@@ -40,10 +45,18 @@ fn main() {
             let live = contract_live::run(&contract, &cfg, &|| {}).await.unwrap();
             sandbox.stop().await;
             let n = live.report.exchanges.len();
-            (n, RunReport { files: vec![live.report] }.exit_code())
+            (
+                n,
+                RunReport {
+                    files: vec![live.report],
+                }
+                .exit_code(),
+            )
         });
         let secs = started.elapsed().as_secs_f64();
-        println!("run {run}: {secs:.2} s wall, {exchanges} exchanges, exit {code} (seed {users} users per website, sandbox start included)");
+        println!(
+            "run {run}: {secs:.2} s wall, {exchanges} exchanges, exit {code} (seed {users} users per website, sandbox start included)"
+        );
         assert_eq!(code, 0, "the live suite failed against the clean sandbox");
         times.push(secs);
     }

@@ -13,7 +13,10 @@ use sandbox_server::{Config, Sandbox};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// wrk's latency lines look like `     99%    3.21ms`.
@@ -86,7 +89,11 @@ fn main() {
             .join("; ");
         println!(
             "run {run}: {r:.0} requests/s, p99 {p:.2} ms, errors: {}",
-            if errors.is_empty() { "none" } else { errors.as_str() }
+            if errors.is_empty() {
+                "none"
+            } else {
+                errors.as_str()
+            }
         );
         rps.push(r);
         p99.push(p);

@@ -34,7 +34,9 @@ fn operations(doc: &Value) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
-            if ["get", "put", "post", "delete", "patch", "head", "options"].contains(&method.as_str()) {
+            if ["get", "put", "post", "delete", "patch", "head", "options"]
+                .contains(&method.as_str())
+            {
                 out.insert((path.clone(), method.clone()));
             }
         }
@@ -53,7 +55,11 @@ fn parameters(doc: &Value, op: &Value) -> BTreeMap<String, Value> {
             let s = deref(doc, &p["schema"]);
             // 3.1 writes an optional parameter's type as ["integer", "null"].
             let ty = match &s["type"] {
-                Value::Array(a) => a.iter().find(|t| *t != "null").cloned().unwrap_or(Value::Null),
+                Value::Array(a) => a
+                    .iter()
+                    .find(|t| *t != "null")
+                    .cloned()
+                    .unwrap_or(Value::Null),
                 t => t.clone(),
             };
             (
@@ -119,7 +125,10 @@ fn yaml_validator(doc: &Value, name: &str) -> jsonschema::Validator {
     let ptr = format!("/components/schemas/{name}");
     let converter = openapi_jsonschema::Converter::new(doc);
     let schema = converter.bundle(doc.pointer(&ptr).unwrap(), &ptr).unwrap();
-    jsonschema::options().should_validate_formats(true).build(&schema).unwrap()
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
 }
 
 /// utoipa's component: OpenAPI 3.1 schemas are JSON Schema already; the
@@ -129,7 +138,10 @@ fn generated_validator(doc: &Value, name: &str) -> jsonschema::Validator {
         "$ref": format!("#/components/schemas/{name}"),
         "components": doc["components"],
     });
-    jsonschema::options().should_validate_formats(true).build(&schema).unwrap()
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
 }
 
 /// Every way to break one value at a time: drop a key, null it, change its type.
@@ -177,7 +189,9 @@ fn mutations(value: &Value) -> Vec<Value> {
                 }
             });
             if v.is_string() {
-                with(root, at, out, &|t| *t = json!("::not an email, a uri or a time::"));
+                with(root, at, out, &|t| {
+                    *t = json!("::not an email, a uri or a time::")
+                });
             }
             if v.is_i64() {
                 with(root, at, out, &|t| *t = json!(-5));
@@ -196,36 +210,53 @@ fn seed_bodies() -> BTreeMap<&'static str, Vec<Value>> {
     for site in &sites {
         let (total, users) = store.users_page(site.id, 99, 0).unwrap();
         for limit in [1i32, 99] {
-            bodies.entry("UsersPage").or_default().push(serde_json::to_value(signalzen_models::UsersPage {
-                limit,
-                offset: 0,
-                total,
-                users: users.iter().take(limit as usize).cloned().collect(),
-            }).unwrap());
+            bodies.entry("UsersPage").or_default().push(
+                serde_json::to_value(signalzen_models::UsersPage {
+                    limit,
+                    offset: 0,
+                    total,
+                    users: users.iter().take(limit as usize).cloned().collect(),
+                })
+                .unwrap(),
+            );
         }
         for u in &users {
-            bodies.entry("User").or_default().push(serde_json::to_value(u).unwrap());
+            bodies
+                .entry("User")
+                .or_default()
+                .push(serde_json::to_value(u).unwrap());
             let (total, messages) = store.messages_page(site.id, u.id, 99, 0).unwrap().unwrap();
             let messages: Vec<_> = messages
                 .into_iter()
                 .map(|m| {
                     let mut msg = m.message;
-                    msg.file_url = m.attachment.map(|p| format!("https://files.example.com/{p}?sig=1"));
+                    msg.file_url = m
+                        .attachment
+                        .map(|p| format!("https://files.example.com/{p}?sig=1"));
                     msg
                 })
                 .collect();
             for m in &messages {
-                bodies.entry("Message").or_default().push(serde_json::to_value(m).unwrap());
+                bodies
+                    .entry("Message")
+                    .or_default()
+                    .push(serde_json::to_value(m).unwrap());
             }
-            bodies.entry("MessagesPage").or_default().push(serde_json::to_value(signalzen_models::MessagesPage {
-                limit: 99,
-                offset: 0,
-                total,
-                messages,
-            }).unwrap());
+            bodies.entry("MessagesPage").or_default().push(
+                serde_json::to_value(signalzen_models::MessagesPage {
+                    limit: 99,
+                    offset: 0,
+                    total,
+                    messages,
+                })
+                .unwrap(),
+            );
         }
     }
-    bodies.insert("Error", vec![json!({"status": 404, "error": "not_found", "message": "no such user"})]);
+    bodies.insert(
+        "Error",
+        vec![json!({"status": 404, "error": "not_found", "message": "no such user"})],
+    );
     bodies
 }
 
@@ -244,12 +275,17 @@ fn disagreements(y: &Value, g: &Value) -> (Vec<String>, usize) {
         for v in &instances {
             let (a, b) = (yv.is_valid(v), gv.is_valid(v));
             if a != b {
-                out.push(format!("{name}: the YAML says {a}, the handlers' document says {b}, for {v}"));
+                out.push(format!(
+                    "{name}: the YAML says {a}, the handlers' document says {b}, for {v}"
+                ));
             }
             rejected += usize::from(!a);
             checked += 1;
         }
-        assert!(samples.iter().all(|s| yv.is_valid(s)), "{name}: seed data is invalid");
+        assert!(
+            samples.iter().all(|s| yv.is_valid(s)),
+            "{name}: seed data is invalid"
+        );
         assert!(rejected > 0, "{name}: no mutation was rejected");
     }
     (out, checked)
@@ -258,7 +294,11 @@ fn disagreements(y: &Value, g: &Value) -> (Vec<String>, usize) {
 #[test]
 fn response_schemas_accept_and_reject_the_same_bodies() {
     let (differ, checked) = disagreements(&yaml(), &generated());
-    assert!(differ.is_empty(), "{}", differ[..differ.len().min(5)].join("\n"));
+    assert!(
+        differ.is_empty(),
+        "{}",
+        differ[..differ.len().min(5)].join("\n")
+    );
     assert!(checked > 500, "only {checked} bodies compared");
 }
 

@@ -39,20 +39,35 @@ fn logs_name_requests_but_never_secrets() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     // One thread, so the server's tasks log into this subscriber.
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let secret = rt.block_on(async {
         let sandbox = Sandbox::start(Config::default()).await.unwrap();
         let base = sandbox.base_url();
         let secret = sandbox.websites()[0].secret.clone();
-        assert_eq!(get(&base, "/users?limit=2", &format!("Bearer {secret}")).await, 200);
-        assert_eq!(get(&base, "/users", "Bearer sz_canary_not_a_real_secret").await, 401);
+        assert_eq!(
+            get(&base, "/users?limit=2", &format!("Bearer {secret}")).await,
+            200
+        );
+        assert_eq!(
+            get(&base, "/users", "Bearer sz_canary_not_a_real_secret").await,
+            401
+        );
         sandbox.stop().await;
         secret
     });
     let logged = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
-    assert!(logged.contains("path=\"/external/users\"") && logged.contains("status=200"), "{logged}");
+    assert!(
+        logged.contains("path=\"/external/users\"") && logged.contains("status=200"),
+        "{logged}"
+    );
     assert!(logged.contains("status=401"), "{logged}");
     assert!(!logged.contains(&secret), "{logged}");
     assert!(!logged.contains("sz_canary"), "{logged}");
-    assert!(!logged.contains("limit=2"), "query strings are not logged: {logged}");
+    assert!(
+        !logged.contains("limit=2"),
+        "query strings are not logged: {logged}"
+    );
 }

@@ -31,7 +31,12 @@ impl Probe {
         }
     }
 
-    async fn get(&self, path: &str, auth: Option<&str>, accept: Option<&str>) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    async fn get(
+        &self,
+        path: &str,
+        auth: Option<&str>,
+        accept: Option<&str>,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
         let mut r = self.http.get(format!("{}{path}", self.base));
         if let Some(a) = auth {
             r = r.header("Authorization", a);
@@ -47,7 +52,8 @@ impl Probe {
     }
 
     async fn ok(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, Value) {
-        self.get(path, Some(&format!("Bearer {}", self.secret)), Some(V1)).await
+        self.get(path, Some(&format!("Bearer {}", self.secret)), Some(V1))
+            .await
     }
 }
 
@@ -59,14 +65,34 @@ async fn status_precedence_is_401_then_406_then_400_then_404() {
     let cases: [(&str, Option<&str>, Option<&str>, u16); 10] = [
         ("/users?limit=0", None, None, 401),
         ("/users?limit=0", Some("Bearer wrong"), Some(V1), 401),
-        ("/users", Some(&format!("Token {}", p.secret)), Some(V1), 401),
+        (
+            "/users",
+            Some(&format!("Token {}", p.secret)),
+            Some(V1),
+            401,
+        ),
         ("/users?limit=0", Some(&bearer), None, 406),
         ("/users?limit=0", Some(&bearer), Some("*/*"), 406),
-        ("/users/999999/messages?limit=0", Some(&bearer), Some(V1), 400),
+        (
+            "/users/999999/messages?limit=0",
+            Some(&bearer),
+            Some(V1),
+            400,
+        ),
         ("/users/999999/messages", Some(&bearer), Some(V1), 404),
         ("/users/abc", Some(&bearer), Some(V1), 404),
-        ("/users", Some(&bearer), Some("application/vnd.signalzen.v1+json, */*"), 200),
-        ("/users", Some(&format!("bearer {}", p.secret)), Some(V1), 200),
+        (
+            "/users",
+            Some(&bearer),
+            Some("application/vnd.signalzen.v1+json, */*"),
+            200,
+        ),
+        (
+            "/users",
+            Some(&format!("bearer {}", p.secret)),
+            Some(V1),
+            200,
+        ),
     ];
     for (path, auth, accept, want) in cases {
         let (status, headers, body) = p.get(path, auth, accept).await;
@@ -84,12 +110,26 @@ async fn status_precedence_is_401_then_406_then_400_then_404() {
 async fn bad_parameters_get_400_and_are_never_clamped() {
     let sandbox = Sandbox::start(Config::default()).await.unwrap();
     let p = Probe::new(&sandbox).await;
-    for q in ["limit=0", "limit=100", "limit=-1", "limit=abc", "limit=", "limit=1.5", "limit=5&limit=5", "offset=-1", "offset=x", "limit=%2B5"] {
+    for q in [
+        "limit=0",
+        "limit=100",
+        "limit=-1",
+        "limit=abc",
+        "limit=",
+        "limit=1.5",
+        "limit=5&limit=5",
+        "offset=-1",
+        "offset=x",
+        "limit=%2B5",
+    ] {
         let (status, _, _) = p.ok(&format!("/users?{q}")).await;
         assert_eq!(status, 400, "{q}");
     }
     let (_, _, page) = p.ok("/users?limit=99&offset=0&unknown=1").await;
-    assert_eq!((page["limit"].as_i64(), page["offset"].as_i64()), (Some(99), Some(0)));
+    assert_eq!(
+        (page["limit"].as_i64(), page["offset"].as_i64()),
+        (Some(99), Some(0))
+    );
     let (_, _, page) = p.ok("/users").await;
     assert_eq!(page["limit"], 50);
     let total = page["total"].as_i64().unwrap();
@@ -103,7 +143,11 @@ async fn bad_parameters_get_400_and_are_never_clamped() {
 async fn other_methods_get_405_with_allow_get() {
     let sandbox = Sandbox::start(Config::default()).await.unwrap();
     let p = Probe::new(&sandbox).await;
-    for method in [reqwest::Method::POST, reqwest::Method::DELETE, reqwest::Method::PUT] {
+    for method in [
+        reqwest::Method::POST,
+        reqwest::Method::DELETE,
+        reqwest::Method::PUT,
+    ] {
         let resp = p
             .http
             .request(method.clone(), format!("{}/users/1", p.base))
@@ -145,7 +189,9 @@ async fn resources_of_other_websites_and_other_users_are_404() {
             break;
         }
     }
-    let [(a, msg_a), (b, _)] = with_messages[..] else { panic!("two users with messages") };
+    let [(a, msg_a), (b, _)] = with_messages[..] else {
+        panic!("two users with messages")
+    };
     assert_eq!(p.ok(&format!("/users/{a}/messages/{msg_a}")).await.0, 200);
     assert_eq!(p.ok(&format!("/users/{b}/messages/{msg_a}")).await.0, 404);
     sandbox.stop().await;
@@ -179,9 +225,23 @@ async fn signed_links_work_until_they_expire() {
     assert_eq!(p.http.get(&tampered).send().await.unwrap().status(), 403);
     let other_file = url.replacen("/files/attachments/", "/files/attachments/9", 1);
     assert_eq!(p.http.get(&other_file).send().await.unwrap().status(), 403);
-    let expires: i64 = url.split("expires=").nth(1).unwrap().split('&').next().unwrap().parse().unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    assert!((19..=21).contains(&(expires - now)), "expires {expires}, now {now}");
+    let expires: i64 = url
+        .split("expires=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!(
+        (19..=21).contains(&(expires - now)),
+        "expires {expires}, now {now}"
+    );
     sandbox.stop().await;
 
     // A lifetime of zero: the link is already expired when handed out.
@@ -233,31 +293,52 @@ async fn secrets_can_be_replaced_and_must_stay_distinct() {
     assert_eq!(p.ok("/users").await.0, 200);
     let seeded = Sandbox::start(Config::default()).await.unwrap();
     let old = seeded.websites()[0].secret.clone();
-    assert_eq!(p.get("/users", Some(&format!("Bearer {old}")), Some(V1)).await.0, 401);
+    assert_eq!(
+        p.get("/users", Some(&format!("Bearer {old}")), Some(V1))
+            .await
+            .0,
+        401
+    );
     seeded.stop().await;
     sandbox.stop().await;
 
-    let second = Sandbox::start(Config::default()).await.unwrap().websites()[1].secret.clone();
+    let second = Sandbox::start(Config::default()).await.unwrap().websites()[1]
+        .secret
+        .clone();
     let clash = Config {
         secrets: vec![(1, second)],
         ..Config::default()
     };
-    assert!(matches!(Sandbox::start(clash).await, Err(SandboxError::BadSecret(1))));
+    assert!(matches!(
+        Sandbox::start(clash).await,
+        Err(SandboxError::BadSecret(1))
+    ));
     let empty = Config {
         secrets: vec![(2, " ".into())],
         ..Config::default()
     };
-    assert!(matches!(Sandbox::start(empty).await, Err(SandboxError::BadSecret(2))));
+    assert!(matches!(
+        Sandbox::start(empty).await,
+        Err(SandboxError::BadSecret(2))
+    ));
 }
 
 #[tokio::test]
 async fn the_seed_secrets_are_the_documented_ones() {
     let sandbox = Sandbox::start(Config::default()).await.unwrap();
-    let secrets: Vec<&str> = sandbox.websites().iter().map(|w| w.secret.as_str()).collect();
+    let secrets: Vec<&str> = sandbox
+        .websites()
+        .iter()
+        .map(|w| w.secret.as_str())
+        .collect();
     // README.md lists these; a change to the seed must change the README too.
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
     for s in &secrets {
-        assert!(readme.contains(s), "README.md does not list the sandbox secret {s}");
+        assert!(
+            readme.contains(s),
+            "README.md does not list the sandbox secret {s}"
+        );
     }
     sandbox.stop().await;
 }
@@ -279,13 +360,20 @@ async fn shutdown_lets_requests_in_flight_finish() {
     let auth = format!("Bearer {}", p.secret);
     let http = p.http.clone();
     let in_flight = tokio::spawn(async move {
-        http.get(url).header("Authorization", auth).header("Accept", V1).send().await.map(|r| r.status())
+        http.get(url)
+            .header("Authorization", auth)
+            .header("Accept", V1)
+            .send()
+            .await
+            .map(|r| r.status())
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     tx.send(()).unwrap();
     let addr = sandbox.addr();
     sandbox.wait().await;
     assert_eq!(in_flight.await.unwrap().unwrap(), 200);
-    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "still accepting after shutdown");
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "still accepting after shutdown"
+    );
 }
-
