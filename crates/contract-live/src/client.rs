@@ -46,11 +46,11 @@ impl Placement {
         for alternative in security {
             if let [scheme] = alternative.as_slice() {
                 return match scheme {
-                    Scheme::Http(s) if s == "bearer" => Placement::Header {
+                    Scheme::Bearer => Placement::Header {
                         name: "Authorization".into(),
                         prefix: "Bearer ",
                     },
-                    Scheme::Bearer => Placement::Header {
+                    Scheme::Http(s) if s == "bearer" => Placement::Header {
                         name: "Authorization".into(),
                         prefix: "Bearer ",
                     },
@@ -273,72 +273,66 @@ impl Client {
         let mut refused = Vec::new();
         let mut waited = Duration::ZERO;
         loop {
-            let sent = self.once(req).await;
-            let Ok(s) = &sent else {
-                return Attempts {
-                    refused,
-                    last: sent,
-                    rate_limit: None,
-                };
+            let last = self.once(req).await;
+            let wait = match &last {
+                Ok(sent) => self.retry_wait(sent, refused.len(), waited),
+                Err(_) => None,
             };
-            let Some((status, header)) = &self.rate_status else {
-                return Attempts {
-                    refused,
-                    last: sent,
-                    rate_limit: None,
-                };
-            };
-            if s.status != *status {
-                return Attempts {
-                    refused,
-                    last: sent,
-                    rate_limit: None,
-                };
-            }
-            let name = header.as_deref().unwrap_or("Retry-After");
-            let problem = match har::header(
-                &s.entry
-                    .response
-                    .as_ref()
-                    .map(|r| r.headers.clone())
-                    .unwrap_or_default(),
-                name,
-            )
-            .map(|v| (v.to_string(), retry_after(v)))
-            {
-                None => Some(format!(
-                    "the {status} answer has no {name} header, so a client cannot know when to retry"
-                )),
-                Some((v, None)) => {
-                    Some(format!("{name} is {v:?}: neither seconds nor an HTTP date"))
-                }
-                Some((_, Some(wait))) if refused.len() as u32 >= self.max_retries => Some(format!(
-                    "still refused after {} retries that waited as {name} asked (last: {} s)",
-                    refused.len(),
-                    wait.as_secs()
-                )),
-                Some((_, Some(wait))) if waited + wait > self.retry_budget => Some(format!(
-                    "{name} asks for {} s more, past the retry budget of {} s",
-                    wait.as_secs(),
-                    self.retry_budget.as_secs()
-                )),
-                Some((_, Some(wait))) => {
+            match (wait, last) {
+                (Some(Ok(wait)), Ok(sent)) => {
                     waited += wait;
                     tokio::time::sleep(wait).await;
-                    None
+                    refused.push(sent);
                 }
-            };
-            if let Some(problem) = problem {
-                return Attempts {
-                    refused,
-                    last: sent,
-                    rate_limit: Some(problem),
-                };
-            }
-            if let Ok(s) = sent {
-                refused.push(s);
+                (wait, last) => {
+                    return Attempts {
+                        refused,
+                        last,
+                        rate_limit: wait.and_then(Result::err),
+                    };
+                }
             }
         }
+    }
+
+    /// For a rate-limit refusal: how long to wait before retrying, or why
+    /// it cannot be retried. `None` for any other answer.
+    fn retry_wait(
+        &self,
+        sent: &Sent,
+        retries: usize,
+        waited: Duration,
+    ) -> Option<Result<Duration, String>> {
+        let (status, header) = self.rate_status.as_ref()?;
+        if sent.status != *status {
+            return None;
+        }
+        let name = header.as_deref().unwrap_or("Retry-After");
+        let headers = sent.entry.response.as_ref().map(|r| r.headers.as_slice());
+        let Some(value) = headers.and_then(|h| har::header(h, name)) else {
+            return Some(Err(format!(
+                "the {status} answer has no {name} header, so a client cannot know when to retry"
+            )));
+        };
+        let Some(wait) = retry_after(value) else {
+            return Some(Err(format!(
+                "{name} is {value:?}: neither seconds nor an HTTP date"
+            )));
+        };
+        Some(if retries as u32 >= self.max_retries {
+            Err(format!(
+                "still refused after {retries} retries that waited as {name} asked (last: {} s)",
+                wait.as_secs()
+            ))
+        } else if waited + wait > self.retry_budget {
+            Err(format!(
+                "{name} asks for {} s more, past the retry budget of {} s",
+                wait.as_secs(),
+                self.retry_budget.as_secs()
+            ))
+        } else {
+            Ok(wait)
+        })
     }
 
     /// Fetches a URL the API handed out (a signed link): no credentials.
@@ -420,14 +414,12 @@ impl Client {
         let location = har::header(&response_headers, "location")
             .unwrap_or("")
             .to_string();
+        // The policy stopped here: the redirect leaves the API's origin.
         let offsite_redirect = ((300..400).contains(&status) && !location.is_empty())
             .then(|| final_url.join(&location).ok())
             .flatten()
             .filter(|next| !same_origin(next, &self.base))
-            .map(|next| {
-                format!("{}://{}", next.scheme(), next.host_str().unwrap_or(""))
-                    + &next.port().map(|p| format!(":{p}")).unwrap_or_default()
-            });
+            .map(|next| next.origin().ascii_serialization());
         let mime_type = har::header(&response_headers, "content-type")
             .unwrap_or("")
             .to_string();

@@ -43,6 +43,9 @@ pub struct LiveConfig {
     /// Signed links fetched per walk.
     pub signed_links: usize,
     pub max_body_bytes: usize,
+    /// Keep each answer's normalized form in [`LiveRun::snapshots`] (costs a
+    /// copy of every body; the command line does not need it).
+    pub snapshots: bool,
     /// Pages one walk may take before it is cut off (a lying `total` must not loop).
     pub max_pages: usize,
 }
@@ -60,6 +63,7 @@ impl LiveConfig {
             signed_links: 2,
             max_body_bytes: har::DEFAULT_MAX_BODY_BYTES,
             max_pages: 10_000,
+            snapshots: false,
         }
     }
 }
@@ -69,21 +73,19 @@ pub struct LiveRun {
     pub report: FileReport,
     /// Every API exchange that got an answer, in report order (for `--record`).
     pub har: har::Har,
-    /// The normalized form of each exchange, aligned with `report.exchanges`.
+    /// With `LiveConfig::snapshots`: the normalized form of each exchange,
+    /// aligned with `report.exchanges`; otherwise empty.
     pub snapshots: Vec<Value>,
 }
 
 /// Why a live run could not start.
-#[derive(Debug)]
-pub struct LiveError(pub String);
-
-impl std::fmt::Display for LiveError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error("a live run needs an API secret")]
+    NoSecret,
+    #[error("{0}")]
+    Client(String),
 }
-
-impl std::error::Error for LiveError {}
 
 /// Where an exchange goes in the report: phase, task, position in the task.
 /// Tasks run concurrently; sorting by key makes the report deterministic.
@@ -134,12 +136,9 @@ pub(crate) struct Ctx<'a> {
     progress: &'a (dyn Fn() + Sync),
 }
 
+/// A finding about the exchange as a whole (no pointer).
 fn finding(message: impl Into<String>) -> Finding {
-    Finding {
-        pointer: String::new(),
-        message: message.into(),
-        value: None,
-    }
+    openapi_contract::finding("", message)
 }
 
 impl Ctx<'_> {
@@ -158,18 +157,22 @@ impl Ctx<'_> {
         note: Option<&String>,
     ) -> (usize, Option<Value>) {
         let seen = Mutex::new((None, None));
-        let report = recorded::check_entry(self.contract, &self.names, 0, 0, &entry, &|o| {
+        let mut report = recorded::check_entry(self.contract, &self.names, 0, 0, &entry, &|o| {
             *seen.lock().unwrap_or_else(|p| p.into_inner()) =
                 (o.body.cloned(), o.content_type.map(String::from));
         });
         let (body, content_type) = seen.into_inner().unwrap_or_else(|p| p.into_inner());
-        let mut report = report;
         report.note = note.cloned();
+        let kept = if self.config.snapshots {
+            body.clone()
+        } else {
+            None
+        };
         let handle = self.push(Recorded {
             key: seq.key(),
             entry: Some(entry),
             report,
-            body: body.clone(),
+            body: kept,
             content_type,
         });
         (handle, body)
@@ -219,13 +222,6 @@ impl Ctx<'_> {
         let Some(rec) = out.get_mut(handle) else {
             return;
         };
-        let mut findings = findings;
-        for f in &mut findings {
-            f.message = self.secrets.scrub(&f.message).into_owned();
-            if let Some(v) = &mut f.value {
-                *v = self.secrets.scrub(v).into_owned();
-            }
-        }
         match rec.report.checks.iter_mut().find(|c| c.check == check) {
             Some(c) => {
                 if !findings.is_empty() {
@@ -235,6 +231,7 @@ impl Ctx<'_> {
             }
             None => rec.report.checks.push(result(check, findings)),
         }
+        recorded::scrub(&mut rec.report, &self.secrets);
     }
 
     /// Sends a planned request and records everything it led to.
@@ -348,15 +345,7 @@ impl Ctx<'_> {
 }
 
 fn result(check: Check, findings: Vec<Finding>) -> CheckResult {
-    CheckResult {
-        check,
-        outcome: if findings.is_empty() {
-            Outcome::Pass
-        } else {
-            Outcome::Fail
-        },
-        findings,
-    }
+    openapi_contract::result(check, findings, Outcome::Fail)
 }
 
 /// Runs the live suite against `config.base_url`; `progress` ticks once per exchange.
@@ -366,7 +355,7 @@ pub async fn run(
     progress: &(dyn Fn() + Sync),
 ) -> Result<LiveRun, LiveError> {
     if config.secrets.is_empty() || config.secrets.iter().any(|s| s.trim().is_empty()) {
-        return Err(LiveError("a live run needs an API secret".into()));
+        return Err(LiveError::NoSecret);
     }
     let model = contract.model();
     let placement = model
@@ -381,7 +370,7 @@ pub async fn run(
         .clone()
         .unwrap_or_else(|| "application/json".into());
     let client = Client::new(config, placement, accept, model.rules.rate_limited.clone())
-        .map_err(LiveError)?;
+        .map_err(LiveError::Client)?;
     let mut secrets = har::SecretSet::new();
     for s in &config.secrets {
         secrets.insert(s);
@@ -403,21 +392,23 @@ pub async fn run(
     recorded.sort_by_key(|r| r.key);
     let mut har = har::Har::new("contract-live", env!("CARGO_PKG_VERSION"));
     let mut exchanges = Vec::with_capacity(recorded.len());
-    let mut snapshots = Vec::with_capacity(recorded.len());
+    let mut snapshots = Vec::new();
     for (i, mut r) in recorded.into_iter().enumerate() {
         r.report.index = i;
         if let Some(e) = r.entry {
             har.log.entries.push(e);
         }
-        snapshots.push(normalize::snapshot(
-            &Observed {
-                report: &r.report,
-                content_type: r.content_type.as_deref(),
-                body: r.body.as_ref(),
-                secrets: &ctx_secrets,
-            },
-            &redactions,
-        ));
+        if config.snapshots {
+            snapshots.push(normalize::snapshot(
+                &Observed {
+                    report: &r.report,
+                    content_type: r.content_type.as_deref(),
+                    body: r.body.as_ref(),
+                    secrets: &ctx_secrets,
+                },
+                &redactions,
+            ));
+        }
         exchanges.push(r.report);
     }
     Ok(LiveRun {

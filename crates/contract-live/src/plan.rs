@@ -160,7 +160,7 @@ pub(crate) fn collect_strings(
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                let here = openapi_spec_pointer(at, k);
+                let here = openapi_spec::pointer::push(at, k);
                 if let (true, Value::String(s)) = (properties.contains(k), v) {
                     out.push((here, s.clone()));
                 } else {
@@ -177,17 +177,13 @@ pub(crate) fn collect_strings(
     }
 }
 
-fn openapi_spec_pointer(at: &str, key: &str) -> String {
-    format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"))
-}
-
 /// The first difference between two values, as a pointer.
 fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
             keys.into_iter().find_map(|k| {
-                let here = openapi_spec_pointer(at, k);
+                let here = openapi_spec::pointer::push(at, k);
                 match (x.get(k), y.get(k)) {
                     (Some(p), Some(q)) => first_difference(p, q, &here),
                     _ => Some(here),
@@ -497,12 +493,11 @@ impl Ctx<'_> {
         check: Check,
         what: &str,
     ) {
-        let answer = self.send(seq, req).await;
+        let answer = self.send(seq, req.noted(what)).await;
         let Some(status) = answer.status else {
             return; // live.transport already says why
         };
-        let documents_404 =
-            op.response(404).is_some() && op.responses.iter().any(|(k, _)| k == "404");
+        let documents_404 = op.responses.iter().any(|(k, _)| k == "404");
         let ok = if documents_404 {
             status == 404
         } else {
@@ -534,11 +529,14 @@ fn item_values(
 }
 
 /// An id no item has: past the largest integer seen, or a made-up string.
-fn unknown_value(kind: ScalarKind, seen: &[Value], prop: &str) -> String {
+fn unknown_value<'v>(
+    kind: ScalarKind,
+    seen: impl Iterator<Item = &'v Value>,
+    prop: &str,
+) -> String {
     match kind {
         ScalarKind::Integer | ScalarKind::Number => {
             let max = seen
-                .iter()
                 .filter_map(|i| i.get(prop).and_then(Value::as_i64))
                 .max()
                 .unwrap_or(0);
@@ -546,6 +544,14 @@ fn unknown_value(kind: ScalarKind, seen: &[Value], prop: &str) -> String {
         }
         _ => "contract-live-unknown-id".into(),
     }
+}
+
+/// The kind of an operation's path parameter (a string when undocumented).
+fn param_kind(op: &Operation, name: &str) -> ScalarKind {
+    op.path_params
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or(ScalarKind::String, |(_, k)| *k)
 }
 
 /// The list whose items provide a child list's missing path parameters.
@@ -713,41 +719,27 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
         }
     }
 
-    // Not found: unknown ids, non-integer ids, items under another parent.
+    // Not found: unknown ids, non-integer ids, items under another parent,
+    // child lists under an unknown parent. Planned here, sent below.
+    let mut missing: Vec<(String, &Operation, String)> = Vec::new();
     for l in &lists {
-        let all: Vec<Context> = contexts.get(&l.op.id).cloned().unwrap_or_default();
-        let items: Vec<Value> = all.iter().flat_map(|c| c.items.clone()).collect();
+        let all: &[Context] = contexts.get(&l.op.id).map_or(&[], Vec::as_slice);
         if let Some((item_op, params)) = l.item
             && let Some(c) = all.first()
             && let Some((param, prop)) = params.last()
         {
-            let kind = item_op
-                .path_params
-                .iter()
-                .find(|(n, _)| n == param)
-                .map_or(ScalarKind::String, |(_, k)| *k);
-            let mut bad = vec![(unknown_value(kind, &items, prop), "an unknown")];
+            let kind = param_kind(item_op, param);
+            let seen = all.iter().flat_map(|c| &c.items);
+            let mut bad = vec![(unknown_value(kind, seen, prop), "an unknown")];
             if kind == ScalarKind::Integer {
                 bad.push(("abc".into(), "a non-integer"));
             }
             for (value, label) in bad {
                 let mut values = c.values.clone();
                 values.push((param.clone(), value.clone()));
-                let Some(path) = path_of(item_op, &values) else {
-                    continue;
-                };
-                let g = next_group();
-                tasks.push(Box::pin(async move {
-                    let mut seq = ctx.seq(MISSING, g);
-                    ctx.expect_missing(
-                        &mut seq,
-                        Req::get(path, Auth::Secret(0)),
-                        item_op,
-                        Check::LiveNotFound,
-                        &format!("{label} {param} ({value})"),
-                    )
-                    .await;
-                }));
+                if let Some(path) = path_of(item_op, &values) {
+                    missing.push((path, item_op, format!("{label} {param} ({value})")));
+                }
             }
             // An item of one parent asked for under another.
             let with_items: Vec<&Context> = all.iter().filter(|c| !c.items.is_empty()).collect();
@@ -762,19 +754,8 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
                     }
                 }
                 if let Some(path) = path_of(item_op, &values) {
-                    let g = next_group();
-                    let what = format!("{} under another parent", key_of(l, item));
-                    tasks.push(Box::pin(async move {
-                        let mut seq = ctx.seq(MISSING, g);
-                        ctx.expect_missing(
-                            &mut seq,
-                            Req::get(path, Auth::Secret(0)),
-                            item_op,
-                            Check::LiveNotFound,
-                            &format!("the item {what}"),
-                        )
-                        .await;
-                    }));
+                    let what = format!("the item {} under another parent", key_of(l, item));
+                    missing.push((path, item_op, what));
                 }
             }
         }
@@ -783,40 +764,27 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
             && let Some((_, pparams)) = parent.item
             && let Some((param, prop)) = pparams.last()
         {
-            let seen: Vec<Value> = contexts
-                .get(&parent.op.id)
-                .into_iter()
-                .flatten()
-                .flat_map(|c| c.items.clone())
-                .collect();
-            let kind =
-                l.op.path_params
-                    .iter()
-                    .find(|(n, _)| n == param)
-                    .map_or(ScalarKind::String, |(_, k)| *k);
-            let value = unknown_value(kind, &seen, prop);
-            let mut values = contexts
-                .get(&parent.op.id)
-                .and_then(|c| c.first())
+            let parents: &[Context] = contexts.get(&parent.op.id).map_or(&[], Vec::as_slice);
+            let seen = parents.iter().flat_map(|c| &c.items);
+            let value = unknown_value(param_kind(l.op, param), seen, prop);
+            let mut values = parents
+                .first()
                 .map(|c| c.values.clone())
                 .unwrap_or_default();
             values.push((param.clone(), value.clone()));
             if let Some(path) = path_of(l.op, &values) {
-                let g = next_group();
-                let op = l.op;
-                tasks.push(Box::pin(async move {
-                    let mut seq = ctx.seq(MISSING, g);
-                    ctx.expect_missing(
-                        &mut seq,
-                        Req::get(path, Auth::Secret(0)),
-                        op,
-                        Check::LiveNotFound,
-                        &format!("an unknown {param} ({value})"),
-                    )
-                    .await;
-                }));
+                missing.push((path, l.op, format!("an unknown {param} ({value})")));
             }
         }
+    }
+    for (path, op, what) in missing {
+        let g = next_group();
+        tasks.push(Box::pin(async move {
+            let mut seq = ctx.seq(MISSING, g);
+            let req = Req::get(path, Auth::Secret(0));
+            ctx.expect_missing(&mut seq, req, op, Check::LiveNotFound, &what)
+                .await;
+        }));
     }
 
     // Isolation: the second website's items, seen with the first's secret.
@@ -866,47 +834,38 @@ async fn isolation(
     let Some((item_op, params)) = l.item else {
         return;
     };
-    let foreign: Vec<Value> = theirs
+    let foreign: Vec<&Value> = theirs
         .items
         .iter()
         .filter(|i| !mine.contains(&key_of(l, i)))
-        .cloned()
         .collect();
     let root = Context {
         values: Vec::new(),
         items: Vec::new(),
     };
+    // The item itself, and every list under it.
+    let targets: Vec<&Operation> = std::iter::once(item_op)
+        .chain(
+            lists
+                .iter()
+                .filter(|c| provider(lists, c).is_some_and(|p| p.op.id == l.op.id))
+                .map(|c| c.op),
+        )
+        .collect();
     for item in sample(&foreign, ctx.config.sample) {
         let Some(values) = item_values(&root, params, item) else {
             continue;
         };
         let key = key_of(l, item);
-        if let Some(path) = path_of(item_op, &values) {
-            ctx.expect_missing(
-                &mut seq,
-                Req::get(path, Auth::Secret(0)),
-                item_op,
-                Check::LiveIsolation,
-                &format!(
-                    "the second website's item {key}, asked for with the first website's secret,"
-                ),
-            )
-            .await;
-        }
-        // Its children, too.
-        for child in lists
-            .iter()
-            .filter(|c| provider(lists, c).is_some_and(|p| p.op.id == l.op.id))
-        {
-            if let Some(path) = path_of(child.op, &values) {
-                ctx.expect_missing(
-                    &mut seq,
-                    Req::get(path, Auth::Secret(0)),
-                    child.op,
-                    Check::LiveIsolation,
-                    &format!("{} of the second website's item {key}, asked for with the first website's secret,", child.op.id),
-                )
-                .await;
+        for op in &targets {
+            if let Some(path) = path_of(op, &values) {
+                let what = format!(
+                    "{} of the second website's item {key}, with the first website's secret",
+                    op.id
+                );
+                let req = Req::get(path, Auth::Secret(0));
+                ctx.expect_missing(&mut seq, req, op, Check::LiveIsolation, &what)
+                    .await;
             }
         }
     }

@@ -264,7 +264,8 @@ async fn a_redirect_to_another_host_is_not_followed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secrets_never_reach_reports_recordings_or_snapshots() {
-    let run = live(Config::default(), |_| {}).await;
+    let run = live(Config::default(), |c| c.snapshots = true).await;
+    assert_eq!(run.snapshots.len(), run.report.exchanges.len());
     let secrets: Vec<String> = Sandbox::start(Config::default())
         .await
         .map(|s| s.websites().iter().map(|w| w.secret.clone()).collect())
@@ -337,7 +338,8 @@ async fn normalized_live_responses_match_their_snapshots() {
         .map(|w| w.secret.clone())
         .collect();
     let contract = contract(&sandbox.base_url(), &secrets);
-    let cfg = LiveConfig::new(sandbox.base_url(), secrets);
+    let mut cfg = LiveConfig::new(sandbox.base_url(), secrets);
+    cfg.snapshots = true;
     let run = contract_live::run(&contract, &cfg, &|| {}).await.unwrap();
     sandbox.stop().await;
     let mut settings = insta::Settings::clone_current();

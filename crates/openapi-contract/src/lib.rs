@@ -119,7 +119,8 @@ pub fn shorten(value: &Value) -> String {
     format!("{}…", &text[..end])
 }
 
-fn result(check: Check, findings: Vec<Finding>, failing: Outcome) -> CheckResult {
+/// A check's verdict: `Pass` without findings, else `failing`.
+pub fn result(check: Check, findings: Vec<Finding>, failing: Outcome) -> CheckResult {
     CheckResult {
         check,
         outcome: if findings.is_empty() {
@@ -131,7 +132,8 @@ fn result(check: Check, findings: Vec<Finding>, failing: Outcome) -> CheckResult
     }
 }
 
-fn finding(pointer: impl Into<String>, message: impl Into<String>) -> Finding {
+/// A finding without an offending value.
+pub fn finding(pointer: impl Into<String>, message: impl Into<String>) -> Finding {
     Finding {
         pointer: pointer.into(),
         message: message.into(),
@@ -382,13 +384,7 @@ impl Contract {
         let findings = match &self.model.rules.method_not_allowed {
             Some((status, allow)) => {
                 let got_allow = har::header(ex.response_headers, "allow");
-                let throttled = self
-                    .model
-                    .rules
-                    .rate_limited
-                    .as_ref()
-                    .is_some_and(|(s, _)| *s == ex.status);
-                if throttled
+                if self.model.rules.is_rate_limited(ex.status)
                     || ex.status == *status
                         && allow
                             .as_deref()

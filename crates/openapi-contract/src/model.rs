@@ -149,6 +149,16 @@ pub struct Rules {
     pub signed_url_lifetime_seconds: Option<u64>,
 }
 
+impl Rules {
+    /// A rate-limit refusal may answer any request, so the request rules
+    /// are not judged on it.
+    pub fn is_rate_limited(&self, status: u16) -> bool {
+        self.rate_limited
+            .as_ref()
+            .is_some_and(|(s, _)| *s == status)
+    }
+}
+
 pub struct Model {
     pub base_path: String,
     pub operations: Vec<Operation>,
@@ -254,6 +264,26 @@ fn server_base_path(raw: &Value) -> String {
     base_path_of(&url)
 }
 
+/// `{status, <name>: "..."}` → (status, the named string).
+fn status_and(x: Option<&Value>, name: &str) -> Option<(u16, Option<String>)> {
+    let x = x?;
+    let status = u16::try_from(x.get("status")?.as_u64()?).ok()?;
+    Some((
+        status,
+        x.get(name).and_then(Value::as_str).map(String::from),
+    ))
+}
+
+/// A list of strings; anything else is skipped.
+fn strings(x: Option<&Value>) -> Vec<String> {
+    x.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(String::from)
+        .collect()
+}
+
 fn rules(raw: &Value) -> Rules {
     let Some(x) = raw.get("x-contract") else {
         return Rules::default();
@@ -281,30 +311,10 @@ fn rules(raw: &Value) -> Rules {
                     .collect()
             })
             .unwrap_or_default(),
-        method_not_allowed: x.get("methodNotAllowed").and_then(|m| {
-            let s = u16::try_from(m.get("status")?.as_u64()?).ok()?;
-            Some((s, m.get("allow").and_then(Value::as_str).map(String::from)))
-        }),
+        method_not_allowed: status_and(x.get("methodNotAllowed"), "allow"),
         unknown_fields_fail: x.get("unknownFields").and_then(Value::as_str) == Some("fail"),
-        rate_limited: x.get("rateLimited").and_then(|m| {
-            let s = u16::try_from(m.get("status")?.as_u64()?).ok()?;
-            Some((
-                s,
-                m.get("retryAfterHeader")
-                    .and_then(Value::as_str)
-                    .map(String::from),
-            ))
-        }),
-        signed_url_properties: x
-            .get("signedUrlProperties")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        rate_limited: status_and(x.get("rateLimited"), "retryAfterHeader"),
+        signed_url_properties: strings(x.get("signedUrlProperties")),
         signed_url_lifetime_seconds: x.get("signedUrlLifetimeSeconds").and_then(Value::as_u64),
     }
 }
@@ -518,16 +528,7 @@ fn pagination(x: &Value) -> Pagination {
             offset_field: field("offsetField", "offset"),
             total_field: field("totalField", "total"),
             items_field: field("itemsField", "items"),
-            order: x
-                .get("order")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(String::from)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            order: strings(x.get("order")),
         },
         "page-size" => Pagination::PageSize {
             size_param: field("sizeParameter", "per_page"),

@@ -101,12 +101,7 @@ pub(crate) fn check(
         _ => false,
     };
     let status = ex.status;
-    // A rate-limit refusal may answer any request: the rules are judged on
-    // the answers that are not one.
-    let throttled = rules
-        .rate_limited
-        .as_ref()
-        .is_some_and(|(s, _)| *s == status);
+    let throttled = rules.is_rate_limited(status);
     if let Some(first) = rejections.first() {
         let ok = throttled
             || match first.status {

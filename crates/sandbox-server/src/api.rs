@@ -225,9 +225,7 @@ fn over_limit(app: &App, site: i64) -> Option<u64> {
 /// `limit` and `offset` as the contract wants them: integers, in bounds,
 /// given at most once, never clamped (unless the fault says so).
 fn page_params(app: &App, query: Option<&str>) -> Result<(i64, i64), String> {
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .into_owned()
-        .collect();
+    let pairs = query_pairs(query);
     let lenient = app.has(Fault::BoundsIgnored);
     let one = |name: &str, default: i64, min: i64, max: i64| -> Result<i64, String> {
         let values: Vec<&str> = pairs
@@ -241,13 +239,7 @@ fn page_params(app: &App, query: Option<&str>) -> Result<(i64, i64), String> {
             _ if lenient => values[0],
             _ => return Err(format!("`{name}` is given more than once")),
         };
-        let digits = value.strip_prefix('-').unwrap_or(value);
-        let parsed = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-            value.parse::<i64>().ok()
-        } else {
-            None
-        };
-        match parsed {
+        match integer(value) {
             Some(n) if (min..=max).contains(&n) => Ok(n),
             Some(n) if lenient => Ok(n.clamp(min, max)),
             None if lenient => Ok(default),
@@ -262,8 +254,16 @@ fn page_params(app: &App, query: Option<&str>) -> Result<(i64, i64), String> {
     ))
 }
 
-/// A path id; anything but a plain integer is unknown (404).
-fn id(text: &str) -> Option<i64> {
+/// The query's pairs, decoded, repeats kept.
+fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// A plain decimal integer (`-` allowed; `+5`, `1.5`, ` 5` are not), for
+/// path ids (anything else is 404) and paging parameters (anything else is 400).
+fn integer(text: &str) -> Option<i64> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
         .then(|| text.parse().ok())
@@ -381,6 +381,54 @@ async fn list_faults(app: &App, path: &str, query: Option<&str>) -> Option<Respo
     None
 }
 
+/// The refusals every operation documents: the gate's (401, 406, 429) and
+/// the server's own failures, each an `Error` under both media types.
+struct Refusals;
+
+impl utoipa::IntoResponses for Refusals {
+    fn responses() -> std::collections::BTreeMap<
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+    > {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder, header::HeaderBuilder};
+        [
+            (401, "No valid API secret."),
+            (406, "The Accept header does not list the v1 media type."),
+            (429, "Over the rate limit."),
+            (500, "A server error."),
+            (503, "Unavailable."),
+        ]
+        .into_iter()
+        .map(|(status, description)| {
+            let error = || {
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Error")))
+                    .build()
+            };
+            let mut response = ResponseBuilder::new()
+                .description(description)
+                .content(MEDIA_TYPE, error())
+                .content("application/json", error());
+            if status == 429 {
+                let seconds = utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::Type::Integer)
+                    .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                        utoipa::openapi::KnownFormat::Int64,
+                    )));
+                response = response.header(
+                    "Retry-After",
+                    HeaderBuilder::new()
+                        .schema(Some(seconds))
+                        .description(Some("Seconds to wait."))
+                        .build(),
+                );
+            }
+            (status.to_string(), response.build().into())
+        })
+        .collect()
+    }
+}
+
 /// The query parameters of both lists, for the generated document.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -410,12 +458,7 @@ struct PageQuery {
             (UsersPage = "application/vnd.signalzen.v1+json"),
             (UsersPage = "application/json"))),
         (status = 400, description = "A bad query parameter.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 401, description = "No valid API secret.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 406, description = "The Accept header does not list the v1 media type.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 429, description = "Over the rate limit.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json")),
-            headers(("Retry-After" = i64, description = "Seconds to wait."))),
-        (status = 500, description = "A server error.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 503, description = "Unavailable.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
+        Refusals,
     ),
     security(("apiSecret" = [])),
 )]
@@ -495,13 +538,8 @@ fn owner(app: &App, site: i64, user: i64) -> Result<Option<i64>, StoreError> {
         (status = 200, description = "The user.", content(
             (User = "application/vnd.signalzen.v1+json"),
             (User = "application/json"))),
-        (status = 401, description = "No valid API secret.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
         (status = 404, description = "No such user for this website.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 406, description = "The Accept header does not list the v1 media type.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 429, description = "Over the rate limit.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json")),
-            headers(("Retry-After" = i64, description = "Seconds to wait."))),
-        (status = 500, description = "A server error.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 503, description = "Unavailable.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
+        Refusals,
     ),
     security(("apiSecret" = [])),
 )]
@@ -510,7 +548,7 @@ async fn get_user(
     axum::Extension(Tenant(site)): axum::Extension<Tenant>,
     Path(user_id): Path<String>,
 ) -> Response {
-    let found = match id(&user_id).map(|u| find_user(&app, site, u)) {
+    let found = match integer(&user_id).map(|u| find_user(&app, site, u)) {
         None => None,
         Some(Ok(found)) => found,
         Some(Err(e)) => return internal(&app, &e),
@@ -521,7 +559,7 @@ async fn get_user(
             match app.with_store(|s| s.users_page(site, 1, 0)) {
                 Ok((_, mut users)) if !users.is_empty() => {
                     let mut u = users.remove(0);
-                    u.id = id(&user_id).unwrap_or(u.id);
+                    u.id = integer(&user_id).unwrap_or(u.id);
                     u
                 }
                 Ok(_) => return missing(&app, "user"),
@@ -583,13 +621,8 @@ fn present(app: &App, stored: StoredMessage) -> signalzen_models::Message {
             (MessagesPage = "application/vnd.signalzen.v1+json"),
             (MessagesPage = "application/json"))),
         (status = 400, description = "A bad query parameter.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 401, description = "No valid API secret.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
         (status = 404, description = "No such user for this website.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 406, description = "The Accept header does not list the v1 media type.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 429, description = "Over the rate limit.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json")),
-            headers(("Retry-After" = i64, description = "Seconds to wait."))),
-        (status = 500, description = "A server error.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 503, description = "Unavailable.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
+        Refusals,
     ),
     security(("apiSecret" = [])),
 )]
@@ -603,12 +636,12 @@ async fn list_messages(
         Ok(p) => p,
         Err(message) => return bad_request(&app, &message),
     };
-    let owner = match id(&user_id).map(|u| owner(&app, site, u)) {
+    let owner = match integer(&user_id).map(|u| owner(&app, site, u)) {
         None | Some(Ok(None)) => return missing(&app, "user"),
         Some(Ok(Some(w))) => w,
         Some(Err(e)) => return internal(&app, &e),
     };
-    let user = id(&user_id).unwrap_or_default();
+    let user = integer(&user_id).unwrap_or_default();
     if let Some(r) = list_faults(&app, &format!("/users/{user}/messages"), query.as_deref()).await {
         return r;
     }
@@ -647,13 +680,8 @@ async fn list_messages(
         (status = 200, description = "The message.", content(
             (signalzen_models::Message = "application/vnd.signalzen.v1+json"),
             (signalzen_models::Message = "application/json"))),
-        (status = 401, description = "No valid API secret.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
         (status = 404, description = "No such message for this user.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 406, description = "The Accept header does not list the v1 media type.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 429, description = "Over the rate limit.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json")),
-            headers(("Retry-After" = i64, description = "Seconds to wait."))),
-        (status = 500, description = "A server error.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
-        (status = 503, description = "Unavailable.", content((Error = "application/vnd.signalzen.v1+json"), (Error = "application/json"))),
+        Refusals,
     ),
     security(("apiSecret" = [])),
 )]
@@ -662,7 +690,7 @@ async fn get_message(
     axum::Extension(Tenant(site)): axum::Extension<Tenant>,
     Path((user_id, message_id)): Path<(String, String)>,
 ) -> Response {
-    let (Some(user), Some(message)) = (id(&user_id), id(&message_id)) else {
+    let (Some(user), Some(message)) = (integer(&user_id), integer(&message_id)) else {
         return missing(&app, "message");
     };
     let owner = match owner(&app, site, user) {
@@ -705,10 +733,7 @@ async fn file(
     RawQuery(query): RawQuery,
     method: Method,
 ) -> Response {
-    let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
+    let pairs = query_pairs(query.as_deref());
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let expires = get("expires").and_then(|e| e.parse::<i64>().ok());
     let signature = get("signature");

@@ -78,8 +78,10 @@ fn parameters(doc: &Value, op: &Value) -> BTreeMap<String, Value> {
         .collect()
 }
 
-/// Status → JSON media types → the schema's component name.
-fn responses(doc: &Value, op: &Value) -> BTreeMap<String, BTreeMap<String, String>> {
+type Media = BTreeMap<String, String>;
+
+/// Status → (media type → the schema's component name, header names).
+fn responses(doc: &Value, op: &Value) -> BTreeMap<String, (Media, BTreeSet<String>)> {
     op["responses"]
         .as_object()
         .unwrap()
@@ -96,7 +98,14 @@ fn responses(doc: &Value, op: &Value) -> BTreeMap<String, BTreeMap<String, Strin
                     (m.clone(), name.rsplit('/').next().unwrap().to_string())
                 })
                 .collect();
-            (status.clone(), media)
+            let headers = r
+                .get("headers")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(h, _)| h.to_ascii_lowercase())
+                .collect();
+            (status.clone(), (media, headers))
         })
         .collect()
 }
