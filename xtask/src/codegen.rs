@@ -1,5 +1,6 @@
-//! `cargo xtask codegen [--check]`: the Rust models and JSON Schemas derived
-//! from the authoritative document.
+//! `cargo xtask codegen [--check]` and `cargo xtask docs [--check]`: the
+//! Rust models, JSON Schemas and published reference derived from the
+//! authoritative document.
 //!
 //! Generation is all or nothing: every output is produced in memory first;
 //! only then are files written, each to a temporary file renamed into place.
@@ -17,34 +18,65 @@ use crate::project_root;
 struct Target {
     spec: &'static str,
     models: &'static str,
+    /// The crate that holds `models`, as the Rust samples import it.
+    models_crate: &'static str,
     schemas: &'static str,
+    /// The published reference (`cargo xtask docs`).
+    docs: &'static str,
 }
 
 const TARGETS: &[Target] = &[Target {
     spec: "openapi/signalzen-v1.yaml",
     models: "crates/signalzen-models/src/generated.rs",
+    models_crate: "signalzen_models",
     schemas: "openapi/schemas",
+    docs: "docs/reference",
 }];
 
-pub fn run(check: bool) -> ExitCode {
+/// Which artefacts a run writes or checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Artefacts {
+    /// Models, JSON Schemas and the reference (`cargo xtask codegen`).
+    All,
+    /// Only the reference (`cargo xtask docs`).
+    Docs,
+}
+
+/// One generated file and whether it belongs to the reference.
+struct Generated {
+    text: String,
+    docs: bool,
+}
+
+pub fn run(check: bool, which: Artefacts) -> ExitCode {
     let root = project_root();
     let mut wanted: BTreeMap<PathBuf, String> = BTreeMap::new();
-    let mut owned_dirs = Vec::new();
+    // (directory, only files with this extension are generated there)
+    let mut owned_dirs: Vec<(PathBuf, Option<&str>)> = Vec::new();
     for t in TARGETS {
         match render(&root, t) {
-            Ok(files) => wanted.extend(files),
+            Ok(files) => wanted.extend(
+                files
+                    .into_iter()
+                    .filter(|(_, g)| which == Artefacts::All || g.docs)
+                    .map(|(p, g)| (p, g.text)),
+            ),
             Err(message) => {
                 eprintln!("error: {message}");
                 return ExitCode::from(2);
             }
         }
-        owned_dirs.push(root.join(t.schemas));
+        if which == Artefacts::All {
+            owned_dirs.push((root.join(t.schemas), Some("json")));
+        }
+        owned_dirs.push((root.join(t.docs), None));
     }
     // Files in generated directories that generation no longer produces.
     let mut stale_extra = Vec::new();
-    for dir in &owned_dirs {
+    for (dir, ext) in &owned_dirs {
         for f in list_files(dir) {
-            if f.extension().is_some_and(|e| e == "json") && !wanted.contains_key(&f) {
+            let ours = ext.is_none_or(|e| f.extension().is_some_and(|x| x == e));
+            if ours && !wanted.contains_key(&f) {
                 stale_extra.push(f);
             }
         }
@@ -53,6 +85,10 @@ pub fn run(check: bool) -> ExitCode {
         .iter()
         .filter(|(p, text)| std::fs::read_to_string(p).ok().as_deref() != Some(text.as_str()))
         .collect();
+    let command = match which {
+        Artefacts::All => "codegen",
+        Artefacts::Docs => "docs",
+    };
     if check {
         for (path, text) in &changed {
             let old = std::fs::read_to_string(path).unwrap_or_default();
@@ -73,11 +109,11 @@ pub fn run(check: bool) -> ExitCode {
             );
         }
         if changed.is_empty() && stale_extra.is_empty() {
-            println!("codegen: {} generated files are up to date", wanted.len());
+            println!("{command}: {} generated files are up to date", wanted.len());
             return ExitCode::SUCCESS;
         }
         eprintln!(
-            "error: {} generated file(s) are stale; run `cargo xtask codegen` and commit the result",
+            "error: {} generated file(s) are stale; run `cargo xtask {command}` and commit the result",
             changed.len() + stale_extra.len()
         );
         return ExitCode::from(1);
@@ -94,7 +130,7 @@ pub fn run(check: bool) -> ExitCode {
         }
     }
     println!(
-        "codegen: {} written, {} removed, {} unchanged",
+        "{command}: {} written, {} removed, {} unchanged",
         changed.len(),
         stale_extra.len(),
         wanted.len() - changed.len()
@@ -103,7 +139,7 @@ pub fn run(check: bool) -> ExitCode {
 }
 
 /// Every file one target should hold, as path → contents.
-fn render(root: &Path, t: &Target) -> Result<BTreeMap<PathBuf, String>, String> {
+fn render(root: &Path, t: &Target) -> Result<BTreeMap<PathBuf, Generated>, String> {
     let spec = root.join(t.spec);
     let doc = openapi_spec::load(&spec, &openapi_spec::LoadOptions::default())
         .map_err(|e| e.to_string())?;
@@ -129,13 +165,58 @@ fn render(root: &Path, t: &Target) -> Result<BTreeMap<PathBuf, String>, String> 
     )
     .map_err(|e| format!("{}: {e}", t.spec))?;
     let code = rust::rustfmt(&code).map_err(|e| format!("{}: {e}", t.spec))?;
-    files.insert(root.join(t.models), code);
+    let model = |text| Generated { text, docs: false };
+    files.insert(root.join(t.models), model(code));
     let schemas =
         openapi_codegen::schemas::generate(&doc).map_err(|e| format!("{}: {e}", t.spec))?;
+    let reference = docs(&doc, t, &schemas)?;
     for (rel, text) in schemas {
-        files.insert(root.join(t.schemas).join(rel), text);
+        files.insert(root.join(t.schemas).join(rel), model(text));
+    }
+    for (rel, text) in reference {
+        files.insert(root.join(t.docs).join(rel), Generated { text, docs: true });
     }
     Ok(files)
+}
+
+/// The reference's files: the pages, and the document and its schemas for download.
+fn docs(
+    doc: &openapi_spec::Document,
+    t: &Target,
+    schemas: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, String> {
+    let name = Path::new(t.spec)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("openapi");
+    let source = std::fs::read_to_string(&doc.path)
+        .map_err(|e| format!("cannot read {}: {e}", doc.path.display()))?;
+    let json = serde_json::to_string_pretty(&doc.raw).map_err(|e| e.to_string())? + "\n";
+    let mut downloads = vec![
+        openapi_docs::Download {
+            path: format!("downloads/{name}.yaml"),
+            title: "The OpenAPI document (YAML, authoritative)".into(),
+            contents: source,
+        },
+        openapi_docs::Download {
+            path: format!("downloads/{name}.json"),
+            title: "The OpenAPI document (JSON)".into(),
+            contents: json,
+        },
+    ];
+    for (rel, text) in schemas {
+        downloads.push(openapi_docs::Download {
+            path: format!("downloads/schemas/{rel}"),
+            title: format!("JSON Schema (2020-12): {rel}"),
+            contents: text.clone(),
+        });
+    }
+    let options = openapi_docs::Options {
+        source: t.spec.to_string(),
+        models_crate: t.models_crate.to_string(),
+        downloads,
+    };
+    openapi_docs::render(doc, &options).map_err(|e| format!("{}: {e}", t.spec))
 }
 
 /// Writes one file through a temporary sibling, so it is never half-written.

@@ -1,8 +1,9 @@
-//! `cargo xtask`: the project's commands (lint, codegen).
+//! `cargo xtask`: the project's commands (lint, codegen, docs, contract, sandbox).
 //!
 //! Exit codes: 0 success, 1 findings or stale files, 2 bad input or usage.
 
 mod codegen;
+mod docs;
 mod live;
 mod recorded;
 
@@ -37,7 +38,8 @@ enum Command {
         /// The document to lint (YAML, or JSON by extension).
         file: Option<PathBuf>,
     },
-    /// Generate the Rust models and JSON Schemas from the document.
+    /// Generate the Rust models, the JSON Schemas and the published
+    /// reference (docs/reference/) from the document.
     ///
     /// With --check nothing is written: a diff of every stale file is printed
     /// and the exit code is 1 when anything committed is out of date.
@@ -46,6 +48,15 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Build the published API reference in docs/reference/ from the document.
+    ///
+    /// Writes index.html (one self-contained page: open it from disk, no
+    /// network needed), Markdown pages for the Docusaurus site
+    /// (markdown/*.md), the Rust samples (examples/client.rs) and the
+    /// document and its JSON Schemas for download. Refuses a document whose
+    /// examples break their schemas. `cargo xtask codegen --check` also
+    /// checks the reference is fresh. The sandbox serves it at /docs/.
+    Docs(docs::DocsArgs),
     /// Check the contract.
     ///
     /// With no mode: the document lints clean, every artefact derived from
@@ -126,7 +137,8 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Lint { file } => lint(&file.unwrap_or_else(default_spec)),
-        Command::Codegen { check } => codegen::run(check),
+        Command::Codegen { check } => codegen::run(check, codegen::Artefacts::All),
+        Command::Docs(args) => docs::run(args),
         Command::Contract {
             mode: Some(ContractMode::Recorded(args)),
         } => recorded::run(args),
@@ -139,7 +151,7 @@ fn main() -> ExitCode {
             if lint_code != ExitCode::SUCCESS {
                 return lint_code;
             }
-            let fresh = codegen::run(true);
+            let fresh = codegen::run(true, codegen::Artefacts::All);
             if fresh != ExitCode::SUCCESS {
                 return fresh;
             }
