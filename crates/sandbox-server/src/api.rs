@@ -51,6 +51,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
     Router::new()
         .nest(BASE_PATH, api)
         .route("/files/{*path}", get(file))
+        .merge(crate::docs::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(log))
         .with_state(app)

@@ -4,6 +4,7 @@
 //! one rule each, so the run can prove it catches them.
 
 mod api;
+mod docs;
 mod fault;
 mod signing;
 

@@ -81,3 +81,43 @@ pub async fn get_message(
         .json()
         .await
 }
+
+/// Whether `x-signalzen-signature` is the HMAC-SHA256 of the raw
+/// body under the API secret; compared in constant time by `ring`.
+pub fn verify_signature(api_secret: &str, raw_body: &[u8], signature: &str) -> bool {
+    let Some(tag) = decode_hex(signature) else {
+        return false;
+    };
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, api_secret.as_bytes());
+    ring::hmac::verify(&key, raw_body, &tag).is_ok()
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() != 64 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// A verified delivery, read with the generated models.
+pub fn read_event(
+    api_secret: &str,
+    raw_body: &[u8],
+    signature: &str,
+) -> Option<signalzen_models::MessageCreatedEvent> {
+    if !verify_signature(api_secret, raw_body, signature) {
+        return None;
+    }
+    serde_json::from_slice(raw_body).ok()
+}
+
+/// The body to answer a verified delivery with (status 200): the
+/// challenge text when SignalZen is checking the URL, else empty.
+pub fn webhook_reply(raw_body: &[u8]) -> String {
+    serde_json::from_slice::<signalzen_models::WebhookChallenge>(raw_body)
+        .map(|c| c.challenge)
+        .unwrap_or_default()
+}
