@@ -46,7 +46,9 @@ fn screenshot() -> Result<(), String> {
     let work = tempfile::tempdir().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
     let png = work.path().join("shot.png");
     let output = Command::new(&chromium)
-        .args(openapi_docs::browser::headless_args(&work.path().join("profile")))
+        .args(openapi_docs::browser::headless_args(
+            &work.path().join("profile"),
+        ))
         .arg(format!("--window-size={WINDOW}"))
         .arg(format!("--screenshot={}", png.display()))
         .arg(format!("file://{}", page.display()))

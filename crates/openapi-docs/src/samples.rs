@@ -65,7 +65,12 @@ impl Request<'_> {
     }
 
     pub fn curl(&self) -> Sample {
-        let url = format!("{}{}{}", self.server, self.concrete_path(), self.query_string());
+        let url = format!(
+            "{}{}{}",
+            self.server,
+            self.concrete_path(),
+            self.query_string()
+        );
         let mut lines = vec![if self.method == "GET" {
             format!("curl \"{url}\"")
         } else {
@@ -157,9 +162,13 @@ impl Request<'_> {
         Sample {
             lang: "rust".into(),
             label: "Rust".into(),
-            source: format!("{}\n\n{}", self.rust_use().unwrap_or_default(), self.rust_fn())
-                .trim_start()
-                .to_string(),
+            source: format!(
+                "{}\n\n{}",
+                self.rust_use().unwrap_or_default(),
+                self.rust_fn()
+            )
+            .trim_start()
+            .to_string(),
         }
     }
 
@@ -221,9 +230,15 @@ impl Request<'_> {
             self.accept
         ));
         chain.extend(
-            [".send()", ".await?", ".error_for_status()?", ".json()", ".await"]
-                .into_iter()
-                .map(String::from),
+            [
+                ".send()",
+                ".await?",
+                ".error_for_status()?",
+                ".json()",
+                ".await",
+            ]
+            .into_iter()
+            .map(String::from),
         );
         let args = args
             .iter()

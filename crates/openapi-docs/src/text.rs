@@ -42,11 +42,12 @@ impl Target {
 /// Raw HTML in a description is shown as text: the page must not run
 /// scripts or fetch anything a document author slipped in.
 fn to_html(md: &str) -> String {
-    let events = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
-        .map(|e| match e {
+    let events = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(
+        |e| match e {
             Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
             other => other,
-        });
+        },
+    );
     let mut out = String::new();
     html::push_html(&mut out, events);
     out

@@ -458,7 +458,9 @@ impl<'a> Builder<'a> {
         for (page, roots) in order {
             for root in roots {
                 for name in reachable(self.raw, root) {
-                    self.schema_pages.entry(name).or_insert_with(|| page.clone());
+                    self.schema_pages
+                        .entry(name)
+                        .or_insert_with(|| page.clone());
                 }
             }
         }
@@ -716,7 +718,9 @@ impl<'a> Builder<'a> {
                 .into_iter()
                 .filter(|h| {
                     h.name == "Accept"
-                        || security.iter().any(|s| scheme_header(s).as_deref() == Some(&h.name))
+                        || security
+                            .iter()
+                            .any(|s| scheme_header(s).as_deref() == Some(&h.name))
                 })
                 .collect();
         }
@@ -811,8 +815,11 @@ impl<'a> Builder<'a> {
                     .map(|h| h.keys().cloned().collect())
                     .unwrap_or_default(),
                 error_link: error.then(|| {
-                    self.target
-                        .inline(&self.link("Errors", ERRORS_PAGE, &format!("error-{status}")))
+                    self.target.inline(&self.link(
+                        "Errors",
+                        ERRORS_PAGE,
+                        &format!("error-{status}"),
+                    ))
                 }),
             });
         }
@@ -999,7 +1006,10 @@ impl<'a> Builder<'a> {
         };
         if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() {
             if let Some(name) = ptr.strip_prefix("/components/schemas/") {
-                includes.push(self.target.inline(&self.schema_link(&pointer::unescape(name))));
+                includes.push(
+                    self.target
+                        .inline(&self.schema_link(&pointer::unescape(name))),
+                );
             }
             return;
         }
@@ -1010,7 +1020,13 @@ impl<'a> Builder<'a> {
             .flatten()
             .enumerate()
         {
-            self.collect_fields(part, &format!("{ptr}/allOf/{i}"), fields, includes, depth + 1);
+            self.collect_fields(
+                part,
+                &format!("{ptr}/allOf/{i}"),
+                fields,
+                includes,
+                depth + 1,
+            );
         }
         let required: Vec<&str> = schema
             .get("required")
@@ -1052,7 +1068,10 @@ impl<'a> Builder<'a> {
     /// A discriminated `oneOf`: the variants side by side, with the fields
     /// they share once and the fields each has its own way opened up.
     fn union(&self, schema: &Value, ptr: &str) -> Option<Union> {
-        let branches = schema.get("oneOf").or_else(|| schema.get("anyOf"))?.as_array()?;
+        let branches = schema
+            .get("oneOf")
+            .or_else(|| schema.get("anyOf"))?
+            .as_array()?;
         let property = schema.pointer("/discriminator/propertyName")?.as_str()?;
         let mapping = schema
             .pointer("/discriminator/mapping")
@@ -1072,9 +1091,10 @@ impl<'a> Builder<'a> {
             variants.push((tag, name, fields));
         }
         let shared = |f: &Field| {
-            variants
-                .iter()
-                .all(|(_, _, fs)| fs.iter().any(|g| g.name == f.name && g.type_words == f.type_words))
+            variants.iter().all(|(_, _, fs)| {
+                fs.iter()
+                    .any(|g| g.name == f.name && g.type_words == f.type_words)
+            })
         };
         let common: Vec<Field> = variants
             .first()
@@ -1162,7 +1182,10 @@ impl<'a> Builder<'a> {
             return;
         };
         if let Some(p) = schema.pointer(&format!("/properties/{}", pointer::escape(property))) {
-            *found = Some((p.clone(), pointer::push(&format!("{ptr}/properties"), property)));
+            *found = Some((
+                p.clone(),
+                pointer::push(&format!("{ptr}/properties"), property),
+            ));
         }
         for (i, part) in schema
             .get("allOf")
@@ -1171,7 +1194,13 @@ impl<'a> Builder<'a> {
             .flatten()
             .enumerate()
         {
-            self.find_property(part, &format!("{ptr}/allOf/{i}"), property, found, depth + 1);
+            self.find_property(
+                part,
+                &format!("{ptr}/allOf/{i}"),
+                property,
+                found,
+                depth + 1,
+            );
         }
     }
 }
@@ -1254,7 +1283,11 @@ fn scheme_words(s: &Value) -> (Option<String>, String, String) {
             String::new(),
             format!("API key in the `{name}` query parameter"),
         ),
-        ("apiKey", "cookie") => (None, String::new(), format!("API key in the `{name}` cookie")),
+        ("apiKey", "cookie") => (
+            None,
+            String::new(),
+            format!("API key in the `{name}` cookie"),
+        ),
         (other, _) => (None, String::new(), other.to_string()),
     }
 }

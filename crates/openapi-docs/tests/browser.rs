@@ -30,7 +30,9 @@ fn chromium() -> Option<PathBuf> {
     match openapi_docs::browser::find() {
         Some(p) => Some(p),
         None if std::env::var_os("DOCS_BROWSER_REQUIRED").is_some() => {
-            panic!("DOCS_BROWSER_REQUIRED is set but no Chromium was found (apt-get install -y chromium)")
+            panic!(
+                "DOCS_BROWSER_REQUIRED is set but no Chromium was found (apt-get install -y chromium)"
+            )
         }
         None => {
             eprintln!(
@@ -62,7 +64,11 @@ impl Browser {
         let profile = tempfile::tempdir().unwrap();
         let mut child = Command::new(binary)
             .args(openapi_docs::browser::headless_args(profile.path()))
-            .args(["--remote-debugging-port=0", "--window-size=1280,900", "about:blank"])
+            .args([
+                "--remote-debugging-port=0",
+                "--window-size=1280,900",
+                "about:blank",
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -179,7 +185,9 @@ fn keys(seen: &Value, group: &str) -> BTreeSet<String> {
 }
 
 /// What the document says should be there.
-fn expected(doc: &openapi_spec::Document) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+fn expected(
+    doc: &openapi_spec::Document,
+) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
     let raw = &doc.raw;
     let ops = openapi_spec::lint::operations(raw)
         .into_iter()
@@ -193,7 +201,10 @@ fn expected(doc: &openapi_spec::Document) -> (BTreeSet<String>, BTreeSet<String>
         .flatten()
         .map(|(_, s)| s)
     {
-        if let Some(m) = s.pointer("/discriminator/mapping").and_then(Value::as_object) {
+        if let Some(m) = s
+            .pointer("/discriminator/mapping")
+            .and_then(Value::as_object)
+        {
             variants.extend(m.keys().cloned());
         }
     }
@@ -256,11 +267,21 @@ fn chromium_shows_the_operations_the_sender_variants_and_the_error_table() {
             }
             assert!(variants.contains("user") && variants.contains("operator"));
             let rows = keys(&seen, "variantRows");
-            for row in ["sender", "sender.name", "sender.forename", "sender.picture_thumb_url"] {
+            for row in [
+                "sender",
+                "sender.name",
+                "sender.forename",
+                "sender.picture_thumb_url",
+            ] {
                 assert!(rows.contains(row), "no visible variant row {row}: {rows:?}");
             }
             let text = seen["errors"].to_string();
-            for words in ["401 Unauthorized", "406 Not Acceptable", "Retry-After", "Allow: GET"] {
+            for words in [
+                "401 Unauthorized",
+                "406 Not Acceptable",
+                "Retry-After",
+                "Allow: GET",
+            ] {
                 assert!(text.contains(words), "error table lacks {words:?}");
             }
             // Sample tabs: one panel shown at a time; a click switches.

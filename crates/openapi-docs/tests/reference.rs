@@ -50,7 +50,11 @@ fn attributes(html: &str) -> Vec<(String, String, String)> {
         if let Some(tag) = node.as_tag() {
             let name = tag.name().as_utf8_str().to_string();
             for (k, v) in tag.attributes().iter() {
-                out.push((name.clone(), k.to_string(), v.unwrap_or_default().to_string()));
+                out.push((
+                    name.clone(),
+                    k.to_string(),
+                    v.unwrap_or_default().to_string(),
+                ));
             }
         }
     }
@@ -91,7 +95,10 @@ fn every_link_in_the_html_page_resolves() {
             } else if v.starts_with("https://") || v.starts_with("http://") {
                 continue; // links out, followed only when a reader clicks
             } else {
-                assert!(files.contains_key(&v), "{rel}: link to a file not rendered: {v}");
+                assert!(
+                    files.contains_key(&v),
+                    "{rel}: link to a file not rendered: {v}"
+                );
             }
             checked += 1;
         }
@@ -177,7 +184,9 @@ fn markdown_pages_carry_docusaurus_front_matter() {
             .map(|(f, _)| f)
             .unwrap_or_else(|| panic!("{page}: no front matter"));
         assert!(
-            front.lines().any(|l| l == format!("sidebar_position: {position}")),
+            front
+                .lines()
+                .any(|l| l == format!("sidebar_position: {position}")),
             "{page}: {front}"
         );
     }
@@ -203,7 +212,8 @@ fn html_examples(html: &str) -> Vec<(String, Value)> {
             .unwrap_or_default();
         let text = html_unescape(&tag.inner_text(parser));
         let value = if class == "lang-json" {
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("example is not JSON ({e}): {text}"))
+            serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("example is not JSON ({e}): {text}"))
         } else {
             Value::String(text)
         };
@@ -221,21 +231,32 @@ fn every_example_shown_meets_its_schema() {
         let converter = openapi_jsonschema::Converter::new(&doc.raw);
         for (ptr, value) in &examples {
             let ptr = ptr.trim_start_matches('#');
-            let schema = doc.raw.pointer(ptr).unwrap_or_else(|| panic!("{rel}: no schema at {ptr}"));
+            let schema = doc
+                .raw
+                .pointer(ptr)
+                .unwrap_or_else(|| panic!("{rel}: no schema at {ptr}"));
             let bundled = converter.bundle(schema, ptr).expect("schema converts");
             let validator = jsonschema::options()
                 .should_validate_formats(true)
                 .build(&bundled)
                 .expect("schema compiles");
-            let errors: Vec<String> = validator.iter_errors(value).map(|e| e.to_string()).collect();
-            assert!(errors.is_empty(), "{rel}: example for {ptr} is invalid: {errors:?}\n{value}");
+            let errors: Vec<String> = validator
+                .iter_errors(value)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "{rel}: example for {ptr} is invalid: {errors:?}\n{value}"
+            );
         }
         if *rel == "openapi/signalzen-v1.yaml" {
             // Both sender variants, the webhook event and an error body are among them.
             let shown: Vec<&Value> = examples.iter().map(|(_, v)| v).collect();
             for tag in ["user", "operator"] {
                 assert!(
-                    shown.iter().any(|v| v.get("sender_type").and_then(Value::as_str) == Some(tag)),
+                    shown
+                        .iter()
+                        .any(|v| v.get("sender_type").and_then(Value::as_str) == Some(tag)),
                     "no {tag} message example"
                 );
             }
@@ -284,16 +305,24 @@ fn markdown_shows_the_same_json_examples_as_the_page() {
             }
         }
     }
-    assert_eq!(in_md, in_html, "the Markdown pages show other examples than the page");
+    assert_eq!(
+        in_md, in_html,
+        "the Markdown pages show other examples than the page"
+    );
 }
 
 #[test]
 fn an_invalid_example_fails_the_build() {
     let path = root().join("openapi/signalzen-v1.yaml");
     let text = std::fs::read_to_string(&path).expect("document");
-    let broken = text.replacen("                    email: john.smith@gmail.com", "                    email: 42", 1);
+    let broken = text.replacen(
+        "                    email: john.smith@gmail.com",
+        "                    email: 42",
+        1,
+    );
     assert_ne!(broken, text);
-    let doc = openapi_spec::load_str(&broken, &path, false, &Default::default()).expect("still loads");
+    let doc =
+        openapi_spec::load_str(&broken, &path, false, &Default::default()).expect("still loads");
     let err = render(&doc, &options()).expect_err("an invalid example is refused");
     let message = err.to_string();
     assert!(message.contains("example"), "{message}");
@@ -305,7 +334,9 @@ fn the_page_fetches_nothing_and_runs_nothing() {
     for rel in DOCUMENTS {
         let (_, files) = rendered(rel);
         let html = &files["index.html"];
-        for banned in ["<script", "<link", "<img", "<iframe", "@import", "url(", "src="] {
+        for banned in [
+            "<script", "<link", "<img", "<iframe", "@import", "url(", "src=",
+        ] {
             assert!(!html.contains(banned), "{rel}: the page contains {banned}");
         }
     }

@@ -21,7 +21,10 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         // Relative links in the page need the trailing slash.
         .route("/docs", get(|| async { Redirect::permanent("/docs/") }))
         .route("/docs/", get(|| async { serve("index.html") }))
-        .route("/docs/{*path}", get(|Path(path): Path<String>| async move { serve(&path) }))
+        .route(
+            "/docs/{*path}",
+            get(|Path(path): Path<String>| async move { serve(&path) }),
+        )
 }
 
 fn serve(path: &str) -> Response {

@@ -62,10 +62,18 @@ async fn the_sandbox_serves_the_committed_reference_at_docs() {
     let links = relative_links(&page);
     assert!(links.len() > 5, "{links:?}");
     for link in &links {
-        let r = http.get(format!("{origin}/docs/{link}")).send().await.unwrap();
+        let r = http
+            .get(format!("{origin}/docs/{link}"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{link}");
         let body = r.bytes().await.unwrap();
-        assert_eq!(&body[..], &std::fs::read(reference_dir().join(link)).unwrap()[..], "{link}");
+        assert_eq!(
+            &body[..],
+            &std::fs::read(reference_dir().join(link)).unwrap()[..],
+            "{link}"
+        );
     }
     for page in ["authentication", "users", "messages", "errors", "webhooks"] {
         let r = http
@@ -78,7 +86,11 @@ async fn the_sandbox_serves_the_committed_reference_at_docs() {
     }
 
     // Nothing outside the reference; reading only.
-    for path in ["/docs/nope.html", "/docs/../Cargo.toml", "/docs/%2e%2e/Cargo.toml"] {
+    for path in [
+        "/docs/nope.html",
+        "/docs/../Cargo.toml",
+        "/docs/%2e%2e/Cargo.toml",
+    ] {
         let r = http.get(format!("{origin}{path}")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
     }
