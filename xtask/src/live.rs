@@ -242,6 +242,7 @@ pub fn serve(args: ServeArgs) -> ExitCode {
                 }
             };
         println!("SignalZen v1 sandbox at {}", sandbox.base_url());
+        println!("  reference: http://{}/docs/", sandbox.addr());
         for w in sandbox.websites() {
             let shown = if overridden.contains(&(w.id as usize)) {
                 format!(
