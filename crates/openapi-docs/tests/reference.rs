@@ -414,3 +414,38 @@ fn rendering_is_deterministic() {
     let (_, b) = rendered("openapi/signalzen-v1.yaml");
     assert_eq!(a, b);
 }
+
+/// Docusaurus reads `.md` as MDX: `{` starts an expression and `<` a JSX
+/// tag. Outside code, only heading ids (`{#id}`) and the error table's
+/// `<span id>` anchors may use them.
+#[test]
+fn markdown_pages_are_mdx_safe() {
+    for rel in DOCUMENTS {
+        let (_, files) = rendered(rel);
+        for (path, text) in files.iter().filter(|(p, _)| p.starts_with("markdown/")) {
+            let body = text.splitn(3, "---\n").nth(2).unwrap_or(text);
+            let mut in_code = false;
+            for event in Parser::new_ext(body, pulldown_cmark::Options::ENABLE_TABLES) {
+                match event {
+                    Event::Start(Tag::CodeBlock(_)) => in_code = true,
+                    Event::End(pulldown_cmark::TagEnd::CodeBlock) => in_code = false,
+                    Event::Text(t) if !in_code => {
+                        let t = match t.rfind(" {#") {
+                            Some(i) if t.ends_with('}') => &t[..i],
+                            _ => &t,
+                        };
+                        assert!(
+                            !t.contains(['{', '}', '<']),
+                            "{rel}: {path}: MDX would misread {t:?}"
+                        );
+                    }
+                    Event::Html(h) | Event::InlineHtml(h) => assert!(
+                        h.starts_with("<span id=\"") || h.as_ref() == "</span>",
+                        "{rel}: {path}: raw HTML {h:?}"
+                    ),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
