@@ -20,7 +20,6 @@ pub struct View {
     pub title: String,
     pub version: String,
     pub description: String,
-    pub base_url: String,
     pub servers: Vec<Pair>,
     pub auth: Auth,
     pub paging: Vec<Paging>,
@@ -253,7 +252,6 @@ pub fn build(doc: &Document, model: &Model, options: &Options, target: Target) -
         title: str_at(&info, "title").to_string(),
         version: info.get("version").map(scalar).unwrap_or_default(),
         description: target.block(str_at(&info, "description")),
-        base_url: b.server.clone(),
         servers: raw
             .get("servers")
             .and_then(Value::as_array)
