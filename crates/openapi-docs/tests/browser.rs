@@ -137,7 +137,10 @@ impl Browser {
         );
         let session = session["sessionId"].as_str().unwrap().to_string();
         for _ in 0..200 {
-            if self.eval(&session, "document.readyState") == json!("complete") {
+            // The new tab starts on about:blank, which is "complete" at once.
+            let state = "document.readyState === 'complete' && location.href !== 'about:blank' \
+                         && document.documentElement !== null";
+            if self.eval(&session, state) == json!(true) {
                 return session;
             }
             std::thread::sleep(Duration::from_millis(50));
