@@ -104,7 +104,7 @@ mod tests {
     fn slugs() {
         assert_eq!(slug("listUsers"), "list-users");
         assert_eq!(slug("MessageCreatedEvent"), "message-created-event");
-        assert_eq!(slug("x-signalzen-signature"), "x-signalzen-signature");
+        assert_eq!(slug("x-hub-signature"), "x-hub-signature");
         assert_eq!(slug("/users/{user_id}"), "users-user-id");
         assert_eq!(slug("!!"), "x");
     }
