@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use har::{Content, Entry, Header};
-use openapi_contract::model::Scheme;
+use openapi_contract::model::{Credential, Scheme};
 use serde_json::{Map, Value};
 
 use crate::LiveConfig;
@@ -45,26 +45,13 @@ impl Placement {
     pub fn from_schemes(security: &[Vec<Scheme>]) -> Placement {
         for alternative in security {
             if let [scheme] = alternative.as_slice() {
-                return match scheme {
-                    Scheme::Bearer => Placement::Header {
-                        name: "Authorization".into(),
-                        prefix: "Bearer ",
-                    },
-                    Scheme::Http(s) if s == "bearer" => Placement::Header {
-                        name: "Authorization".into(),
-                        prefix: "Bearer ",
-                    },
-                    Scheme::Http(s) if s == "basic" => Placement::Header {
-                        name: "Authorization".into(),
-                        prefix: "Basic ",
-                    },
-                    Scheme::ApiKeyHeader(n) => Placement::Header {
-                        name: n.clone(),
-                        prefix: "",
-                    },
-                    Scheme::ApiKeyQuery(n) => Placement::Query(n.clone()),
+                match scheme.credential() {
+                    Some(Credential::Header { name, prefix }) => {
+                        return Placement::Header { name, prefix };
+                    }
+                    Some(Credential::Query(name)) => return Placement::Query(name),
                     _ => continue,
-                };
+                }
             }
         }
         Placement::None

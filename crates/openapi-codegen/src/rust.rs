@@ -1125,8 +1125,9 @@ pub fn field_name(raw: &str) -> String {
     out
 }
 
-/// Splits on non-alphanumerics and on lower→upper case changes.
-fn words(raw: &str) -> Vec<String> {
+/// Splits on non-alphanumerics and on lower→upper case changes; the
+/// docs' anchors use the same words, so names and anchors agree.
+pub fn words(raw: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut prev_lower = false;

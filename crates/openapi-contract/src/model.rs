@@ -73,6 +73,7 @@ pub struct QueryParam {
     pub kind: ScalarKind,
     pub default: Option<Value>,
     pub validator: Option<jsonschema::Validator>,
+    /// Inclusive integer bounds (`exclusiveMinimum`/`exclusiveMaximum` folded in).
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
 }
@@ -94,6 +95,59 @@ pub enum Scheme {
     ApiKeyCookie(String),
     /// OAuth2 / OpenID: a bearer token in practice.
     Bearer,
+}
+
+/// Where a scheme's credential travels: what a client (the live run) and a
+/// code sample (the docs) both need to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// `name: <prefix><secret>`; the prefix is `Bearer ` or `Basic ` for HTTP schemes.
+    Header {
+        name: String,
+        prefix: &'static str,
+    },
+    Query(String),
+    Cookie(String),
+}
+
+impl Scheme {
+    /// A Security Scheme Object; OAuth 2 and OpenID Connect are bearer tokens in practice.
+    pub fn from_object(s: &Value) -> Scheme {
+        let field = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or("");
+        match field("type") {
+            "http" => Scheme::Http(field("scheme").to_ascii_lowercase()),
+            "apiKey" => match field("in") {
+                "header" => Scheme::ApiKeyHeader(field("name").to_string()),
+                "query" => Scheme::ApiKeyQuery(field("name").to_string()),
+                _ => Scheme::ApiKeyCookie(field("name").to_string()),
+            },
+            _ => Scheme::Bearer,
+        }
+    }
+
+    /// `None` for an HTTP scheme other than bearer and basic.
+    pub fn credential(&self) -> Option<Credential> {
+        let authorization = |prefix| {
+            Some(Credential::Header {
+                name: "Authorization".into(),
+                prefix,
+            })
+        };
+        match self {
+            Scheme::Bearer => authorization("Bearer "),
+            Scheme::Http(s) => match s.as_str() {
+                "bearer" => authorization("Bearer "),
+                "basic" => authorization("Basic "),
+                _ => None,
+            },
+            Scheme::ApiKeyHeader(n) => Some(Credential::Header {
+                name: n.clone(),
+                prefix: "",
+            }),
+            Scheme::ApiKeyQuery(n) => Some(Credential::Query(n.clone())),
+            Scheme::ApiKeyCookie(n) => Some(Credential::Cookie(n.clone())),
+        }
+    }
 }
 
 pub enum Pagination {
@@ -471,14 +525,25 @@ fn query_param(
         None
     };
     let int = |k: &str| schema.and_then(|s| s.get(k)).and_then(Value::as_i64);
+    // OpenAPI 3.0's boolean exclusive flags, folded into inclusive integer bounds.
+    let exclusive = |k: &str| schema.and_then(|s| s.get(k)).and_then(Value::as_bool) == Some(true);
+    let step = |bound: Option<i64>, flag: &str, by: i64| {
+        bound.map(|b| {
+            if exclusive(flag) {
+                b.saturating_add(by)
+            } else {
+                b
+            }
+        })
+    };
     Ok(QueryParam {
         name: name.to_string(),
         required: p.get("required").and_then(Value::as_bool) == Some(true),
         kind,
         default: schema.and_then(|s| s.get("default")).cloned(),
         validator,
-        minimum: int("minimum"),
-        maximum: int("maximum"),
+        minimum: step(int("minimum"), "exclusiveMinimum", 1),
+        maximum: step(int("maximum"), "exclusiveMaximum", -1),
     })
 }
 
@@ -501,17 +566,7 @@ fn security(raw: &Value, requirements: Option<&Value>) -> Vec<Vec<Scheme>> {
             )) else {
                 continue;
             };
-            let field = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or("");
-            let scheme = match field("type") {
-                "http" => Scheme::Http(field("scheme").to_ascii_lowercase()),
-                "apiKey" => match field("in") {
-                    "header" => Scheme::ApiKeyHeader(field("name").to_string()),
-                    "query" => Scheme::ApiKeyQuery(field("name").to_string()),
-                    _ => Scheme::ApiKeyCookie(field("name").to_string()),
-                },
-                _ => Scheme::Bearer,
-            };
-            schemes.push(scheme);
+            schemes.push(Scheme::from_object(s));
         }
         out.push(schemes);
     }
@@ -610,4 +665,31 @@ fn unions(raw: &Value, converter: &Converter) -> Result<Vec<(String, Union)>, Co
         ));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exclusive_bounds_become_inclusive_integers() {
+        let text = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+          "paths": {"/x": {"get": {"operationId": "x",
+            "parameters": [
+              {"name": "a", "in": "query", "schema": {"type": "integer",
+                "minimum": 0, "maximum": 100, "exclusiveMinimum": true, "exclusiveMaximum": true}},
+              {"name": "b", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 99}}],
+            "responses": {"200": {"description": "ok"}}}}}}"#;
+        let doc = openapi_spec::load_str(
+            text,
+            std::path::Path::new("t.json"),
+            true,
+            &Default::default(),
+        )
+        .unwrap();
+        let model = Model::build(&doc, None).unwrap();
+        let q = &model.operations[0].query;
+        assert_eq!((q[0].minimum, q[0].maximum), (Some(1), Some(99)));
+        assert_eq!((q[1].minimum, q[1].maximum), (Some(1), Some(99)));
+    }
 }

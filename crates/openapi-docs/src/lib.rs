@@ -134,7 +134,7 @@ pub fn render(doc: &Document, options: &Options) -> Result<BTreeMap<String, Stri
 
     files.insert(
         RUST_SAMPLES.to_string(),
-        samples_file(doc, &html_view, options, &generated),
+        samples_file(&html_view, options, &generated),
     );
     for d in &options.downloads {
         files.insert(d.path.clone(), d.contents.clone());
@@ -167,33 +167,25 @@ fn finish(text: String) -> String {
 
 /// The Rust samples of every operation, plus the Rust `x-codeSamples`, as
 /// one file of items.
-fn samples_file(doc: &Document, view: &view::View, options: &Options, generated: &str) -> String {
-    let mut uses: Vec<String> = Vec::new();
-    let mut items: Vec<String> = Vec::new();
-    for op in view.tags.iter().flat_map(|t| &t.operations) {
-        let Some(sample) = op.samples.iter().find(|s| s.label == "Rust") else {
-            continue;
-        };
-        for line in sample.source.lines() {
-            if line.starts_with("use ") {
-                uses.push(line.to_string());
-            }
-        }
-        let body: Vec<&str> = sample
-            .source
-            .lines()
-            .skip_while(|l| l.starts_with("use ") || l.is_empty())
-            .collect();
-        items.push(body.join("\n"));
+fn samples_file(view: &view::View, options: &Options, generated: &str) -> String {
+    let ops = view
+        .tags
+        .iter()
+        .flat_map(|t| &t.operations)
+        .chain(&view.webhooks);
+    let mut uses: Vec<&String> = Vec::new();
+    let mut items: Vec<&String> = Vec::new();
+    for op in ops {
+        uses.extend(&op.rust.uses);
+        items.extend(&op.rust.items);
     }
-    items.extend(view::rust_code_samples(&doc.raw));
     uses.sort();
     uses.dedup();
     let mut out = format!(
         "// {generated}\n// The Rust samples of the {} reference, one function per operation.\n\n",
         options.source
     );
-    for u in &uses {
+    for u in uses {
         out.push_str(u);
         out.push('\n');
     }

@@ -2,7 +2,7 @@
 //! (`reqwest` with the generated models), built from the same facts so the
 //! three say the same thing.
 
-use openapi_contract::model::Scheme;
+use openapi_contract::model::{Credential, Scheme};
 use serde::Serialize;
 
 /// One code sample as shown.
@@ -41,7 +41,14 @@ pub struct Request<'a> {
 const SECRET: &str = "YOUR_API_SECRET";
 const USER: &str = "YOUR_ACCOUNT_ID";
 
+const BASIC: &str = "Basic ";
+
 impl Request<'_> {
+    /// Where the secret goes, per the operation's security schemes.
+    fn credentials(&self) -> Vec<Credential> {
+        self.auth.iter().filter_map(Scheme::credential).collect()
+    }
+
     fn concrete_path(&self) -> String {
         let mut path = self.path.to_string();
         for (name, value, _) in &self.path_params {
@@ -52,8 +59,8 @@ impl Request<'_> {
 
     fn query_string(&self) -> String {
         let mut pairs: Vec<String> = self.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        for s in self.auth {
-            if let Scheme::ApiKeyQuery(name) = s {
+        for c in self.credentials() {
+            if let Credential::Query(name) = c {
                 pairs.push(format!("{name}={SECRET}"));
             }
         }
@@ -76,17 +83,16 @@ impl Request<'_> {
         } else {
             format!("curl -X {} \"{url}\"", self.method)
         }];
-        for s in self.auth {
-            match s {
-                Scheme::Http(scheme) if scheme == "basic" => {
+        for c in self.credentials() {
+            match c {
+                Credential::Header { prefix: BASIC, .. } => {
                     lines.push(format!("  -u \"{USER}:{SECRET}\""))
                 }
-                Scheme::Http(_) | Scheme::Bearer => {
-                    lines.push(format!("  -H \"Authorization: Bearer {SECRET}\""))
+                Credential::Header { name, prefix } => {
+                    lines.push(format!("  -H \"{name}: {prefix}{SECRET}\""))
                 }
-                Scheme::ApiKeyHeader(name) => lines.push(format!("  -H \"{name}: {SECRET}\"")),
-                Scheme::ApiKeyCookie(name) => lines.push(format!("  -b \"{name}={SECRET}\"")),
-                Scheme::ApiKeyQuery(_) => {}
+                Credential::Cookie(name) => lines.push(format!("  -b \"{name}={SECRET}\"")),
+                Credential::Query(_) => {}
             }
         }
         lines.push(format!("  -H \"Accept: {}\"", self.accept));
@@ -123,17 +129,16 @@ impl Request<'_> {
             .collect();
         let mut headers = Vec::new();
         let mut basic = false;
-        for s in self.auth {
-            match s {
-                Scheme::Http(scheme) if scheme == "basic" => basic = true,
-                Scheme::Http(_) | Scheme::Bearer => {
-                    headers.push("'Authorization' => \"Bearer #{api_secret}\"".to_string())
+        for c in self.credentials() {
+            match c {
+                Credential::Header { prefix: BASIC, .. } => basic = true,
+                Credential::Header { name, prefix } => {
+                    headers.push(format!("'{name}' => \"{prefix}#{{api_secret}}\""))
                 }
-                Scheme::ApiKeyHeader(name) => headers.push(format!("'{name}' => api_secret")),
-                Scheme::ApiKeyCookie(name) => {
+                Credential::Cookie(name) => {
                     headers.push(format!("'Cookie' => \"{name}=#{{api_secret}}\""))
                 }
-                Scheme::ApiKeyQuery(name) => query.push(format!("'{name}' => api_secret")),
+                Credential::Query(name) => query.push(format!("'{name}' => api_secret")),
             }
         }
         headers.push(format!("'Accept' => '{}'", self.accept));
@@ -172,7 +177,7 @@ impl Request<'_> {
         }
     }
 
-    fn rust_use(&self) -> Option<String> {
+    pub fn rust_use(&self) -> Option<String> {
         self.body_type
             .as_ref()
             .map(|t| format!("use {}::{t};", self.models_crate))
@@ -182,19 +187,19 @@ impl Request<'_> {
         openapi_codegen::rust::field_name(self.operation_id)
     }
 
-    fn rust_fn(&self) -> String {
+    pub fn rust_fn(&self) -> String {
         let mut args = vec![
             "client: &reqwest::Client".to_string(),
             "base_url: &str".to_string(),
         ];
-        let basic = self
-            .auth
+        let credentials = self.credentials();
+        let basic = credentials
             .iter()
-            .any(|s| matches!(s, Scheme::Http(x) if x == "basic"));
+            .any(|c| matches!(c, Credential::Header { prefix: BASIC, .. }));
         if basic {
             args.push("account: &str".into());
         }
-        if !self.auth.is_empty() {
+        if !credentials.is_empty() {
             args.push("api_secret: &str".into());
         }
         let mut path = self.path.to_string();
@@ -214,15 +219,24 @@ impl Request<'_> {
         if self.has_query {
             chain.push(".query(query)".into());
         }
-        for s in self.auth {
-            chain.push(match s {
-                Scheme::Http(x) if x == "basic" => ".basic_auth(account, Some(api_secret))".into(),
-                Scheme::Http(_) | Scheme::Bearer => ".bearer_auth(api_secret)".into(),
-                Scheme::ApiKeyHeader(name) => format!(".header(\"{name}\", api_secret)"),
-                Scheme::ApiKeyCookie(name) => {
+        for c in credentials {
+            chain.push(match c {
+                Credential::Header { prefix: BASIC, .. } => {
+                    ".basic_auth(account, Some(api_secret))".into()
+                }
+                Credential::Header {
+                    prefix: "Bearer ", ..
+                } => ".bearer_auth(api_secret)".into(),
+                Credential::Header { name, prefix: "" } => {
+                    format!(".header(\"{name}\", api_secret)")
+                }
+                Credential::Header { name, prefix } => {
+                    format!(".header(\"{name}\", format!(\"{prefix}{{api_secret}}\"))")
+                }
+                Credential::Cookie(name) => {
                     format!(".header(reqwest::header::COOKIE, format!(\"{name}={{api_secret}}\"))")
                 }
-                Scheme::ApiKeyQuery(name) => format!(".query(&[(\"{name}\", api_secret)])"),
+                Credential::Query(name) => format!(".query(&[(\"{name}\", api_secret)])"),
             });
         }
         chain.push(format!(

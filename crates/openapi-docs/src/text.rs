@@ -67,33 +67,18 @@ pub fn first_sentence(md: &str) -> String {
     }
 }
 
-/// A stable anchor fragment: lowercase ASCII letters, digits and `-`.
+/// A stable anchor fragment: the generator's words (`listUsers` → `list`,
+/// `users`), lowercased and joined by `-`.
 pub fn slug(raw: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    let mut prev_lower = false;
-    for c in raw.chars() {
-        if c.is_ascii_alphanumeric() {
-            // camelCase → camel-case, so ids read like the headings.
-            if c.is_ascii_uppercase() && prev_lower && !dash {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-            dash = false;
-            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        } else if !out.is_empty() && !dash {
-            out.push('-');
-            dash = true;
-            prev_lower = false;
-        }
+    let words = openapi_codegen::rust::words(raw);
+    if words.is_empty() {
+        return "x".into();
     }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    if out.is_empty() {
-        out.push('x');
-    }
-    out
+    words
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 #[cfg(test)]

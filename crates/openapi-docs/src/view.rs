@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use openapi_contract::Model;
-use openapi_contract::model::{Pagination, Scheme};
+use openapi_contract::model::{Credential, Pagination, Scheme};
 use openapi_spec::{Document, pointer};
 use serde::Serialize;
 use serde_json::Value;
@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::Options;
 use crate::samples::{Request, Sample};
 use crate::text::{Target, first_sentence, slug};
-use crate::words::{bounds, component_name, scalar, type_words};
+use crate::words::{bounds, component_name, range, scalar, type_words};
 
 #[derive(Serialize)]
 pub struct View {
@@ -78,7 +78,17 @@ pub struct Op {
     pub responses: Vec<Response>,
     pub examples: Vec<Example>,
     pub samples: Vec<Sample>,
+    /// The Rust samples as items for the samples file (not shown as such).
+    #[serde(skip)]
+    pub rust: RustItems,
     pub paging: Option<String>,
+}
+
+/// `use` lines and items (functions) of an operation's Rust samples.
+#[derive(Default)]
+pub struct RustItems {
+    pub uses: Vec<String>,
+    pub items: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -201,6 +211,9 @@ pub const AUTH_PAGE: &str = "authentication.md";
 pub const ERRORS_PAGE: &str = "errors.md";
 pub const WEBHOOKS_PAGE: &str = "webhooks.md";
 
+/// (path, method, pointer, operation object), as `lint::operations` gives them.
+type OpEntry<'a> = (String, String, String, &'a Value);
+
 struct Builder<'a> {
     doc: &'a Document,
     raw: &'a Value,
@@ -213,6 +226,12 @@ struct Builder<'a> {
     op_pages: BTreeMap<String, String>,
     accept: String,
     server: String,
+    /// Read once: the API's operations, the webhooks, the tags in page order.
+    api_ops: Vec<OpEntry<'a>>,
+    hooks: Vec<OpEntry<'a>>,
+    tag_names: Vec<String>,
+    /// The headers every request sends (Authorization, Accept), once.
+    auth_headers: Vec<Pair>,
 }
 
 pub fn build(doc: &Document, model: &Model, options: &Options, target: Target) -> View {
@@ -238,14 +257,21 @@ pub fn build(doc: &Document, model: &Model, options: &Options, target: Target) -
         op_pages: BTreeMap::new(),
         accept,
         server,
+        api_ops: operations(raw, false),
+        hooks: operations(raw, true),
+        tag_names: Vec::new(),
+        auth_headers: Vec::new(),
     };
+    b.tag_names = b.tag_names();
+    let auth = b.auth();
+    b.auth_headers = auth.headers.clone();
     let pages = b.pages();
     b.assign_pages();
     let tags = b.tags(&pages);
     let webhooks = b
         .operations(true)
-        .into_iter()
-        .map(|(path, method, ptr, op)| b.op(&path, &method, &ptr, op, true))
+        .iter()
+        .map(|(path, method, ptr, op)| b.op(path, method, ptr, op, true))
         .collect();
     let info = raw.get("info").cloned().unwrap_or(Value::Null);
     View {
@@ -263,7 +289,7 @@ pub fn build(doc: &Document, model: &Model, options: &Options, target: Target) -
                 description: target.inline(str_at(s, "description")),
             })
             .collect(),
-        auth: b.auth(),
+        auth,
         paging: b.paging_all(),
         tags,
         webhooks,
@@ -314,8 +340,8 @@ impl<'a> Builder<'a> {
     }
 
     /// API operations (`paths`) or webhooks (`x-webhooks`), in document order.
-    fn operations(&self, webhooks: bool) -> Vec<(String, String, String, &'a Value)> {
-        operations(self.raw, webhooks)
+    fn operations(&self, webhooks: bool) -> &[OpEntry<'a>] {
+        if webhooks { &self.hooks } else { &self.api_ops }
     }
 
     fn op_id(op: &Value, method: &str, path: &str) -> String {
@@ -334,17 +360,16 @@ impl<'a> Builder<'a> {
             .flatten()
             .map(|t| str_at(t, "name").to_string())
             .collect();
-        for (_, _, _, op) in self.operations(false) {
-            let tag = op_tag(op);
-            if !names.contains(&tag) {
-                names.push(tag);
-            }
-        }
         let used: Vec<String> = self
             .operations(false)
             .iter()
             .map(|(_, _, _, op)| op_tag(op))
             .collect();
+        for tag in &used {
+            if !names.contains(tag) {
+                names.push(tag.clone());
+            }
+        }
         names.retain(|n| used.contains(n));
         names
     }
@@ -357,13 +382,13 @@ impl<'a> Builder<'a> {
             sidebar_position: 1,
             tag: None,
         }];
-        for name in self.tag_names() {
+        for name in &self.tag_names {
             pages.push(Page {
-                file: format!("{}.md", slug(&name)),
-                title: self.tag_title(&name),
+                file: tag_page(name),
+                title: self.tag_title(name),
                 kind: "tag".into(),
                 sidebar_position: pages.len() + 1,
-                tag: Some(name),
+                tag: Some(name.clone()),
             });
         }
         pages.push(Page {
@@ -413,65 +438,56 @@ impl<'a> Builder<'a> {
     /// webhook bodies on the webhooks page; anything left on the first page
     /// that has operations.
     fn assign_pages(&mut self) {
-        let mut order: Vec<(String, Vec<&Value>)> = Vec::new();
-        let mut errors = Vec::new();
-        let mut by_tag: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
-        let raw = self.raw;
-        let ops = |webhooks| operations(raw, webhooks);
-        for (path, method, _, op) in ops(false) {
-            let page = format!("{}.md", slug(&op_tag(op)));
-            self.op_pages
-                .insert(Self::op_id(op, &method, &path), page.clone());
-            for (status, resp) in op
-                .get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
+        let mut op_pages = BTreeMap::new();
+        let mut errors: Vec<&'a Value> = Vec::new();
+        let mut by_page: BTreeMap<String, Vec<&'a Value>> = BTreeMap::new();
+        for &(ref path, ref method, _, op) in &self.api_ops {
+            let page = tag_page(&op_tag(op));
+            op_pages.insert(Self::op_id(op, method, path), page.clone());
+            let roots = by_page.entry(page).or_default();
+            for (status, resp) in entries(op, "responses") {
                 if is_error_status(status) {
                     errors.push(resp);
                 } else {
-                    by_tag.entry(page.clone()).or_default().push(resp);
+                    roots.push(resp);
                 }
             }
-            for key in ["requestBody", "parameters"] {
-                if let Some(v) = op.get(key) {
-                    by_tag.entry(page.clone()).or_default().push(v);
-                }
-            }
+            roots.extend(
+                ["requestBody", "parameters"]
+                    .iter()
+                    .filter_map(|k| op.get(*k)),
+            );
         }
-        order.push((ERRORS_PAGE.into(), errors));
-        for name in self.tag_names() {
-            let page = format!("{}.md", slug(&name));
-            let roots = by_tag.remove(&page).unwrap_or_default();
+        let mut order = vec![(ERRORS_PAGE.to_string(), errors)];
+        for name in &self.tag_names {
+            let page = tag_page(name);
+            let roots = by_page.remove(&page).unwrap_or_default();
             order.push((page, roots));
         }
         let mut hooks = Vec::new();
-        for (path, method, _, op) in ops(true) {
-            self.op_pages
-                .insert(Self::op_id(op, &method, &path), WEBHOOKS_PAGE.into());
+        for &(ref path, ref method, _, op) in &self.hooks {
+            op_pages.insert(Self::op_id(op, method, path), WEBHOOKS_PAGE.into());
             hooks.push(op);
         }
         order.push((WEBHOOKS_PAGE.into(), hooks));
+        let mut schema_pages = BTreeMap::new();
         for (page, roots) in order {
             for root in roots {
                 for name in reachable(self.raw, root) {
-                    self.schema_pages
-                        .entry(name)
-                        .or_insert_with(|| page.clone());
+                    schema_pages.entry(name).or_insert_with(|| page.clone());
                 }
             }
         }
         let fallback = self
-            .tag_names()
+            .tag_names
             .first()
-            .map(|n| format!("{}.md", slug(n)))
+            .map(|n| tag_page(n))
             .unwrap_or_else(|| ERRORS_PAGE.into());
         for name in component_names(self.raw) {
-            self.schema_pages
-                .entry(name)
-                .or_insert_with(|| fallback.clone());
+            schema_pages.entry(name).or_insert_with(|| fallback.clone());
         }
+        self.op_pages = op_pages;
+        self.schema_pages = schema_pages;
     }
 
     fn tags(&self, pages: &[Page]) -> Vec<Tag> {
@@ -506,7 +522,7 @@ impl<'a> Builder<'a> {
             .and_then(Value::as_object);
         let mut schemes = Vec::new();
         for (name, s) in schemes_raw.into_iter().flatten() {
-            let (header, value, words) = scheme_words(s);
+            let (header, value, words) = scheme_words(&Scheme::from_object(s));
             if let Some(h) = header {
                 headers.push(Pair {
                     name: h,
@@ -543,16 +559,14 @@ impl<'a> Builder<'a> {
 
     fn paging_all(&self) -> Vec<Paging> {
         self.operations(false)
-            .into_iter()
+            .iter()
             .filter_map(|(path, method, _, op)| {
-                let id = Self::op_id(op, &method, &path);
+                let id = Self::op_id(op, method, path);
                 let text = self.paging_text(&id)?;
                 Some(Paging {
-                    operation: self.target.inline(&self.link(
-                        &format!("{} {path}", method.to_uppercase()),
-                        self.op_pages.get(&id).map(String::as_str).unwrap_or(""),
-                        &format!("op-{}", slug(&id)),
-                    )),
+                    operation: self
+                        .target
+                        .inline(&self.op_link(&format!("{} {path}", method.to_uppercase()), &id)),
                     text,
                 })
             })
@@ -571,12 +585,18 @@ impl<'a> Builder<'a> {
                 items_field,
                 order,
             } => {
-                let limit = self.param_schema(id, limit_param);
-                let mut limit_words = limit.as_ref().and_then(bounds).unwrap_or_default();
-                if let Some(d) = limit.as_ref().and_then(|s| s.get("default")) {
-                    limit_words = format!("{limit_words}, default {}", scalar(d));
-                }
-                let limit_words = limit_words.trim_start_matches(", ");
+                let limit = op.query.iter().find(|q| &q.name == limit_param);
+                let range = limit.and_then(|q| {
+                    range(
+                        q.minimum.map(|m| m.to_string()),
+                        q.maximum.map(|m| m.to_string()),
+                    )
+                });
+                let default = limit.and_then(|q| q.default.as_ref()).map(scalar);
+                let limit_words = match (range, default) {
+                    (Some(r), Some(d)) => format!("{r}, default {d}"),
+                    (r, d) => r.or(d.map(|d| format!("default {d}"))).unwrap_or_default(),
+                };
                 let order_words = if order.is_empty() {
                     String::new()
                 } else {
@@ -607,19 +627,6 @@ impl<'a> Builder<'a> {
             Pagination::Unsupported(style) => format!("Paged (`{style}`)."),
         };
         Some(self.target.inline(&md))
-    }
-
-    /// The resolved schema of an operation's parameter.
-    fn param_schema(&self, id: &str, name: &str) -> Option<Value> {
-        self.operations(false)
-            .into_iter()
-            .find(|(path, method, _, op)| Self::op_id(op, method, path) == id)
-            .and_then(|(_, _, ptr, op)| {
-                self.params(op, &ptr)
-                    .into_iter()
-                    .find(|(p, _)| str_at(p, "name") == name)
-                    .and_then(|(p, pp)| self.resolved(p.get("schema")?, &format!("{pp}/schema")))
-            })
     }
 
     /// Follows `$ref`s; the value and its pointer.
@@ -710,16 +717,16 @@ impl<'a> Builder<'a> {
             .unwrap_or_default();
         let mut headers = Vec::new();
         if !webhook {
-            let auth = self.auth();
-            headers = auth
-                .headers
-                .into_iter()
+            headers = self
+                .auth_headers
+                .iter()
                 .filter(|h| {
                     h.name == "Accept"
                         || security
                             .iter()
                             .any(|s| scheme_header(s).as_deref() == Some(&h.name))
                 })
+                .cloned()
                 .collect();
         }
         let (responses, mut examples) = self.responses(op, ptr);
@@ -730,6 +737,7 @@ impl<'a> Builder<'a> {
             Some(self.words(media.get("schema").unwrap_or(&Value::Null)))
         });
         let mut samples = Vec::new();
+        let mut rust = RustItems::default();
         if !webhook {
             let request = Request {
                 operation_id: &id,
@@ -746,8 +754,17 @@ impl<'a> Builder<'a> {
                 models_crate: &self.options.models_crate,
             };
             samples.extend([request.curl(), request.ruby(), request.rust()]);
+            rust.uses.extend(request.rust_use());
+            rust.items.push(request.rust_fn());
         }
-        samples.extend(code_samples(op));
+        let extra = code_samples(op);
+        rust.items.extend(
+            extra
+                .iter()
+                .filter(|s| s.lang == "rust")
+                .map(|s| s.source.clone()),
+        );
+        samples.extend(extra);
         Op {
             anchor: format!("op-{}", slug(&id)),
             id: id.clone(),
@@ -766,6 +783,7 @@ impl<'a> Builder<'a> {
             responses,
             examples,
             samples,
+            rust,
             paging: if webhook { None } else { self.paging_text(&id) },
         }
     }
@@ -782,19 +800,31 @@ impl<'a> Builder<'a> {
         component_name(media.get("schema")?).map(openapi_codegen::rust::type_name)
     }
 
+    /// An operation's responses, `$ref`s followed: (status, response, its pointer).
+    fn resolved_responses<'v>(
+        &'v self,
+        op: &'v Value,
+        ptr: &str,
+    ) -> Vec<(&'v String, &'v Value, String)> {
+        entries(op, "responses")
+            .filter_map(|(status, resp)| {
+                let rp = pointer::push(&format!("{ptr}/responses"), status);
+                let (resp, rp) = self.resolve(resp, &rp)?;
+                Some((status, resp, rp))
+            })
+            .collect()
+    }
+
+    /// `[text](#op-…)` to an operation, on whichever page it is.
+    fn op_link(&self, text: &str, id: &str) -> String {
+        let page = self.op_pages.get(id).map(String::as_str).unwrap_or("");
+        self.link(text, page, &format!("op-{}", slug(id)))
+    }
+
     fn responses(&self, op: &Value, ptr: &str) -> (Vec<Response>, Vec<Example>) {
         let mut out = Vec::new();
         let mut examples = Vec::new();
-        for (status, resp) in op
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let rp = pointer::push(&format!("{ptr}/responses"), status);
-            let Some((resp, rp)) = self.resolve(resp, &rp) else {
-                continue;
-            };
+        for (status, resp, rp) in self.resolved_responses(op, ptr) {
             let media = first_media(resp, &rp);
             let error = is_error_status(status);
             if !error && let Some((m, mp)) = &media {
@@ -807,11 +837,7 @@ impl<'a> Builder<'a> {
                     .as_ref()
                     .and_then(|(m, _)| m.get("schema"))
                     .map(|s| self.words(s)),
-                headers: resp
-                    .get("headers")
-                    .and_then(Value::as_object)
-                    .map(|h| h.keys().cloned().collect())
-                    .unwrap_or_default(),
+                headers: header_names(resp),
                 error_link: error.then(|| {
                     self.target.inline(&self.link(
                         "Errors",
@@ -842,12 +868,7 @@ impl<'a> Builder<'a> {
         if let Some(v) = media.get("example") {
             out.push(example(what.to_string(), v, &schema_ptr, kind));
         }
-        for (name, ex) in media
-            .get("examples")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (name, ex) in entries(media, "examples") {
             let ep = pointer::push(&format!("{media_ptr}/examples"), name);
             let Some((ex, _)) = self.resolve(ex, &ep) else {
                 continue;
@@ -867,38 +888,19 @@ impl<'a> Builder<'a> {
     fn errors(&self) -> Errors {
         let mut rows: BTreeMap<u16, ErrorRow> = BTreeMap::new();
         for (path, method, ptr, op) in self.operations(false) {
-            let id = Self::op_id(op, &method, &path);
-            for (status, resp) in op
-                .get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                let Ok(code) = status.parse::<u16>() else {
+            let id = Self::op_id(op, method, path);
+            for (status, resp, rp) in self.resolved_responses(op, ptr) {
+                // Ranges (`4XX`) and `default` have no row: the table is per code.
+                let Some(code) = status.parse::<u16>().ok().filter(|c| *c >= 400) else {
                     continue;
                 };
-                if code < 400 {
-                    continue;
-                }
-                let rp = pointer::push(&format!("{ptr}/responses"), status);
-                let Some((resp, rp)) = self.resolve(resp, &rp) else {
-                    continue;
-                };
-                let op_link = self.link(
-                    &id,
-                    self.op_pages.get(&id).map(String::as_str).unwrap_or(""),
-                    &format!("op-{}", slug(&id)),
-                );
+                let op_link = self.op_link(&id, &id);
                 let row = rows.entry(code).or_insert_with(|| ErrorRow {
                     status: code,
                     anchor: format!("error-{code}"),
                     reason: reason(code),
                     description: self.target.inline(str_at(resp, "description")),
-                    headers: resp
-                        .get("headers")
-                        .and_then(Value::as_object)
-                        .map(|h| h.keys().cloned().collect())
-                        .unwrap_or_default(),
+                    headers: header_names(resp),
                     example: first_media(resp, &rp)
                         .and_then(|(m, mp)| self.media_examples(m, &mp, "").into_iter().next()),
                     operations: String::new(),
@@ -1033,12 +1035,7 @@ impl<'a> Builder<'a> {
             .flatten()
             .filter_map(Value::as_str)
             .collect();
-        for (name, prop) in schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (name, prop) in entries(schema, "properties") {
             let pp = pointer::push(&format!("{ptr}/properties"), name);
             let field = self.field(name, prop, &pp, required.contains(&name.as_str()));
             fields.retain(|f| f.name != field.name);
@@ -1223,6 +1220,20 @@ fn example(title: String, v: &Value, schema: &str, lang: &str) -> Example {
     }
 }
 
+/// The Markdown page of a tag.
+fn tag_page(tag: &str) -> String {
+    format!("{}.md", slug(tag))
+}
+
+/// The members of the object at `key`, none when absent or not an object.
+fn entries<'v>(v: &'v Value, key: &str) -> impl Iterator<Item = (&'v String, &'v Value)> {
+    v.get(key).and_then(Value::as_object).into_iter().flatten()
+}
+
+fn header_names(resp: &Value) -> Vec<String> {
+    entries(resp, "headers").map(|(k, _)| k.clone()).collect()
+}
+
 fn op_tag(op: &Value) -> String {
     op.pointer("/tags/0")
         .and_then(Value::as_str)
@@ -1250,43 +1261,33 @@ fn first_media<'v>(holder: &'v Value, ptr: &str) -> Option<(&'v Value, String)> 
 
 /// The header a scheme puts the credential in.
 fn scheme_header(s: &Scheme) -> Option<String> {
-    match s {
-        Scheme::Http(_) | Scheme::Bearer => Some("Authorization".into()),
-        Scheme::ApiKeyHeader(name) => Some(name.clone()),
-        Scheme::ApiKeyQuery(_) | Scheme::ApiKeyCookie(_) => None,
+    match s.credential()? {
+        Credential::Header { name, .. } => Some(name),
+        Credential::Query(_) | Credential::Cookie(_) => None,
     }
 }
 
 /// (header it uses, example value, what it is in words) for a security scheme.
-fn scheme_words(s: &Value) -> (Option<String>, String, String) {
-    let name = str_at(s, "name");
-    match (str_at(s, "type"), str_at(s, "in")) {
-        ("http", _) if str_at(s, "scheme").eq_ignore_ascii_case("basic") => (
-            Some("Authorization".into()),
-            "Basic base64(user:password)".into(),
-            "HTTP Basic authentication".into(),
-        ),
-        ("http", _) | ("oauth2", _) | ("openIdConnect", _) => (
-            Some("Authorization".into()),
-            "Bearer YOUR_API_SECRET".into(),
-            "HTTP Bearer token".into(),
-        ),
-        ("apiKey", "header") => (
-            Some(name.to_string()),
-            "YOUR_API_SECRET".into(),
-            format!("API key in the `{name}` header"),
-        ),
-        ("apiKey", "query") => (
-            None,
-            String::new(),
-            format!("API key in the `{name}` query parameter"),
-        ),
-        ("apiKey", "cookie") => (
-            None,
-            String::new(),
-            format!("API key in the `{name}` cookie"),
-        ),
-        (other, _) => (None, String::new(), other.to_string()),
+fn scheme_words(s: &Scheme) -> (Option<String>, String, String) {
+    let words = match s {
+        Scheme::Bearer => "Bearer token (OAuth 2 / OpenID Connect)".to_string(),
+        Scheme::Http(x) if x == "bearer" => "HTTP Bearer token".into(),
+        Scheme::Http(x) if x == "basic" => "HTTP Basic authentication".into(),
+        Scheme::Http(x) => format!("HTTP `{x}` authentication"),
+        Scheme::ApiKeyHeader(n) => format!("API key in the `{n}` header"),
+        Scheme::ApiKeyQuery(n) => format!("API key in the `{n}` query parameter"),
+        Scheme::ApiKeyCookie(n) => format!("API key in the `{n}` cookie"),
+    };
+    match s.credential() {
+        Some(Credential::Header { name, prefix }) => {
+            let value = if prefix == "Basic " {
+                "Basic base64(user:password)".to_string()
+            } else {
+                format!("{prefix}YOUR_API_SECRET")
+            };
+            (Some(name), value, words)
+        }
+        _ => (None, String::new(), words),
     }
 }
 
@@ -1308,16 +1309,6 @@ fn code_samples(op: &Value) -> Vec<Sample> {
                 source: s.get("source")?.as_str()?.trim_end().to_string(),
             })
         })
-        .collect()
-}
-
-/// The Rust sources among an operation's `x-codeSamples`.
-pub fn rust_code_samples(raw: &Value) -> Vec<String> {
-    openapi_spec::lint::operations(raw)
-        .into_iter()
-        .flat_map(|(_, _, _, op)| code_samples(op))
-        .filter(|s| s.lang == "rust")
-        .map(|s| s.source)
         .collect()
 }
 

@@ -105,18 +105,17 @@ pub fn bounds(schema: &Value) -> Option<String> {
     let num = |k: &str| schema.get(k).filter(|v| v.is_number()).map(scalar);
     let (min, max) = (num("minimum"), num("maximum"));
     let exclusive = |k: &str| schema.get(k).and_then(Value::as_bool) == Some(true);
-    let (lo_x, hi_x) = (exclusive("exclusiveMinimum"), exclusive("exclusiveMaximum"));
-    let number = match (min, max) {
-        (Some(a), Some(b)) if !lo_x && !hi_x => Some(format!("{a} to {b}")),
-        (lo, hi) => {
-            let lo = lo.map(|m| {
+    let number = match (exclusive("exclusiveMinimum"), exclusive("exclusiveMaximum")) {
+        (false, false) => range(min, max),
+        (lo_x, hi_x) => {
+            let lo = min.map(|m| {
                 if lo_x {
                     format!("more than {m}")
                 } else {
                     format!("{m} or more")
                 }
             });
-            let hi = hi.map(|m| {
+            let hi = max.map(|m| {
                 if hi_x {
                     format!("less than {m}")
                 } else {
@@ -139,6 +138,16 @@ pub fn bounds(schema: &Value) -> Option<String> {
     match (number, length) {
         (Some(n), Some(l)) => Some(format!("{n}; {l}")),
         (n, l) => n.or(l),
+    }
+}
+
+/// Inclusive bounds in words: "1 to 99", "0 or more", "at most 5".
+pub fn range(min: Option<String>, max: Option<String>) -> Option<String> {
+    match (min, max) {
+        (Some(a), Some(b)) => Some(format!("{a} to {b}")),
+        (Some(a), None) => Some(format!("{a} or more")),
+        (None, Some(b)) => Some(format!("at most {b}")),
+        (None, None) => None,
     }
 }
 

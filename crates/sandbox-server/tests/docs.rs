@@ -3,6 +3,9 @@
 //! against the sandbox: a sample that no longer compiles or no longer works
 //! fails this test.
 
+mod common;
+
+use common::client;
 use std::path::{Path, PathBuf};
 
 use reqwest::StatusCode;
@@ -15,14 +18,6 @@ mod samples {
 
 fn reference_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/reference")
-}
-
-fn client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
 }
 
 fn origin(sandbox: &Sandbox) -> String {

@@ -1,5 +1,8 @@
 //! The sandbox's own rules, over HTTP on loopback.
 
+mod common;
+
+use common::client;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -7,14 +10,6 @@ use sandbox_server::{Config, Fault, Sandbox, SandboxError};
 use serde_json::Value;
 
 const V1: &str = "application/vnd.signalzen.v1+json";
-
-fn client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 struct Probe {
     http: reqwest::Client,
