@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use har::{Content, Entry, Header};
-use openapi_contract::model::{Credential, Scheme};
+use openapi_model::{Credential, RateLimit, Scheme};
 use serde_json::{Map, Value};
 
 use crate::LiveConfig;
@@ -121,7 +121,7 @@ pub(crate) struct Client {
     limiter: tokio::sync::Semaphore,
     placement: Placement,
     accept: String,
-    rate_status: Option<(u16, Option<String>)>,
+    rate_limit: Option<RateLimit>,
     secrets: Vec<String>,
     max_retries: u32,
     retry_budget: Duration,
@@ -150,7 +150,7 @@ impl Client {
         config: &LiveConfig,
         placement: Placement,
         accept: String,
-        rate_status: Option<(u16, Option<String>)>,
+        rate_limit: Option<RateLimit>,
     ) -> Result<Client, String> {
         // reqwest is built without a bundled crypto provider; ring is ours.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -185,7 +185,7 @@ impl Client {
             limiter: tokio::sync::Semaphore::new(config.concurrency.max(1)),
             placement,
             accept,
-            rate_status,
+            rate_limit,
             secrets: config.secrets.clone(),
             max_retries: config.max_retries,
             retry_budget: config.retry_budget,
@@ -290,11 +290,14 @@ impl Client {
         retries: usize,
         waited: Duration,
     ) -> Option<Result<Duration, String>> {
-        let (status, header) = self.rate_status.as_ref()?;
+        let RateLimit {
+            status,
+            retry_after_header,
+        } = self.rate_limit.as_ref()?;
         if sent.status != *status {
             return None;
         }
-        let name = header.as_deref().unwrap_or("Retry-After");
+        let name = retry_after_header.as_deref().unwrap_or("Retry-After");
         let headers = sent.entry.response.as_ref().map(|r| r.headers.as_slice());
         let Some(value) = headers.and_then(|h| har::header(h, name)) else {
             return Some(Err(format!(

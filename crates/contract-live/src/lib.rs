@@ -89,7 +89,7 @@ pub enum LiveError {
 
 /// Where an exchange goes in the report: phase, task, position in the task.
 /// Tasks run concurrently; sorting by key makes the report deterministic.
-type Key = (u8, u32, u32);
+type Key = (plan::Phase, u32, u32);
 
 struct Recorded {
     key: Key,
@@ -104,7 +104,7 @@ struct Recorded {
 
 /// A task's place in the report order.
 pub(crate) struct Seq {
-    phase: u8,
+    phase: plan::Phase,
     group: u32,
     next: u32,
     /// Signed links this task may still fetch.

@@ -6,25 +6,21 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 use futures_util::future::join_all;
-use openapi_contract::model::{Operation, Pagination, QueryParam, ScalarKind};
 use openapi_contract::{Check, Finding};
+use openapi_model::{ItemParameter, OffsetLimit, Operation, QueryParam, ScalarKind};
 use serde_json::Value;
 
 use crate::client::{Accept, Auth, Placement, Req};
-use crate::{Ctx, Seq, finding};
+use crate::{Answer, Ctx, Seq, finding};
 
 /// A list operation and how to page and key it.
 struct List<'a> {
     op: &'a Operation,
-    limit_param: &'a str,
-    offset_param: &'a str,
-    limit_field: &'a str,
-    total_field: &'a str,
-    items_field: &'a str,
-    order: &'a [String],
+    paging: &'a OffsetLimit,
     limit: Option<&'a QueryParam>,
-    /// The operation that fetches one item, and (path parameter, item property).
-    item: Option<(&'a Operation, &'a [(String, String)])>,
+    /// The operation that fetches one item, and which item property fills
+    /// which of its path parameters.
+    item: Option<(&'a Operation, &'a [ItemParameter])>,
 }
 
 /// Path parameter values a list was walked under, and what the walk found.
@@ -41,39 +37,37 @@ struct Walked {
     complete: bool,
 }
 
-const PROBE: u8 = 0;
-const WALK: u8 = 1;
-const ITEM: u8 = 2;
-const MISSING: u8 = 3;
-const TENANT: u8 = 4;
+/// The phases of a live run, in report order: an exchange's place in the
+/// report is its phase first, so the report reads the same on every run
+/// whatever order the answers arrive in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Phase {
+    /// Probes of the request rules (credentials, Accept, parameters, methods).
+    Probe,
+    /// Walks of every list at several page sizes.
+    Walk,
+    /// Listed items fetched alone.
+    Item,
+    /// Requests that must be answered "not found".
+    Missing,
+    /// The second website's data, asked for with the first's secret.
+    Tenant,
+}
 
 fn lists(ops: &[Operation]) -> Vec<List<'_>> {
     ops.iter()
         .filter(|o| o.method == "GET")
-        .filter_map(|op| match &op.pagination {
-            Some(Pagination::OffsetLimit {
-                limit_param,
-                offset_param,
-                limit_field,
-                total_field,
-                items_field,
-                order,
-                ..
-            }) => Some(List {
+        .filter_map(|op| {
+            let paging = op.pagination.as_ref()?.offset_limit()?;
+            Some(List {
                 op,
-                limit_param,
-                offset_param,
-                limit_field,
-                total_field,
-                items_field,
-                order,
-                limit: op.query.iter().find(|q| q.name == *limit_param),
+                paging,
+                limit: op.query_param(&paging.limit_param),
                 item: op.item.as_ref().and_then(|link| {
                     let target = ops.iter().find(|o| o.id == link.operation)?;
                     Some((target, link.parameters.as_slice()))
                 }),
-            }),
-            _ => None,
+            })
         })
         .collect()
 }
@@ -81,7 +75,7 @@ fn lists(ops: &[Operation]) -> Vec<List<'_>> {
 /// The template with its parameters filled in (percent-encoded).
 fn path_of(op: &Operation, values: &[(String, String)]) -> Option<String> {
     let mut path = op.template.clone();
-    for (name, _) in &op.path_params {
+    for name in op.path_params.iter().map(|p| &p.name) {
         let value = values.iter().find(|(n, _)| n == name)?;
         let encoded: String =
             url::form_urlencoded::byte_serialize(value.1.as_bytes()).collect::<String>();
@@ -105,11 +99,9 @@ fn key_of(list: &List<'_>, item: &Value) -> String {
     match list.item {
         Some((_, params)) if !params.is_empty() => params
             .iter()
-            .map(|(_, prop)| {
-                format!(
-                    "{prop}={}",
-                    item.get(prop).map(Value::to_string).unwrap_or_default()
-                )
+            .map(|p| {
+                let value = item.get(&p.property).map(Value::to_string);
+                format!("{}={}", p.property, value.unwrap_or_default())
             })
             .collect::<Vec<_>>()
             .join(","),
@@ -199,8 +191,107 @@ fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
     }
 }
 
+/// One walk in progress: what it collected and where each item first appeared.
+struct Walk<'l> {
+    list: &'l List<'l>,
+    walked: Walked,
+    first_at: BTreeMap<String, usize>,
+    total: Option<i64>,
+}
+
+impl<'l> Walk<'l> {
+    fn new(list: &'l List<'l>) -> Self {
+        Walk {
+            list,
+            walked: Walked {
+                items: Vec::new(),
+                keys: Vec::new(),
+                last: None,
+                complete: false,
+            },
+            first_at: BTreeMap::new(),
+            total: None,
+        }
+    }
+
+    /// Takes one page's items; the findings of the walk's laws on it:
+    /// `total` unchanged, no item repeated, the documented order kept.
+    fn page(&mut self, page: &Value, items: &[Value], offset: i64) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let paging = self.list.paging;
+        let page_total = page.get(&paging.total_field).and_then(Value::as_i64);
+        match (self.total, page_total) {
+            (None, t) => self.total = t,
+            (Some(t0), Some(t)) if t != t0 => findings.push(finding(format!(
+                "`{}` changed during the walk: {t0} on the first page, {t} at offset {offset}",
+                paging.total_field
+            ))),
+            _ => {}
+        }
+        for item in items {
+            let key = key_of(self.list, item);
+            let position = self.walked.items.len();
+            if let Some(first) = self.first_at.get(&key) {
+                findings.push(finding(format!(
+                    "the item {key} is listed again at position {position} (first at {first})"
+                )));
+            } else {
+                self.first_at.insert(key.clone(), position);
+            }
+            if let Some(prev) = self.walked.items.last()
+                && !in_order(&paging.order, prev, item)
+            {
+                findings.push(finding(format!(
+                    "the item {key} at position {position} sorts before the one above it by ({})",
+                    paging.order.join(", ")
+                )));
+            }
+            self.walked.keys.push(key);
+            self.walked.items.push(item.clone());
+        }
+        findings
+    }
+}
+
+/// The request for the page at `offset` (the limit omitted: the default).
+fn page_request(list: &List<'_>, path: &str, auth: Auth, limit: Option<i64>, offset: i64) -> Req {
+    let mut req = Req::get(path.to_string(), auth);
+    if auth != Auth::Secret(0) {
+        req = req.noted("as the second website");
+    }
+    if let Some(l) = limit {
+        req.query
+            .push((list.paging.limit_param.clone(), l.to_string()));
+    }
+    if offset > 0 || limit.is_some() {
+        req.query
+            .push((list.paging.offset_param.clone(), offset.to_string()));
+    }
+    req
+}
+
+/// The page's items, or why the walk stops here.
+fn page_items<'v>(list: &List<'_>, answer: &'v Answer, offset: i64) -> Result<&'v [Value], String> {
+    let page = match (answer.status, &answer.body) {
+        (Some(200), Some(body)) => body,
+        (status, _) => {
+            let got = status.map_or("no answer".to_string(), |s| format!("status {s}"));
+            return Err(format!(
+                "the walk stopped: the page at offset {offset} got {got}"
+            ));
+        }
+    };
+    let items = page.get(&list.paging.items_field).and_then(Value::as_array);
+    items.map(Vec::as_slice).ok_or_else(|| {
+        format!(
+            "the walk stopped: the page at offset {offset} has no `{}` list",
+            list.paging.items_field
+        )
+    })
+}
+
 impl Ctx<'_> {
-    fn seq(&self, phase: u8, group: u32) -> Seq {
+    fn seq(&self, phase: Phase, group: u32) -> Seq {
         Seq {
             phase,
             group,
@@ -218,126 +309,65 @@ impl Ctx<'_> {
         limit: Option<i64>,
         auth: Auth,
     ) -> Walked {
-        let mut walked = Walked {
-            items: Vec::new(),
-            keys: Vec::new(),
-            last: None,
-            complete: false,
-        };
+        let mut walk = Walk::new(list);
         let Some(path) = path_of(list.op, values) else {
-            return walked;
+            return walk.walked;
         };
-        let mut first_at: BTreeMap<String, usize> = BTreeMap::new();
         let mut offset = 0i64;
-        let mut total: Option<i64> = None;
         for _ in 0..self.config.max_pages {
-            let mut req = Req::get(path.clone(), auth);
-            if auth != Auth::Secret(0) {
-                req = req.noted("as the second website");
-            }
-            if let Some(l) = limit {
-                req.query
-                    .push((list.limit_param.to_string(), l.to_string()));
-            }
-            if offset > 0 || limit.is_some() {
-                req.query
-                    .push((list.offset_param.to_string(), offset.to_string()));
-            }
-            let answer = self.send(seq, req).await;
-            walked.last = Some(answer.handle);
-            let mut findings = Vec::new();
-            let page = match (answer.status, &answer.body) {
-                (Some(200), Some(body)) => body,
-                (status, _) => {
-                    let got = status.map_or("no answer".to_string(), |s| format!("status {s}"));
-                    self.attach(
-                        answer.handle,
-                        Check::LiveWalk,
-                        vec![finding(format!(
-                            "the walk stopped: the page at offset {offset} got {got}"
-                        ))],
-                    );
-                    return walked;
+            let answer = self
+                .send(seq, page_request(list, &path, auth, limit, offset))
+                .await;
+            walk.walked.last = Some(answer.handle);
+            let items = match page_items(list, &answer, offset) {
+                Ok(items) => items,
+                Err(message) => {
+                    self.attach(answer.handle, Check::LiveWalk, vec![finding(message)]);
+                    return walk.walked;
                 }
             };
-            let Some(items) = page.get(list.items_field).and_then(Value::as_array) else {
-                self.attach(
-                    answer.handle,
-                    Check::LiveWalk,
-                    vec![finding(format!(
-                        "the walk stopped: the page at offset {offset} has no `{}` list",
-                        list.items_field
-                    ))],
-                );
-                return walked;
-            };
-            let page_total = page.get(list.total_field).and_then(Value::as_i64);
-            match (total, page_total) {
-                (None, t) => total = t,
-                (Some(t0), Some(t)) if t != t0 => findings.push(finding(format!(
-                    "`{}` changed during the walk: {t0} on the first page, {t} at offset {offset}",
-                    list.total_field
-                ))),
-                _ => {}
-            }
-            for item in items {
-                let key = key_of(list, item);
-                let position = walked.items.len();
-                if let Some(first) = first_at.get(&key) {
-                    findings.push(finding(format!(
-                        "the item {key} is listed again at position {position} (first at {first})"
-                    )));
-                } else {
-                    first_at.insert(key.clone(), position);
-                }
-                if let Some(prev) = walked.items.last()
-                    && !in_order(list.order, prev, item)
-                {
-                    findings.push(finding(format!(
-                        "the item {key} at position {position} sorts before the one above it by ({})",
-                        list.order.join(", ")
-                    )));
-                }
-                walked.keys.push(key);
-                walked.items.push(item.clone());
-            }
+            let page = answer.body.as_ref().unwrap_or(&Value::Null);
+            let findings = walk.page(page, items, offset);
             self.attach(answer.handle, Check::LiveWalk, findings);
             let step = limit
-                .or_else(|| page.get(list.limit_field).and_then(Value::as_i64))
+                .or_else(|| page.get(&list.paging.limit_field).and_then(Value::as_i64))
                 .unwrap_or(0);
             if step <= 0 || items.is_empty() {
                 break;
             }
             offset += step;
-            if offset >= total.unwrap_or(0) {
-                walked.complete = true;
+            if offset >= walk.total.unwrap_or(0) {
+                walk.walked.complete = true;
                 break;
             }
         }
+        self.finish_walk(walk)
+    }
+
+    /// The end of a walk: complete unless it saw nothing; its count against `total`.
+    fn finish_walk(&self, mut walk: Walk<'_>) -> Walked {
+        let walked = &mut walk.walked;
         if !walked.complete && !walked.items.is_empty() && walked.last.is_some() {
             // An empty page before `total` was reached, or the page cap.
             walked.complete = true;
         }
-        if let (Some(last), Some(t)) = (walked.last, total)
+        if let (Some(last), Some(t)) = (walked.last, walk.total)
             && walked.items.len() as i64 != t
         {
-            self.attach(
-                last,
-                Check::LiveWalk,
-                vec![finding(format!(
-                    "the walk collected {} items but `{}` says {t}",
-                    walked.items.len(),
-                    list.total_field
-                ))],
+            let message = format!(
+                "the walk collected {} items but `{}` says {t}",
+                walked.items.len(),
+                walk.list.paging.total_field
             );
+            self.attach(last, Check::LiveWalk, vec![finding(message)]);
         }
-        walked
+        walk.walked
     }
 
     /// Walks at every page size; checks the walks agree; returns the first.
     async fn walks(
         &self,
-        phase_group: (u8, u32),
+        phase_group: (Phase, u32),
         list: &List<'_>,
         values: Vec<(String, String)>,
         child: bool,
@@ -407,7 +437,7 @@ impl Ctx<'_> {
         let Some(path) = path_of(op, values) else {
             return;
         };
-        let mut seq = self.seq(PROBE, group);
+        let mut seq = self.seq(Phase::Probe, group);
         let mut reqs = Vec::new();
         let rules = &self.contract.model().rules;
         if !op.security.is_empty() && !matches!(self.client.placement(), Placement::None) {
@@ -497,7 +527,7 @@ impl Ctx<'_> {
         let Some(status) = answer.status else {
             return; // live.transport already says why
         };
-        let documents_404 = op.responses.iter().any(|(k, _)| k == "404");
+        let documents_404 = op.responses.iter().any(|r| r.status.code() == Some(404));
         let ok = if documents_404 {
             status == 404
         } else {
@@ -518,12 +548,12 @@ impl Ctx<'_> {
 /// The values for an item operation's path: the context's plus the link's.
 fn item_values(
     context: &Context,
-    params: &[(String, String)],
+    params: &[ItemParameter],
     item: &Value,
 ) -> Option<Vec<(String, String)>> {
     let mut values = context.values.clone();
-    for (param, prop) in params {
-        values.push((param.clone(), scalar(item.get(prop)?)?));
+    for p in params {
+        values.push((p.path_parameter.clone(), scalar(item.get(&p.property)?)?));
     }
     Some(values)
 }
@@ -550,8 +580,8 @@ fn unknown_value<'v>(
 fn param_kind(op: &Operation, name: &str) -> ScalarKind {
     op.path_params
         .iter()
-        .find(|(n, _)| n == name)
-        .map_or(ScalarKind::String, |(_, k)| *k)
+        .find(|p| p.name == name)
+        .map_or(ScalarKind::String, |p| p.kind)
 }
 
 /// The list whose items provide a child list's missing path parameters.
@@ -568,28 +598,53 @@ fn provider<'l>(lists: &'l [List<'l>], child: &List<'_>) -> Option<&'l List<'l>>
     })
 }
 
+/// The path-parameter contexts each list was walked under, by operationId.
+type Contexts = BTreeMap<String, Vec<Context>>;
+
+/// A planned request (or a few), run concurrently with the others.
+type Task<'a> = std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
+/// Numbers the run's tasks in planning order, which is report order.
+#[derive(Default)]
+struct Groups(u32);
+
+impl Groups {
+    fn next(&mut self) -> u32 {
+        self.0 += 1;
+        self.0
+    }
+}
+
+/// Plans and sends the whole run: the walks first (they find the ids every
+/// later phase needs), then every other phase at once.
 pub(crate) async fn run(ctx: &Ctx<'_>) {
     let model = ctx.contract.model();
     let lists = lists(&model.operations);
-    let mut contexts: BTreeMap<String, Vec<Context>> = BTreeMap::new();
-    let mut group = 0u32;
-    let mut next_group = || {
-        group += 1;
-        group
-    };
+    let mut groups = Groups::default();
+    let contexts = walk_phase(ctx, &lists, &mut groups).await;
+    let mut tasks = probe_tasks(ctx, &model.operations, &lists, &contexts, &mut groups);
+    tasks.extend(item_tasks(ctx, &lists, &contexts, &mut groups));
+    tasks.extend(missing_tasks(ctx, &lists, &contexts, &mut groups));
+    tasks.extend(isolation_tasks(ctx, &lists, &contexts, &mut groups));
+    join_all(tasks).await;
+}
 
-    // Walks: lists without path parameters, then lists under their items.
-    let roots: Vec<&List> = lists
+/// [`Phase::Walk`]: lists without path parameters, then lists under their
+/// items, sampled, until no list is left whose parent was walked.
+async fn walk_phase(ctx: &Ctx<'_>, lists: &[List<'_>], groups: &mut Groups) -> Contexts {
+    let mut contexts = Contexts::new();
+    let roots: Vec<(&List, u32)> = lists
         .iter()
         .filter(|l| l.op.path_params.is_empty())
+        .map(|l| (l, groups.next()))
         .collect();
-    let jobs: Vec<_> = roots.iter().map(|l| (l, next_group())).collect();
     let walked = join_all(
-        jobs.iter()
-            .map(|(l, g)| ctx.walks((WALK, *g), l, Vec::new(), false)),
+        roots
+            .iter()
+            .map(|(l, g)| ctx.walks((Phase::Walk, *g), l, Vec::new(), false)),
     )
     .await;
-    for ((l, _), c) in jobs.iter().zip(walked) {
+    for ((l, _), c) in roots.iter().zip(walked) {
         contexts.insert(l.op.id.clone(), vec![c]);
     }
     let mut pending: Vec<&List> = lists
@@ -598,213 +653,314 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
         .collect();
     while !pending.is_empty() {
         let before = pending.len();
-        let mut ready = Vec::new();
-        pending.retain(|child| {
-            let Some(parent) = provider(&lists, child) else {
-                return false; // nothing provides its parameters: not walked
-            };
-            match contexts.get(&parent.op.id) {
-                Some(parents) => {
-                    ready.push((*child, parent, parents.clone()));
-                    false
-                }
-                None => true,
-            }
-        });
-        let mut jobs = Vec::new();
-        for (child, parent, parents) in ready {
-            let Some((_, params)) = parent.item else {
-                continue;
-            };
-            for pc in parents.iter().take(1) {
-                for item in sample(&pc.items, ctx.config.sample) {
-                    if let Some(values) = item_values(pc, params, item) {
-                        jobs.push((child, values, next_group()));
-                    }
-                }
-            }
-        }
+        let jobs = child_jobs(ctx, lists, &contexts, &mut pending, groups);
         let walked = join_all(
             jobs.iter()
-                .map(|(l, v, g)| ctx.walks((WALK, *g), l, v.clone(), true)),
+                .map(|j| ctx.walks((Phase::Walk, j.group), j.list, j.values.clone(), true)),
         )
         .await;
-        for ((l, _, _), c) in jobs.iter().zip(walked) {
-            contexts.entry(l.op.id.clone()).or_default().push(c);
+        for (j, c) in jobs.iter().zip(walked) {
+            contexts.entry(j.list.op.id.clone()).or_default().push(c);
         }
         if pending.len() == before {
             break;
         }
     }
+    contexts
+}
 
-    let mut tasks: Vec<std::pin::Pin<Box<dyn Future<Output = ()> + Send + '_>>> = Vec::new();
+/// A child list to walk under one parent item.
+struct ChildJob<'l> {
+    list: &'l List<'l>,
+    values: Vec<(String, String)>,
+    group: u32,
+}
 
-    // Probes of the request rules, on every operation we can address.
-    for op in model.operations.iter().filter(|o| o.method == "GET") {
+/// The child lists whose parent list is walked, each under a sample of
+/// the parent's items; removes them (and lists nothing provides for) from
+/// `pending`.
+fn child_jobs<'l>(
+    ctx: &Ctx<'_>,
+    lists: &'l [List<'l>],
+    contexts: &Contexts,
+    pending: &mut Vec<&'l List<'l>>,
+    groups: &mut Groups,
+) -> Vec<ChildJob<'l>> {
+    let mut ready = Vec::new();
+    pending.retain(|child| {
+        let Some(parent) = provider(lists, child) else {
+            return false; // nothing provides its parameters: not walked
+        };
+        match contexts.get(&parent.op.id) {
+            Some(parents) => {
+                ready.push((*child, parent, parents));
+                false
+            }
+            None => true,
+        }
+    });
+    let mut jobs = Vec::new();
+    for (child, parent, parents) in ready {
+        let Some((_, params)) = parent.item else {
+            continue;
+        };
+        for pc in parents.iter().take(1) {
+            for item in sample(&pc.items, ctx.config.sample) {
+                if let Some(values) = item_values(pc, params, item) {
+                    jobs.push(ChildJob {
+                        list: child,
+                        values,
+                        group: groups.next(),
+                    });
+                }
+            }
+        }
+    }
+    jobs
+}
+
+/// [`Phase::Probe`]: the request rules, on every GET operation we can address.
+fn probe_tasks<'a>(
+    ctx: &'a Ctx<'_>,
+    operations: &'a [Operation],
+    lists: &[List<'_>],
+    contexts: &Contexts,
+    groups: &mut Groups,
+) -> Vec<Task<'a>> {
+    let mut tasks: Vec<Task<'a>> = Vec::new();
+    for op in operations.iter().filter(|o| o.method == "GET") {
         let values = lists
             .iter()
-            .find_map(|l| {
-                if l.op.id == op.id {
-                    return contexts.get(&l.op.id)?.first().map(|c| c.values.clone());
-                }
-                let (item_op, params) = l.item?;
-                if item_op.id != op.id {
-                    return None;
-                }
-                let c = contexts
-                    .get(&l.op.id)?
-                    .iter()
-                    .find(|c| !c.items.is_empty())?;
-                item_values(c, params, c.items.first()?)
-            })
+            .find_map(|l| address(l, op, contexts))
             .or_else(|| op.path_params.is_empty().then(Vec::new));
         if let Some(values) = values {
-            let g = next_group();
+            let g = groups.next();
             tasks.push(Box::pin(async move { ctx.probes(g, op, &values).await }));
         }
     }
+    tasks
+}
 
-    // Consistency: listed items fetched alone.
-    for l in &lists {
+/// Path values that address `op`: a context `l` was walked under when `op`
+/// is the list, else the first item found when `op` is its item operation.
+fn address(l: &List<'_>, op: &Operation, contexts: &Contexts) -> Option<Vec<(String, String)>> {
+    if l.op.id == op.id {
+        return contexts.get(&l.op.id)?.first().map(|c| c.values.clone());
+    }
+    let (item_op, params) = l.item?;
+    if item_op.id != op.id {
+        return None;
+    }
+    let c = contexts
+        .get(&l.op.id)?
+        .iter()
+        .find(|c| !c.items.is_empty())?;
+    item_values(c, params, c.items.first()?)
+}
+
+/// [`Phase::Item`]: a sample of listed items, each fetched alone and compared.
+fn item_tasks<'a>(
+    ctx: &'a Ctx<'_>,
+    lists: &[List<'_>],
+    contexts: &Contexts,
+    groups: &mut Groups,
+) -> Vec<Task<'a>> {
+    let mut tasks: Vec<Task<'a>> = Vec::new();
+    for l in lists {
         let Some((item_op, params)) = l.item else {
             continue;
         };
-        for c in contexts
+        let walked = contexts.get(&l.op.id).into_iter().flatten();
+        for c in walked.take(ctx.config.sample) {
+            for item in sample(&c.items, ctx.config.sample) {
+                let Some(path) = item_values(c, params, item).and_then(|v| path_of(item_op, &v))
+                else {
+                    continue;
+                };
+                let (g, listed) = (groups.next(), item.clone());
+                tasks.push(Box::pin(
+                    async move { ctx.item_alone(g, path, listed).await },
+                ));
+            }
+        }
+    }
+    tasks
+}
+
+impl Ctx<'_> {
+    /// Fetches a listed item alone; it must equal the listed one.
+    async fn item_alone(&self, group: u32, path: String, mut listed: Value) {
+        let mut seq = self.seq(Phase::Item, group);
+        let req = Req::get(path, Auth::Secret(0)).noted("a listed item, alone");
+        let answer = self.send(&mut seq, req).await;
+        let findings = match (answer.status, answer.body) {
+            (Some(200), Some(mut alone)) => {
+                openapi_contract::normalize::redact(&mut listed, &self.redactions);
+                openapi_contract::normalize::redact(&mut alone, &self.redactions);
+                difference_findings(&listed, &alone)
+            }
+            (Some(s), _) => vec![finding(format!(
+                "a listed item fetched alone was answered {s}, not 200"
+            ))],
+            (None, _) => return,
+        };
+        self.attach(answer.handle, Check::LiveConsistency, findings);
+    }
+}
+
+/// The `live.consistency` finding for a listed item and the same item alone.
+fn difference_findings(listed: &Value, alone: &Value) -> Vec<Finding> {
+    let Some(p) = first_difference(listed, alone, "") else {
+        return Vec::new();
+    };
+    let show = |v: &Value| {
+        v.pointer(&p)
+            .map(openapi_contract::shorten)
+            .unwrap_or("(absent)".into())
+    };
+    vec![Finding {
+        message: "the item fetched alone differs from the same item in the list".into(),
+        value: Some(format!("listed {} vs alone {}", show(listed), show(alone))),
+        pointer: p,
+    }]
+}
+
+/// A request that must be answered "not found", planned before it is sent.
+struct MissingProbe<'a> {
+    path: String,
+    op: &'a Operation,
+    what: String,
+}
+
+/// [`Phase::Missing`]: unknown ids, non-integer ids, items under another
+/// parent, child lists under an unknown parent.
+fn missing_tasks<'a>(
+    ctx: &'a Ctx<'_>,
+    lists: &[List<'a>],
+    contexts: &Contexts,
+    groups: &mut Groups,
+) -> Vec<Task<'a>> {
+    let mut missing: Vec<MissingProbe<'a>> = Vec::new();
+    for l in lists {
+        let all: &[Context] = contexts.get(&l.op.id).map_or(&[], Vec::as_slice);
+        missing_items(l, all, &mut missing);
+        if let Some(parent) = provider(lists, l) {
+            let parents: &[Context] = contexts.get(&parent.op.id).map_or(&[], Vec::as_slice);
+            missing.extend(unknown_parent(l, parent, parents));
+        }
+    }
+    missing
+        .into_iter()
+        .map(|m| {
+            let g = groups.next();
+            let task: Task<'a> = Box::pin(async move {
+                let mut seq = ctx.seq(Phase::Missing, g);
+                let req = Req::get(m.path, Auth::Secret(0));
+                ctx.expect_missing(&mut seq, req, m.op, Check::LiveNotFound, &m.what)
+                    .await;
+            });
+            task
+        })
+        .collect()
+}
+
+/// An unknown and a non-integer item id, and an item of one parent asked
+/// for under another.
+fn missing_items<'a>(l: &List<'a>, all: &[Context], out: &mut Vec<MissingProbe<'a>>) {
+    let (Some((item_op, params)), Some(c)) = (l.item, all.first()) else {
+        return;
+    };
+    let Some(last) = params.last() else { return };
+    let param = &last.path_parameter;
+    let kind = param_kind(item_op, param);
+    let seen = all.iter().flat_map(|c| &c.items);
+    let mut bad = vec![(unknown_value(kind, seen, &last.property), "an unknown")];
+    if kind == ScalarKind::Integer {
+        bad.push(("abc".into(), "a non-integer"));
+    }
+    for (value, label) in bad {
+        let mut values = c.values.clone();
+        values.push((param.clone(), value.clone()));
+        if let Some(path) = path_of(item_op, &values) {
+            let what = format!("{label} {param} ({value})");
+            out.push(MissingProbe {
+                path,
+                op: item_op,
+                what,
+            });
+        }
+    }
+    let with_items: Vec<&Context> = all.iter().filter(|c| !c.items.is_empty()).collect();
+    if let [a, b, ..] = with_items.as_slice()
+        && let Some(item) = a.items.first()
+        && !b.items.iter().any(|i| key_of(l, i) == key_of(l, item))
+        && let Some(mut values) = item_values(a, params, item)
+    {
+        for (name, value) in &b.values {
+            if let Some(v) = values.iter_mut().find(|(n, _)| n == name) {
+                v.1 = value.clone();
+            }
+        }
+        if let Some(path) = path_of(item_op, &values) {
+            let what = format!("the item {} under another parent", key_of(l, item));
+            out.push(MissingProbe {
+                path,
+                op: item_op,
+                what,
+            });
+        }
+    }
+}
+
+/// A child list under a parent id no parent item has.
+fn unknown_parent<'a>(
+    l: &List<'a>,
+    parent: &List<'_>,
+    parents: &[Context],
+) -> Option<MissingProbe<'a>> {
+    let (_, pparams) = parent.item?;
+    let last = pparams.last()?;
+    let param = &last.path_parameter;
+    let seen = parents.iter().flat_map(|c| &c.items);
+    let value = unknown_value(param_kind(l.op, param), seen, &last.property);
+    let mut values = parents
+        .first()
+        .map(|c| c.values.clone())
+        .unwrap_or_default();
+    values.push((param.clone(), value.clone()));
+    let path = path_of(l.op, &values)?;
+    Some(MissingProbe {
+        path,
+        op: l.op,
+        what: format!("an unknown {param} ({value})"),
+    })
+}
+
+/// [`Phase::Tenant`]: with a second secret, each root list walked as the
+/// second website, and its items asked for with the first's secret.
+fn isolation_tasks<'a>(
+    ctx: &'a Ctx<'_>,
+    lists: &'a [List<'a>],
+    contexts: &Contexts,
+    groups: &mut Groups,
+) -> Vec<Task<'a>> {
+    if ctx.config.secrets.len() < 2 {
+        return Vec::new();
+    }
+    let mut tasks: Vec<Task<'a>> = Vec::new();
+    for l in lists.iter().filter(|l| l.op.path_params.is_empty()) {
+        let g = groups.next();
+        let mine: BTreeSet<String> = contexts
             .get(&l.op.id)
             .into_iter()
             .flatten()
-            .take(ctx.config.sample)
-        {
-            for item in sample(&c.items, ctx.config.sample) {
-                let Some(values) = item_values(c, params, item) else {
-                    continue;
-                };
-                let Some(path) = path_of(item_op, &values) else {
-                    continue;
-                };
-                let g = next_group();
-                let listed = item.clone();
-                tasks.push(Box::pin(async move {
-                    let mut seq = ctx.seq(ITEM, g);
-                    let answer = ctx
-                        .send(&mut seq, Req::get(path, Auth::Secret(0)).noted("a listed item, alone"))
-                        .await;
-                    let findings = match (answer.status, answer.body) {
-                        (Some(200), Some(mut alone)) => {
-                            let mut listed = listed;
-                            openapi_contract::normalize::redact(&mut listed, &ctx.redactions);
-                            openapi_contract::normalize::redact(&mut alone, &ctx.redactions);
-                            first_difference(&listed, &alone, "")
-                                .map(|p| {
-                                    vec![Finding {
-                                        message: "the item fetched alone differs from the same item in the list".into(),
-                                        value: Some(format!(
-                                            "listed {} vs alone {}",
-                                            listed.pointer(&p).map(openapi_contract::shorten).unwrap_or("(absent)".into()),
-                                            alone.pointer(&p).map(openapi_contract::shorten).unwrap_or("(absent)".into())
-                                        )),
-                                        pointer: p,
-                                    }]
-                                })
-                                .unwrap_or_default()
-                        }
-                        (Some(s), _) => vec![finding(format!(
-                            "a listed item fetched alone was answered {s}, not 200"
-                        ))],
-                        (None, _) => return,
-                    };
-                    ctx.attach(answer.handle, Check::LiveConsistency, findings);
-                }));
-            }
-        }
-    }
-
-    // Not found: unknown ids, non-integer ids, items under another parent,
-    // child lists under an unknown parent. Planned here, sent below.
-    let mut missing: Vec<(String, &Operation, String)> = Vec::new();
-    for l in &lists {
-        let all: &[Context] = contexts.get(&l.op.id).map_or(&[], Vec::as_slice);
-        if let Some((item_op, params)) = l.item
-            && let Some(c) = all.first()
-            && let Some((param, prop)) = params.last()
-        {
-            let kind = param_kind(item_op, param);
-            let seen = all.iter().flat_map(|c| &c.items);
-            let mut bad = vec![(unknown_value(kind, seen, prop), "an unknown")];
-            if kind == ScalarKind::Integer {
-                bad.push(("abc".into(), "a non-integer"));
-            }
-            for (value, label) in bad {
-                let mut values = c.values.clone();
-                values.push((param.clone(), value.clone()));
-                if let Some(path) = path_of(item_op, &values) {
-                    missing.push((path, item_op, format!("{label} {param} ({value})")));
-                }
-            }
-            // An item of one parent asked for under another.
-            let with_items: Vec<&Context> = all.iter().filter(|c| !c.items.is_empty()).collect();
-            if let [a, b, ..] = with_items.as_slice()
-                && let Some(item) = a.items.first()
-                && !b.items.iter().any(|i| key_of(l, i) == key_of(l, item))
-                && let Some(mut values) = item_values(a, params, item)
-            {
-                for (name, value) in &b.values {
-                    if let Some(v) = values.iter_mut().find(|(n, _)| n == name) {
-                        v.1 = value.clone();
-                    }
-                }
-                if let Some(path) = path_of(item_op, &values) {
-                    let what = format!("the item {} under another parent", key_of(l, item));
-                    missing.push((path, item_op, what));
-                }
-            }
-        }
-        // A child list under an unknown parent.
-        if let Some(parent) = provider(&lists, l)
-            && let Some((_, pparams)) = parent.item
-            && let Some((param, prop)) = pparams.last()
-        {
-            let parents: &[Context] = contexts.get(&parent.op.id).map_or(&[], Vec::as_slice);
-            let seen = parents.iter().flat_map(|c| &c.items);
-            let value = unknown_value(param_kind(l.op, param), seen, prop);
-            let mut values = parents
-                .first()
-                .map(|c| c.values.clone())
-                .unwrap_or_default();
-            values.push((param.clone(), value.clone()));
-            if let Some(path) = path_of(l.op, &values) {
-                missing.push((path, l.op, format!("an unknown {param} ({value})")));
-            }
-        }
-    }
-    for (path, op, what) in missing {
-        let g = next_group();
+            .flat_map(|c| c.items.iter().map(|i| key_of(l, i)))
+            .collect();
         tasks.push(Box::pin(async move {
-            let mut seq = ctx.seq(MISSING, g);
-            let req = Req::get(path, Auth::Secret(0));
-            ctx.expect_missing(&mut seq, req, op, Check::LiveNotFound, &what)
-                .await;
+            isolation(ctx, g, lists, l, mine).await;
         }));
     }
-
-    // Isolation: the second website's items, seen with the first's secret.
-    if ctx.config.secrets.len() > 1 {
-        for l in roots.iter().copied() {
-            let g = next_group();
-            let mine: BTreeSet<String> = contexts
-                .get(&l.op.id)
-                .into_iter()
-                .flatten()
-                .flat_map(|c| c.items.iter().map(|i| key_of(l, i)))
-                .collect();
-            let lists = &lists;
-            tasks.push(Box::pin(async move {
-                isolation(ctx, g, lists, l, mine).await;
-            }));
-        }
-    }
-
-    join_all(tasks).await;
+    tasks
 }
 
 /// Walks a list as the second website and asks for its items as the first.
@@ -815,7 +971,7 @@ async fn isolation(
     l: &List<'_>,
     mine: BTreeSet<String>,
 ) {
-    let mut seq = ctx.seq(TENANT, group);
+    let mut seq = ctx.seq(Phase::Tenant, group);
     let max = l.limit.and_then(|p| p.maximum);
     let theirs = ctx.walk(&mut seq, l, &[], max, Auth::Secret(1)).await;
     let shared: Vec<&String> = theirs.keys.iter().filter(|k| mine.contains(*k)).collect();

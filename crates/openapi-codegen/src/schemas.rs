@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use openapi_jsonschema::Converter;
 use openapi_spec::media::json_schema_of;
-use openapi_spec::{Document, lint::operations};
+use openapi_spec::{Document, visit::operations};
 use serde_json::Value;
 
 use crate::CodegenError;
@@ -18,7 +18,8 @@ pub fn generate(doc: &Document) -> Result<BTreeMap<String, String>, CodegenError
         let schema = converter.component(name)?;
         files.insert(format!("components/{name}.json"), to_text(&schema));
     }
-    for (_, _, ptr, op) in operations(&doc.raw) {
+    for found in operations(&doc.raw) {
+        let (ptr, op) = (found.pointer(), found.operation);
         let Some(id) = op.get("operationId").and_then(Value::as_str) else {
             continue;
         };

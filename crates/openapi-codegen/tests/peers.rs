@@ -24,7 +24,7 @@ fn check(rel: &str, name: &str) {
     let listing: Vec<&String> = schemas.keys().collect();
     insta::assert_debug_snapshot!(format!("{name}_schema_files"), listing);
     // Every example validates against the generated schema of its response.
-    for ex in openapi_spec::lint::examples(&doc) {
+    for ex in openapi_spec::visit::examples(&doc) {
         let schema = doc.raw.pointer(&ex.schema_pointer).unwrap();
         let bundled = openapi_jsonschema::Converter::new(&doc.raw)
             .bundle(schema, &ex.schema_pointer)

@@ -5,14 +5,14 @@
 //! (`x-pagination`) and request rules (`x-contract`) all come from the
 //! document. Recorded (HAR) and live runs feed the same [`Contract::check`].
 
-pub mod model;
+mod compiled;
+mod graph;
+mod inspect;
 pub mod normalize;
 mod pagination;
-mod plan;
 mod report;
 mod request;
 pub mod run;
-mod walk;
 
 use openapi_spec::Document;
 use openapi_spec::media::is_json_media_type;
@@ -23,15 +23,25 @@ pub use report::{
     Check, CheckResult, ExchangeReport, FileReport, Finding, Outcome, RunReport, Summary,
 };
 
-pub use model::Model;
-use model::{Operation, Segment};
-use walk::{ErrorKind, SchemaError, Walk};
+use compiled::{BodyCheck, Compiled, CompiledOperation};
+use inspect::{ErrorKind, Inspection, SchemaError};
+pub use openapi_model::Model;
+use openapi_model::{Operation, Scheme, Segment};
 
 /// Why a document cannot be turned into checks.
 #[derive(Debug, thiserror::Error)]
 pub enum ContractError {
+    /// A schema the checks need cannot be compiled into a validator.
     #[error("schema at #{pointer} cannot be compiled: {message}")]
-    Schema { pointer: String, message: String },
+    Schema {
+        /// Where the schema is.
+        pointer: String,
+        /// The compiler's complaint.
+        message: String,
+    },
+    /// The document cannot be read into a model.
+    #[error(transparent)]
+    Model(#[from] openapi_model::ModelError),
 }
 
 /// What a run is told beyond the document.
@@ -90,9 +100,9 @@ pub struct Checked {
 
 /// A document compiled into checks; build once, check many exchanges.
 pub struct Contract {
-    /// Boxed so the schema addresses the model keys on never move.
-    doc: Box<Document>,
+    doc: Document,
     model: Model,
+    compiled: Compiled,
     options: Options,
 }
 
@@ -103,6 +113,13 @@ impl std::fmt::Debug for Contract {
             .field("operations", &self.model.operations.len())
             .finish()
     }
+}
+
+/// The operation an exchange is for, with its validators.
+#[derive(Clone, Copy)]
+struct Target<'c> {
+    op: &'c Operation,
+    compiled: &'c CompiledOperation,
 }
 
 /// A value as compact JSON, cut to a readable length.
@@ -142,20 +159,24 @@ pub fn finding(pointer: impl Into<String>, message: impl Into<String>) -> Findin
 }
 
 impl Contract {
+    /// Reads the document into its model and compiles every validator.
     pub fn new(doc: Document, options: Options) -> Result<Self, ContractError> {
-        let doc = Box::new(doc);
         let model = Model::build(&doc, options.base_url.as_deref())?;
+        let compiled = Compiled::new(&doc, &model)?;
         Ok(Contract {
             doc,
             model,
+            compiled,
             options,
         })
     }
 
+    /// The document the checks come from.
     pub fn document(&self) -> &Document {
         &self.doc
     }
 
+    /// What the run was told beyond the document.
     pub fn options(&self) -> &Options {
         &self.options
     }
@@ -168,24 +189,21 @@ impl Contract {
     /// The names whose values are secrets: the defaults plus every header,
     /// query parameter or cookie the document's security schemes use.
     pub fn sensitive_names(&self) -> har::SensitiveNames {
-        let mut names = har::SensitiveNames::default();
-        for op in &self.model.operations {
-            for alt in &op.security {
-                for s in alt {
-                    names = match s {
-                        model::Scheme::ApiKeyHeader(n) => names.with_header(n),
-                        model::Scheme::ApiKeyQuery(n) => names.with_query(n),
-                        _ => names,
-                    };
-                }
-            }
-        }
-        names
+        let schemes = self
+            .model
+            .operations
+            .iter()
+            .flat_map(|op| op.security.iter().flatten());
+        schemes.fold(har::SensitiveNames::default(), |names, s| match s {
+            Scheme::ApiKeyHeader(n) => names.with_header(n),
+            Scheme::ApiKeyQuery(n) => names.with_query(n),
+            _ => names,
+        })
     }
 
     /// Runs every check that applies to the exchange.
     pub fn check(&self, ex: &Exchange<'_>) -> Checked {
-        let (op, url) = match self.locate(ex) {
+        let (target, url) = match self.locate(ex) {
             Ok(found) => found,
             Err(r) => {
                 return Checked {
@@ -196,52 +214,88 @@ impl Contract {
             }
         };
         let mut results = vec![result(Check::Operation, Vec::new(), Outcome::Fail)];
-        let body = self.check_operation(op, ex, &url, &mut results);
+        let body = self.check_operation(target, ex, &url, &mut results);
         Checked {
-            operation: Some(op.id.clone()),
+            operation: Some(target.op.id.clone()),
             results,
             body,
         }
     }
 
     /// The operation the exchange is for, or the `operation` check's verdict.
-    fn locate(&self, ex: &Exchange<'_>) -> Result<(&Operation, url::Url), CheckResult> {
+    fn locate(&self, ex: &Exchange<'_>) -> Result<(Target<'_>, url::Url), CheckResult> {
         let url = url::Url::parse(ex.url)
             .or_else(|_| url::Url::parse("http://recorded.invalid").and_then(|b| b.join(ex.url)))
             .map_err(|e| {
-                result(
-                    Check::Operation,
-                    vec![finding(
-                        "",
-                        format!("the request URL cannot be parsed: {e}"),
-                    )],
-                    Outcome::Fail,
-                )
+                let message = format!("the request URL cannot be parsed: {e}");
+                result(Check::Operation, vec![finding("", message)], Outcome::Fail)
             })?;
-        let op = self.find_operation(ex, &url)?;
-        Ok((op, url))
+        let index = self.find_operation(ex, &url)?;
+        let target = Target {
+            op: &self.model.operations[index],
+            compiled: &self.compiled.operations[index],
+        };
+        Ok((target, url))
     }
 
     /// Every check after matching; returns the parsed body when there is one.
     fn check_operation(
         &self,
-        op: &Operation,
+        target: Target<'_>,
         ex: &Exchange<'_>,
         url: &url::Url,
         results: &mut Vec<CheckResult>,
     ) -> Option<Value> {
+        let op = target.op;
         let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
         let req = request::check(
             &self.model.rules,
-            op,
+            request::Parameters::new(op, &target.compiled.query),
             ex,
             &query,
             &self.options.valid_secrets,
         );
         results.extend(req.results);
+        let body_check = self.check_status(target, ex, results)?;
+        results.push(result(
+            Check::ContentType,
+            content_type_findings(ex),
+            Outcome::Fail,
+        ));
+        let body = match parse_body(ex.body) {
+            Err(message) => {
+                results.push(result(
+                    Check::BodyJson,
+                    vec![finding("", message)],
+                    Outcome::Fail,
+                ));
+                return None;
+            }
+            Ok(v) => v,
+        };
+        results.push(result(Check::BodyJson, Vec::new(), Outcome::Fail));
+        self.check_body(body_check, &body, results);
+        if (200..300).contains(&ex.status)
+            && let Some(p) = &op.pagination
+            && !req.parameters_invalid
+        {
+            results.push(pagination::check(p, op, &query, &body));
+        }
+        Some(body)
+    }
 
+    /// The `status` check; returns how the body is checked, when the
+    /// documented response has a JSON body.
+    fn check_status<'c>(
+        &self,
+        target: Target<'c>,
+        ex: &Exchange<'_>,
+        results: &mut Vec<CheckResult>,
+    ) -> Option<&'c BodyCheck> {
+        let op = target.op;
         let Some(spec) = op.response(ex.status) else {
-            let documented: Vec<&str> = op.responses.iter().map(|(s, _)| s.as_str()).collect();
+            let documented: Vec<String> =
+                op.responses.iter().map(|r| r.status.to_string()).collect();
             let message = format!(
                 "status {} is not documented for {} (documented: {})",
                 ex.status,
@@ -256,63 +310,13 @@ impl Contract {
             return None;
         };
         results.push(result(Check::Status, Vec::new(), Outcome::Fail));
-        let body_spec = spec.body.as_ref()?;
-        let content_type = har::header(ex.response_headers, "content-type")
-            .filter(|c| !c.trim().is_empty())
-            .unwrap_or(ex.mime_type);
-        let content_findings = if is_json_media_type(content_type) {
-            Vec::new()
-        } else if content_type.trim().is_empty() {
-            vec![finding(
-                "",
-                "the response has no content type; the document describes a JSON body",
-            )]
-        } else {
-            vec![Finding {
-                pointer: String::new(),
-                message: "the content type is not JSON (application/json or a +json type); the document describes a JSON body".into(),
-                value: Some(format!("{content_type:?}")),
-            }]
-        };
-        results.push(result(Check::ContentType, content_findings, Outcome::Fail));
-        let parsed = match ex.body.filter(|b| !b.iter().all(u8::is_ascii_whitespace)) {
-            None => Err("the response has no body; the document describes a JSON body".to_string()),
-            Some(bytes) => serde_json::from_slice::<Value>(bytes).map_err(|e| {
-                let hint = if e.is_eof() {
-                    " (the body is truncated)"
-                } else {
-                    ""
-                };
-                format!("the body is not valid JSON{hint}: {e}")
-            }),
-        };
-        let body = match parsed {
-            Err(message) => {
-                results.push(result(
-                    Check::BodyJson,
-                    vec![finding("", message)],
-                    Outcome::Fail,
-                ));
-                return None;
-            }
-            Ok(v) => v,
-        };
-        results.push(result(Check::BodyJson, Vec::new(), Outcome::Fail));
-        self.check_body(&body_spec.validator, body_spec.node, &body, results);
-        if (200..300).contains(&ex.status)
-            && let Some(p) = &op.pagination
-            && !req.parameters_invalid
-        {
-            results.push(pagination::check(p, op, &query, &body));
-        }
-        Some(body)
+        let index = op.responses.iter().position(|r| std::ptr::eq(r, spec))?;
+        target.compiled.responses[index].as_ref()
     }
 
-    fn find_operation<'m>(
-        &'m self,
-        ex: &Exchange<'_>,
-        url: &url::Url,
-    ) -> Result<&'m Operation, CheckResult> {
+    /// The index of the operation the request is for, or the `operation`
+    /// check's verdict (a warning outside the base path).
+    fn find_operation(&self, ex: &Exchange<'_>, url: &url::Url) -> Result<usize, CheckResult> {
         let base = &self.model.base_path;
         let path = url.path();
         let rest = if base.is_empty() {
@@ -322,99 +326,76 @@ impl Contract {
                 .filter(|r| r.is_empty() || r.starts_with('/'))
         };
         let Some(rest) = rest else {
-            return Err(CheckResult {
-                check: Check::Operation,
-                outcome: Outcome::Warn,
-                findings: vec![finding(
-                    "",
-                    format!(
-                        "{path} is outside the server base path {base}, so no operation can match; not checked"
-                    ),
-                )],
-            });
-        };
-        let segments: Vec<String> = rest
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                percent_encoding::percent_decode_str(s)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            })
-            .collect();
-        let matches = |op: &Operation| {
-            op.segments.len() == segments.len()
-                && op.segments.iter().zip(&segments).all(|(t, s)| match t {
-                    Segment::Literal(l) => l == s,
-                    Segment::Param(_) => !s.is_empty(),
-                })
-        };
-        let method = ex.method.to_ascii_uppercase();
-        let on_path: Vec<&Operation> = self
-            .model
-            .operations
-            .iter()
-            .filter(|o| matches(o))
-            .collect();
-        if let Some(op) = on_path.iter().find(|o| o.method == method) {
-            return Ok(op);
-        }
-        let Some(first) = on_path.first() else {
+            let message = format!(
+                "{path} is outside the server base path {base}, so no operation can match; not checked"
+            );
             return Err(result(
                 Check::Operation,
-                vec![finding(
-                    "",
-                    format!("{method} {path}: no documented path matches"),
-                )],
+                vec![finding("", message)],
+                Outcome::Warn,
+            ));
+        };
+        let segments = decoded_segments(rest);
+        let method = ex.method.to_ascii_uppercase();
+        let on_path: Vec<usize> = (0..self.model.operations.len())
+            .filter(|&i| template_matches(&self.model.operations[i], &segments))
+            .collect();
+        if let Some(&i) = on_path
+            .iter()
+            .find(|&&i| self.model.operations[i].method == method)
+        {
+            return Ok(i);
+        }
+        let Some(&first) = on_path.first() else {
+            let message = format!("{method} {path}: no documented path matches");
+            return Err(result(
+                Check::Operation,
+                vec![finding("", message)],
                 Outcome::Fail,
             ));
         };
+        let findings = self.method_findings(ex, &method, &self.model.operations[first].template);
+        Err(result(Check::Operation, findings, Outcome::Fail))
+    }
+
+    /// A documented path asked with an undocumented method: refused as
+    /// `x-contract.methodNotAllowed` says?
+    fn method_findings(&self, ex: &Exchange<'_>, method: &str, template: &str) -> Vec<Finding> {
         let allowed: Vec<&str> = self
             .model
             .operations
             .iter()
-            .filter(|o| o.template == first.template)
+            .filter(|o| o.template == template)
             .map(|o| o.method.as_str())
             .collect();
         let documented = format!(
-            "{method} is not documented for {} (documented: {})",
-            first.template,
+            "{method} is not documented for {template} (documented: {})",
             allowed.join(", ")
         );
-        let findings = match &self.model.rules.method_not_allowed {
-            Some((status, allow)) => {
-                let got_allow = har::header(ex.response_headers, "allow");
-                if self.model.rules.is_rate_limited(ex.status)
-                    || ex.status == *status
-                        && allow
-                            .as_deref()
-                            .is_none_or(|a| got_allow.is_some_and(|g| same_methods(a, g)))
-                {
-                    Vec::new()
-                } else {
-                    let want = match allow {
-                        Some(a) => format!("{status} with Allow: {a}"),
-                        None => status.to_string(),
-                    };
-                    vec![Finding {
-                        pointer: String::new(),
-                        message: format!("{documented}; expected {want}, got {}", ex.status),
-                        value: got_allow.map(|a| format!("Allow: {a}")),
-                    }]
-                }
-            }
-            None => vec![finding("", documented)],
+        let Some(rule) = &self.model.rules.method_not_allowed else {
+            return vec![finding("", documented)];
         };
-        Err(result(Check::Operation, findings, Outcome::Fail))
+        let got_allow = har::header(ex.response_headers, "allow");
+        let allow_ok = rule
+            .allow
+            .as_deref()
+            .is_none_or(|a| got_allow.is_some_and(|g| same_methods(a, g)));
+        if self.model.rules.is_rate_limited(ex.status) || ex.status == rule.status && allow_ok {
+            return Vec::new();
+        }
+        let want = match &rule.allow {
+            Some(a) => format!("{} with Allow: {a}", rule.status),
+            None => rule.status.to_string(),
+        };
+        vec![Finding {
+            pointer: String::new(),
+            message: format!("{documented}; expected {want}, got {}", ex.status),
+            value: got_allow.map(|a| format!("Allow: {a}")),
+        }]
     }
 
-    fn check_body(
-        &self,
-        validator: &jsonschema::Validator,
-        node: plan::NodeId,
-        body: &Value,
-        results: &mut Vec<CheckResult>,
-    ) {
+    fn check_body(&self, body_check: &BodyCheck, body: &Value, results: &mut Vec<CheckResult>) {
+        let validator = &body_check.validator;
         let top_valid = validator.is_valid(body);
         let mut errors: Vec<SchemaError> = if top_valid {
             Vec::new()
@@ -424,53 +405,18 @@ impl Contract {
                 .map(|e| SchemaError::from_jsonschema("", &e))
                 .collect()
         };
-        let mut walk = Walk::new(&self.model.plan, top_valid);
-        walk.run(node, body);
-        errors.append(&mut walk.schema_errors);
-
-        let mut schema_findings = Vec::new();
-        let mut nullable = std::mem::take(&mut walk.nullable);
-        for e in errors {
-            match &e.kind {
-                ErrorKind::Union if walk.discriminated.contains(&e.pointer) => continue,
-                ErrorKind::Required(p)
-                    if walk
-                        .missing_nullable
-                        .contains(&(e.pointer.clone(), p.clone())) =>
-                {
-                    continue;
-                }
-                _ if walk.nullable_values.contains(&e.pointer) => {
-                    let name = openapi_spec::pointer::last_token(&e.pointer);
-                    nullable.push(Finding {
-                        pointer: e.pointer,
-                        message: format!("{name} must be null or valid: {}", e.message),
-                        value: e.value,
-                    });
-                }
-                ErrorKind::Required(p) => schema_findings.push(Finding {
-                    pointer: e.pointer,
-                    message: format!("the required property {p} is missing"),
-                    value: None,
-                }),
-                _ => schema_findings.push(Finding {
-                    pointer: e.pointer,
-                    message: e.message,
-                    value: e.value,
-                }),
-            }
-        }
+        let mut inspection = Inspection::new(&self.compiled.graph, top_valid);
+        inspection.run(body_check.node, body);
+        errors.append(&mut inspection.schema_errors);
+        let (mut schema_findings, mut nullable) = sort_schema_errors(&mut inspection, errors);
         dedup(&mut schema_findings);
         dedup(&mut nullable);
         results.push(result(Check::BodySchema, schema_findings, Outcome::Fail));
-        if walk.saw_union || !walk.discriminator.is_empty() {
-            results.push(result(
-                Check::BodyDiscriminator,
-                std::mem::take(&mut walk.discriminator),
-                Outcome::Fail,
-            ));
+        if inspection.saw_union || !inspection.discriminator.is_empty() {
+            let findings = std::mem::take(&mut inspection.discriminator);
+            results.push(result(Check::BodyDiscriminator, findings, Outcome::Fail));
         }
-        if walk.saw_nullable || !nullable.is_empty() {
+        if inspection.saw_nullable || !nullable.is_empty() {
             results.push(result(Check::BodyNullable, nullable, Outcome::Fail));
         }
         let undocumented_outcome = if self.options.strict || self.model.rules.unknown_fields_fail {
@@ -480,9 +426,106 @@ impl Contract {
         };
         results.push(result(
             Check::BodyUndocumented,
-            std::mem::take(&mut walk.undocumented),
+            std::mem::take(&mut inspection.undocumented),
             undocumented_outcome,
         ));
+    }
+}
+
+/// Splits validator errors between `body.schema` and `body.nullable`, leaving
+/// out what the discriminator already explained: returns (schema, nullable).
+fn sort_schema_errors(
+    inspection: &mut Inspection<'_>,
+    errors: Vec<SchemaError>,
+) -> (Vec<Finding>, Vec<Finding>) {
+    let mut schema_findings = Vec::new();
+    let mut nullable = std::mem::take(&mut inspection.nullable);
+    for e in errors {
+        match &e.kind {
+            ErrorKind::Union if inspection.discriminated.contains(&e.pointer) => continue,
+            ErrorKind::Required(p)
+                if inspection
+                    .missing_nullable
+                    .contains(&(e.pointer.clone(), p.clone())) =>
+            {
+                continue;
+            }
+            _ if inspection.nullable_values.contains(&e.pointer) => {
+                let name = openapi_spec::pointer::last_token(&e.pointer);
+                nullable.push(Finding {
+                    pointer: e.pointer,
+                    message: format!("{name} must be null or valid: {}", e.message),
+                    value: e.value,
+                });
+            }
+            ErrorKind::Required(p) => schema_findings.push(Finding {
+                pointer: e.pointer,
+                message: format!("the required property {p} is missing"),
+                value: None,
+            }),
+            _ => schema_findings.push(Finding {
+                pointer: e.pointer,
+                message: e.message,
+                value: e.value,
+            }),
+        }
+    }
+    (schema_findings, nullable)
+}
+
+/// The path's segments after the base path, percent-decoded.
+fn decoded_segments(rest: &str) -> Vec<String> {
+    rest.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+fn template_matches(op: &Operation, segments: &[String]) -> bool {
+    op.segments.len() == segments.len()
+        && op.segments.iter().zip(segments).all(|(t, s)| match t {
+            Segment::Literal(l) => l == s,
+            Segment::Param(_) => !s.is_empty(),
+        })
+}
+
+/// The `content-type` check: the document describes a JSON body.
+fn content_type_findings(ex: &Exchange<'_>) -> Vec<Finding> {
+    let content_type = har::header(ex.response_headers, "content-type")
+        .filter(|c| !c.trim().is_empty())
+        .unwrap_or(ex.mime_type);
+    if is_json_media_type(content_type) {
+        Vec::new()
+    } else if content_type.trim().is_empty() {
+        vec![finding(
+            "",
+            "the response has no content type; the document describes a JSON body",
+        )]
+    } else {
+        vec![Finding {
+            pointer: String::new(),
+            message: "the content type is not JSON (application/json or a +json type); the document describes a JSON body".into(),
+            value: Some(format!("{content_type:?}")),
+        }]
+    }
+}
+
+/// The body as JSON, or the `body.json` check's message.
+fn parse_body(body: Option<&[u8]>) -> Result<Value, String> {
+    match body.filter(|b| !b.iter().all(u8::is_ascii_whitespace)) {
+        None => Err("the response has no body; the document describes a JSON body".to_string()),
+        Some(bytes) => serde_json::from_slice::<Value>(bytes).map_err(|e| {
+            let hint = if e.is_eof() {
+                " (the body is truncated)"
+            } else {
+                ""
+            };
+            format!("the body is not valid JSON{hint}: {e}")
+        }),
     }
 }
 

@@ -6,12 +6,26 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::model::{Operation, Rules, ScalarKind, Scheme};
 use crate::{Check, CheckResult, Credentials, Exchange, Finding, Outcome};
+use openapi_model::{Operation, Rules, ScalarKind, Scheme};
 
 pub(crate) struct RequestChecks {
     pub results: Vec<CheckResult>,
     pub parameters_invalid: bool,
+}
+
+/// An operation's query parameters with their compiled validators.
+#[derive(Clone, Copy)]
+pub(crate) struct Parameters<'a> {
+    op: &'a Operation,
+    /// One per `op.query`.
+    validators: &'a [Option<jsonschema::Validator>],
+}
+
+impl<'a> Parameters<'a> {
+    pub fn new(op: &'a Operation, validators: &'a [Option<jsonschema::Validator>]) -> Self {
+        Parameters { op, validators }
+    }
 }
 
 /// What the request's credentials look like.
@@ -29,14 +43,67 @@ struct Rejection {
     reason: String,
 }
 
+/// What is wrong with the request, side by side: each `None` means fine.
+struct Problems {
+    auth: Auth,
+    validity: Option<Credentials>,
+    auth_bad: Option<String>,
+    accept_bad: Option<String>,
+    parameters: Vec<String>,
+}
+
 pub(crate) fn check(
     rules: &Rules,
-    op: &Operation,
+    params: Parameters<'_>,
     ex: &Exchange<'_>,
     query: &[(String, String)],
     valid_secrets: &[String],
 ) -> RequestChecks {
-    let auth = auth(op, ex, query);
+    let problems = problems(rules, params, ex, query, valid_secrets);
+    let rejections = rejections(rules, &problems);
+    let mut results = Vec::new();
+    if let Some(first) = rejections.first() {
+        let findings = rejection_findings(rules, first, rejections.len(), ex.status);
+        results.push(crate::result(first.check, findings, Outcome::Fail));
+    }
+    for check in [
+        Check::RequestAuth,
+        Check::RequestAccept,
+        Check::RequestParameters,
+    ] {
+        let applies = match check {
+            Check::RequestAuth => !matches!(problems.auth, Auth::NotRequired),
+            Check::RequestAccept => rules.accept_media_type.is_some(),
+            _ => !params.op.query.is_empty(),
+        };
+        if !applies || rejections.iter().any(|r| r.check == check) {
+            continue;
+        }
+        let findings = if rejections.is_empty() {
+            fine_side_findings(rules, &problems, check, ex.status)
+        } else {
+            Vec::new()
+        };
+        // Shadowed by a rejection that comes first: nothing to say.
+        if rejections.is_empty() || !findings.is_empty() {
+            results.push(crate::result(check, findings, Outcome::Fail));
+        }
+    }
+    results.sort_by_key(|r| r.check);
+    RequestChecks {
+        results,
+        parameters_invalid: !problems.parameters.is_empty(),
+    }
+}
+
+fn problems(
+    rules: &Rules,
+    params: Parameters<'_>,
+    ex: &Exchange<'_>,
+    query: &[(String, String)],
+    valid_secrets: &[String],
+) -> Problems {
+    let auth = auth(params.op, ex, query);
     let validity = match (&auth, ex.credentials) {
         (_, Some(c)) => Some(c),
         (Auth::Presented(values), None) if !valid_secrets.is_empty() => {
@@ -48,7 +115,6 @@ pub(crate) fn check(
         }
         _ => None,
     };
-    let mut rejections = Vec::new();
     let auth_bad = match &auth {
         Auth::NotRequired => None,
         Auth::Missing => Some("the request has no credentials".to_string()),
@@ -60,126 +126,120 @@ pub(crate) fn check(
         }
         Auth::Presented(_) => None,
     };
-    if let Some(reason) = &auth_bad {
-        rejections.push(Rejection {
-            check: Check::RequestAuth,
-            status: rules.unauthorized_status,
-            reason: reason.clone(),
-        });
-    }
     let accept_bad = rules
         .accept_media_type
         .as_deref()
         .and_then(|m| accept_problem(ex, m));
-    if let Some(reason) = &accept_bad {
-        rejections.push(Rejection {
-            check: Check::RequestAccept,
-            status: rules.not_acceptable_status,
-            reason: reason.clone(),
-        });
+    Problems {
+        auth,
+        validity,
+        auth_bad,
+        accept_bad,
+        parameters: parameter_problems(params, query),
     }
-    let problems = parameter_problems(op, query);
-    if !problems.is_empty() {
-        rejections.push(Rejection {
-            check: Check::RequestParameters,
-            status: rules.bad_request_status,
-            reason: problems.join("; "),
-        });
-    }
+}
+
+/// The reasons the API must reject the request, in the document's status
+/// precedence (stable: auth, accept, parameters when unranked).
+fn rejections(rules: &Rules, problems: &Problems) -> Vec<Rejection> {
+    let parameters = (!problems.parameters.is_empty()).then(|| problems.parameters.join("; "));
+    let mut rejections: Vec<Rejection> = [
+        (
+            Check::RequestAuth,
+            rules.unauthorized_status,
+            &problems.auth_bad,
+        ),
+        (
+            Check::RequestAccept,
+            rules.not_acceptable_status,
+            &problems.accept_bad,
+        ),
+        (
+            Check::RequestParameters,
+            rules.bad_request_status,
+            &parameters,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(check, status, reason)| {
+        Some(Rejection {
+            check,
+            status,
+            reason: reason.clone()?,
+        })
+    })
+    .collect();
     let rank = |r: &Rejection| {
         r.status
             .and_then(|s| rules.precedence.iter().position(|p| *p == s))
             .unwrap_or(usize::MAX)
     };
-    rejections.sort_by_key(rank); // stable: auth, accept, parameters when unranked
+    rejections.sort_by_key(rank);
+    rejections
+}
 
-    let mut results = Vec::new();
-    let applies = |c: Check| match c {
-        Check::RequestAuth => !matches!(auth, Auth::NotRequired),
-        Check::RequestAccept => rules.accept_media_type.is_some(),
-        Check::RequestParameters => !op.query.is_empty(),
-        _ => false,
-    };
-    let status = ex.status;
-    let throttled = rules.is_rate_limited(status);
-    if let Some(first) = rejections.first() {
-        let ok = throttled
-            || match first.status {
-                Some(s) => status == s,
-                None => (400..500).contains(&status),
-            };
-        let findings = if ok {
-            Vec::new()
-        } else {
-            let want = first
-                .status
-                .map(|s| s.to_string())
-                .unwrap_or_else(|| "a 4xx status".into());
-            let message = if (200..300).contains(&status) {
-                format!(
-                    "{}, yet it was answered {status}: the API must reject it with {want}",
-                    first.reason
-                )
-            } else if rejections.len() > 1 || first.status.is_some() {
-                format!(
-                    "{}: expected {want} (the document's status precedence puts it first), got {status}",
-                    first.reason
-                )
-            } else {
-                format!("{}: expected {want}, got {status}", first.reason)
-            };
-            vec![Finding {
-                pointer: String::new(),
-                message,
-                value: None,
-            }]
+/// The first rejection's verdict: was the request refused as it must be?
+fn rejection_findings(rules: &Rules, first: &Rejection, count: usize, status: u16) -> Vec<Finding> {
+    let ok = rules.is_rate_limited(status)
+        || match first.status {
+            Some(s) => status == s,
+            None => (400..500).contains(&status),
         };
-        results.push(crate::result(first.check, findings, Outcome::Fail));
+    if ok {
+        return Vec::new();
     }
-    // Checks whose condition holds: the request was fine on that side, so
-    // the API must not reject it for that reason.
-    for (check, fine, rejected_with, what) in [
-        (
-            Check::RequestAuth,
-            auth_bad.is_none() && validity == Some(Credentials::Valid),
+    let want = first
+        .status
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "a 4xx status".into());
+    let message = if (200..300).contains(&status) {
+        format!(
+            "{}, yet it was answered {status}: the API must reject it with {want}",
+            first.reason
+        )
+    } else if count > 1 || first.status.is_some() {
+        format!(
+            "{}: expected {want} (the document's status precedence puts it first), got {status}",
+            first.reason
+        )
+    } else {
+        format!("{}: expected {want}, got {status}", first.reason)
+    };
+    vec![crate::finding("", message)]
+}
+
+/// A side of the request that is fine must not be the reason for a refusal.
+fn fine_side_findings(
+    rules: &Rules,
+    problems: &Problems,
+    check: Check,
+    status: u16,
+) -> Vec<Finding> {
+    let (fine, rejected_with, what) = match check {
+        Check::RequestAuth => (
+            problems.auth_bad.is_none() && problems.validity == Some(Credentials::Valid),
             rules.unauthorized_status,
             "the credentials are valid",
         ),
-        (
-            Check::RequestAccept,
-            accept_bad.is_none(),
+        Check::RequestAccept => (
+            problems.accept_bad.is_none(),
             rules.not_acceptable_status,
             "the Accept header lists the required media type",
         ),
-        (
-            Check::RequestParameters,
-            problems.is_empty(),
+        _ => (
+            problems.parameters.is_empty(),
             rules.bad_request_status,
             "every query parameter is valid",
         ),
-    ] {
-        if !applies(check) || rejections.iter().any(|r| r.check == check) {
-            continue;
+    };
+    match rejected_with {
+        Some(s) if fine && status == s && !rules.is_rate_limited(status) => {
+            vec![crate::finding(
+                "",
+                format!("{what}, yet the answer is {status}"),
+            )]
         }
-        let findings = match rejected_with {
-            Some(s) if fine && rejections.is_empty() && status == s && !throttled => {
-                vec![Finding {
-                    pointer: String::new(),
-                    message: format!("{what}, yet the answer is {status}"),
-                    value: None,
-                }]
-            }
-            _ => Vec::new(),
-        };
-        // Shadowed by a rejection that comes first: nothing to say.
-        if rejections.is_empty() || !findings.is_empty() {
-            results.push(crate::result(check, findings, Outcome::Fail));
-        }
-    }
-    results.sort_by_key(|r| r.check);
-    RequestChecks {
-        results,
-        parameters_invalid: !problems.is_empty(),
+        _ => Vec::new(),
     }
 }
 
@@ -294,9 +354,9 @@ fn accept_problem(ex: &Exchange<'_>, media: &str) -> Option<String> {
 }
 
 /// Every way the query breaks its documented parameters.
-fn parameter_problems(op: &Operation, query: &[(String, String)]) -> Vec<String> {
+fn parameter_problems(params: Parameters<'_>, query: &[(String, String)]) -> Vec<String> {
     let mut problems = Vec::new();
-    for p in &op.query {
+    for (p, validator) in params.op.query.iter().zip(params.validators) {
         let given: Vec<&str> = query
             .iter()
             .filter(|(k, _)| *k == p.name)
@@ -306,7 +366,7 @@ fn parameter_problems(op: &Operation, query: &[(String, String)]) -> Vec<String>
             [] if p.required => problems.push(format!("{} is required but missing", p.name)),
             [] => {}
             [one] => {
-                if let Err(e) = coerce(p.kind, one).and_then(|v| match &p.validator {
+                if let Err(e) = coerce(p.kind, one).and_then(|v| match validator {
                     Some(validator) => match validator.iter_errors(&v).next() {
                         Some(e) => Err(e.masked_with(v.to_string()).to_string()),
                         None => Ok(()),

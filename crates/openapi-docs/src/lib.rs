@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, Value as Context};
-use openapi_contract::Model;
+use openapi_model::Model;
 use openapi_spec::Document;
 use openapi_spec::lint::Severity;
 
@@ -49,7 +49,7 @@ pub enum DocsError {
     #[error("the document has lint errors; fix them first:\n{0}")]
     Lint(String),
     #[error(transparent)]
-    Model(#[from] openapi_contract::ContractError),
+    Model(#[from] openapi_model::ModelError),
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
 }

@@ -2,7 +2,7 @@
 //! (`reqwest` with the generated models), built from the same facts so the
 //! three say the same thing.
 
-use openapi_contract::model::{Credential, Scheme};
+use openapi_model::{Credential, Scheme};
 use serde::Serialize;
 
 /// One code sample as shown.

@@ -4,8 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use openapi_contract::Model;
-use openapi_contract::model::{Credential, Pagination, Scheme};
+use openapi_model::{
+    Credential, MethodNotAllowed, Model, OffsetLimit, PageSize, Pagination, Scheme,
+};
+use openapi_spec::visit::{OperationRef, Root};
 use openapi_spec::{Document, pointer};
 use serde::Serialize;
 use serde_json::Value;
@@ -211,8 +213,8 @@ pub const AUTH_PAGE: &str = "authentication.md";
 pub const ERRORS_PAGE: &str = "errors.md";
 pub const WEBHOOKS_PAGE: &str = "webhooks.md";
 
-/// (path, method, pointer, operation object), as `lint::operations` gives them.
-type OpEntry<'a> = (String, String, String, &'a Value);
+/// An operation as the document walk finds it.
+type OpEntry<'a> = OperationRef<'a>;
 
 struct Builder<'a> {
     doc: &'a Document,
@@ -257,8 +259,8 @@ pub fn build(doc: &Document, model: &Model, options: &Options, target: Target) -
         op_pages: BTreeMap::new(),
         accept,
         server,
-        api_ops: operations(raw, false),
-        hooks: operations(raw, true),
+        api_ops: operations(raw, Root::Paths),
+        hooks: operations(raw, Root::Webhooks),
         tag_names: Vec::new(),
         auth_headers: Vec::new(),
     };
@@ -268,11 +270,7 @@ pub fn build(doc: &Document, model: &Model, options: &Options, target: Target) -
     let pages = b.pages();
     b.assign_pages();
     let tags = b.tags(&pages);
-    let webhooks = b
-        .operations(true)
-        .iter()
-        .map(|(path, method, ptr, op)| b.op(path, method, ptr, op, true))
-        .collect();
+    let webhooks = b.operations(true).iter().map(|o| b.op(o, true)).collect();
     let info = raw.get("info").cloned().unwrap_or(Value::Null);
     View {
         title: str_at(&info, "title").to_string(),
@@ -363,7 +361,7 @@ impl<'a> Builder<'a> {
         let used: Vec<String> = self
             .operations(false)
             .iter()
-            .map(|(_, _, _, op)| op_tag(op))
+            .map(|o| op_tag(o.operation))
             .collect();
         for tag in &used {
             if !names.contains(tag) {
@@ -441,7 +439,13 @@ impl<'a> Builder<'a> {
         let mut op_pages = BTreeMap::new();
         let mut errors: Vec<&'a Value> = Vec::new();
         let mut by_page: BTreeMap<String, Vec<&'a Value>> = BTreeMap::new();
-        for &(ref path, ref method, _, op) in &self.api_ops {
+        for &OperationRef {
+            path,
+            method,
+            operation: op,
+            ..
+        } in &self.api_ops
+        {
             let page = tag_page(&op_tag(op));
             op_pages.insert(Self::op_id(op, method, path), page.clone());
             let roots = by_page.entry(page).or_default();
@@ -465,7 +469,13 @@ impl<'a> Builder<'a> {
             order.push((page, roots));
         }
         let mut hooks = Vec::new();
-        for &(ref path, ref method, _, op) in &self.hooks {
+        for &OperationRef {
+            path,
+            method,
+            operation: op,
+            ..
+        } in &self.hooks
+        {
             op_pages.insert(Self::op_id(op, method, path), WEBHOOKS_PAGE.into());
             hooks.push(op);
         }
@@ -507,8 +517,8 @@ impl<'a> Builder<'a> {
                 page: page.file.clone(),
                 operations: ops
                     .iter()
-                    .filter(|(_, _, _, op)| &op_tag(op) == name)
-                    .map(|(path, method, ptr, op)| self.op(path, method, ptr, op, false))
+                    .filter(|o| &op_tag(o.operation) == name)
+                    .map(|o| self.op(o, false))
                     .collect(),
             })
             .collect()
@@ -553,15 +563,16 @@ impl<'a> Builder<'a> {
         Auth { headers, schemes }
     }
 
-    fn model_op(&self, id: &str) -> Option<&openapi_contract::model::Operation> {
+    fn model_op(&self, id: &str) -> Option<&openapi_model::Operation> {
         self.model.operations.iter().find(|o| o.id == id)
     }
 
     fn paging_all(&self) -> Vec<Paging> {
         self.operations(false)
             .iter()
-            .filter_map(|(path, method, _, op)| {
-                let id = Self::op_id(op, method, path);
+            .filter_map(|found| {
+                let (path, method) = (found.path, found.method);
+                let id = Self::op_id(found.operation, method, path);
                 let text = self.paging_text(&id)?;
                 Some(Paging {
                     operation: self
@@ -576,7 +587,7 @@ impl<'a> Builder<'a> {
     fn paging_text(&self, id: &str) -> Option<String> {
         let op = self.model_op(id)?;
         let md = match op.pagination.as_ref()? {
-            Pagination::OffsetLimit {
+            Pagination::OffsetLimit(OffsetLimit {
                 limit_param,
                 offset_param,
                 limit_field,
@@ -584,7 +595,7 @@ impl<'a> Builder<'a> {
                 total_field,
                 items_field,
                 order,
-            } => {
+            }) => {
                 let limit = op.query.iter().find(|q| &q.name == limit_param);
                 let range = limit.and_then(|q| {
                     range(
@@ -614,10 +625,10 @@ impl<'a> Builder<'a> {
                     sep = if limit_words.is_empty() { "" } else { ": " },
                 )
             }
-            Pagination::PageSize {
+            Pagination::PageSize(PageSize {
                 size_param,
                 items_field,
-            } => {
+            }) => {
                 let items = items_field
                     .as_ref()
                     .map(|f| format!(" The items are in `{f}`."))
@@ -665,7 +676,9 @@ impl<'a> Builder<'a> {
         out
     }
 
-    fn op(&self, path: &str, method: &str, ptr: &str, op: &Value, webhook: bool) -> Op {
+    fn op(&self, found: &OperationRef<'_>, webhook: bool) -> Op {
+        let (path, method, op) = (found.path, found.method, found.operation);
+        let ptr = &found.pointer();
         let id = Self::op_id(op, method, path);
         let method_up = method.to_uppercase();
         let params = self.params(op, ptr);
@@ -887,7 +900,9 @@ impl<'a> Builder<'a> {
 
     fn errors(&self) -> Errors {
         let mut rows: BTreeMap<u16, ErrorRow> = BTreeMap::new();
-        for (path, method, ptr, op) in self.operations(false) {
+        for found in self.operations(false) {
+            let (path, method, op) = (found.path, found.method, found.operation);
+            let ptr = &found.pointer();
             let id = Self::op_id(op, method, path);
             for (status, resp, rp) in self.resolved_responses(op, ptr) {
                 // Ranges (`4XX`) and `default` have no row: the table is per code.
@@ -914,7 +929,11 @@ impl<'a> Builder<'a> {
         for row in rows.values_mut() {
             row.operations = self.target.inline(&row.operations);
         }
-        if let Some((code, allow)) = &self.model.rules.method_not_allowed {
+        if let Some(MethodNotAllowed {
+            status: code,
+            allow,
+        }) = &self.model.rules.method_not_allowed
+        {
             let allow_words = allow
                 .as_ref()
                 .map(|a| format!(" The answer carries `Allow: {a}`."))
@@ -1200,10 +1219,10 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn operations(raw: &Value, webhooks: bool) -> Vec<(String, String, String, &Value)> {
-    openapi_spec::lint::operations(raw)
+fn operations(raw: &Value, root: Root) -> Vec<OperationRef<'_>> {
+    openapi_spec::visit::operations(raw)
         .into_iter()
-        .filter(|(_, _, ptr, _)| ptr.starts_with("/x-webhooks/") == webhooks)
+        .filter(|o| o.root == root)
         .collect()
 }
 

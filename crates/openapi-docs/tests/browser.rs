@@ -192,9 +192,9 @@ fn expected(
     doc: &openapi_spec::Document,
 ) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
     let raw = &doc.raw;
-    let ops = openapi_spec::lint::operations(raw)
+    let ops = openapi_spec::visit::operations(raw)
         .into_iter()
-        .filter_map(|(_, _, _, op)| Some(op.get("operationId")?.as_str()?.to_string()))
+        .filter_map(|o| Some(o.operation.get("operationId")?.as_str()?.to_string()))
         .collect();
     let mut variants = BTreeSet::new();
     for s in raw
@@ -211,11 +211,12 @@ fn expected(
             variants.extend(m.keys().cloned());
         }
     }
-    let mut errors: BTreeSet<String> = openapi_spec::lint::operations(raw)
+    let mut errors: BTreeSet<String> = openapi_spec::visit::operations(raw)
         .into_iter()
-        .filter(|(_, _, ptr, _)| ptr.starts_with("/paths/"))
-        .flat_map(|(_, _, _, op)| {
-            op.get("responses")
+        .filter(|o| o.root == openapi_spec::visit::Root::Paths)
+        .flat_map(|o| {
+            o.operation
+                .get("responses")
                 .and_then(Value::as_object)
                 .into_iter()
                 .flatten()

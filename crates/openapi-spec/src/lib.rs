@@ -9,6 +9,7 @@ pub mod media;
 pub mod pointer;
 mod position;
 pub mod schema;
+pub mod visit;
 
 use std::path::{Path, PathBuf};
 

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use openapi_jsonschema::Converter;
 use serde_json::{Map, Value};
 
+use crate::visit::{Root, examples, is_data_key, operations, schema_pointers};
 use crate::{Document, Location, pointer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,10 +42,6 @@ impl std::fmt::Display for Finding {
     }
 }
 
-const HTTP_METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Runs every rule. Findings are sorted by position, then rule, so output is stable.
 pub fn lint(doc: &Document) -> Vec<Finding> {
     let mut l = Linter {
@@ -73,31 +70,6 @@ struct Linter<'a> {
     out: Vec<Finding>,
 }
 
-/// Every operation of `paths` and of the `x-webhooks` convention, as
-/// (path template, method, pointer, operation).
-pub fn operations(raw: &Value) -> Vec<(String, String, String, &Value)> {
-    let mut ops = Vec::new();
-    for root in ["paths", "x-webhooks"] {
-        let Some(paths) = raw.get(root).and_then(Value::as_object) else {
-            continue;
-        };
-        for (path, item) in paths {
-            let item_ptr = pointer::push(&format!("/{root}"), path);
-            for method in HTTP_METHODS {
-                if let Some(op) = item.get(*method).filter(|o| o.is_object()) {
-                    ops.push((
-                        path.clone(),
-                        method.to_string(),
-                        pointer::push(&item_ptr, method),
-                        op,
-                    ));
-                }
-            }
-        }
-    }
-    ops
-}
-
 impl Linter<'_> {
     fn push(&mut self, rule: &'static str, severity: Severity, pointer: &str, message: String) {
         self.out.push(Finding {
@@ -111,7 +83,9 @@ impl Linter<'_> {
     fn operations(&mut self) {
         let raw = &self.doc.raw;
         let mut seen: HashMap<String, String> = HashMap::new();
-        for (path, method, ptr, op) in operations(raw) {
+        for found in operations(raw) {
+            let (path, method, op) = (found.path, found.method, found.operation);
+            let ptr = found.pointer();
             match op.get("operationId").and_then(Value::as_str) {
                 None => self.push(
                     "operation-id",
@@ -130,8 +104,8 @@ impl Linter<'_> {
                     }
                 }
             }
-            if ptr.starts_with("/paths/") {
-                self.path_parameters(&path, &ptr);
+            if found.root == Root::Paths {
+                self.path_parameters(path, &ptr);
             }
         }
     }
@@ -388,10 +362,8 @@ impl Linter<'_> {
         };
         let raw = &self.doc.raw;
         let name_of = |r: &str| {
-            openapi_jsonschema::component_name(r).filter(|n| {
-                raw.pointer(&format!("/components/schemas/{}", pointer::escape(n)))
-                    .is_some()
-            })
+            openapi_jsonschema::component_name(r)
+                .filter(|n| raw.pointer(&pointer::component_pointer(n)).is_some())
         };
         let tags = match openapi_jsonschema::discriminator_tags(obj, d, name_of) {
             Ok(t) => t,
@@ -430,7 +402,7 @@ impl Linter<'_> {
                 continue;
             }
             // The branch must declare the property, and allow the tag.
-            let branch_ptr = format!("/components/schemas/{}", pointer::escape(target));
+            let branch_ptr = pointer::component_pointer(target);
             match property_schema(raw, &branch_ptr, prop, 0) {
                 None => self.push("discriminator", Severity::Error, &branch_ptr, format!("branch {target} has no property `{prop}`, which the discriminator at #{ptr} reads")),
                 Some(p) => {
@@ -463,8 +435,8 @@ impl Linter<'_> {
             }
         };
         collect_security(raw.get("security"));
-        for (_, _, _, op) in operations(raw) {
-            collect_security(op.get("security"));
+        for found in operations(raw) {
+            collect_security(found.operation.get("security"));
         }
         for (kind, entries) in components {
             if kind.starts_with("x-") {
@@ -517,13 +489,7 @@ fn property_schema<'a>(raw: &'a Value, ptr: &str, prop: &str, depth: usize) -> O
 /// Component names a schema must contain a value of: through a bare `$ref`,
 /// `allOf`, or a required, non-nullable property.
 fn must_contain(schema: &Value, at: &str, out: &mut Vec<(String, String)>) {
-    let target = |s: &Value| {
-        s.get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            .map(pointer::unescape)
-    };
-    if let Some(t) = target(schema) {
+    if let Some(t) = pointer::schema_ref_name(schema) {
         out.push((t, format!("{at}/$ref")));
         return;
     }
@@ -542,11 +508,6 @@ fn must_contain(schema: &Value, at: &str, out: &mut Vec<(String, String)>) {
             must_contain(s, &pointer::push(&format!("{at}/properties"), name), out);
         }
     }
-}
-
-fn is_data_key(key: &str) -> bool {
-    matches!(key, "example" | "default" | "enum" | "const")
-        || (key.starts_with("x-") && key != "x-webhooks")
 }
 
 /// Every `$ref` outside example data, as (pointer of the `$ref`, value).
@@ -572,137 +533,5 @@ fn collect_refs(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
             }
         }
         _ => {}
-    }
-}
-
-/// One example in a document and the schema it must satisfy.
-#[derive(Debug, Clone)]
-pub struct Example<'a> {
-    /// Where the schema is (after following the holder's `schema` key, not its `$ref`).
-    pub schema_pointer: String,
-    /// Where the example value is.
-    pub pointer: String,
-    pub value: &'a Value,
-}
-
-/// Every example of the document: `example` on schemas, and `example` or
-/// `examples/*/value` on media types, parameters and headers.
-pub fn examples(doc: &Document) -> Vec<Example<'_>> {
-    let raw = &doc.raw;
-    let mut out = Vec::new();
-    for ptr in schema_pointers(raw) {
-        if let Some(value) = raw.pointer(&ptr).and_then(|s| s.get("example")) {
-            out.push(Example {
-                schema_pointer: ptr.clone(),
-                pointer: format!("{ptr}/example"),
-                value,
-            });
-        }
-    }
-    let mut schemas = Vec::new();
-    let mut holders = Vec::new();
-    walk(raw, "", None, &mut schemas, &mut holders);
-    for ptr in holders {
-        let Some(holder) = raw.pointer(&ptr) else {
-            continue;
-        };
-        let schema_pointer = format!("{ptr}/schema");
-        if let Some(value) = holder.get("example") {
-            out.push(Example {
-                schema_pointer: schema_pointer.clone(),
-                pointer: format!("{ptr}/example"),
-                value,
-            });
-        }
-        for (name, ex) in holder
-            .get("examples")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let ex_ptr = pointer::push(&format!("{ptr}/examples"), name);
-            let Some((ex, ex_ptr)) = doc.resolve(ex, &ex_ptr) else {
-                continue;
-            };
-            if let Some(value) = ex.get("value") {
-                out.push(Example {
-                    schema_pointer: schema_pointer.clone(),
-                    pointer: format!("{ex_ptr}/value"),
-                    value,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// Pointers of every schema object in the document (`$ref`s excluded).
-pub fn schema_pointers(raw: &Value) -> Vec<String> {
-    let mut schemas = Vec::new();
-    walk(raw, "", None, &mut schemas, &mut Vec::new());
-    schemas
-}
-
-/// Finds schema objects and example holders (objects with a `schema` key:
-/// media types, parameters, headers) by the document's structure.
-fn walk(
-    v: &Value,
-    at: &str,
-    parent_key: Option<&str>,
-    schemas: &mut Vec<String>,
-    holders: &mut Vec<String>,
-) {
-    let Value::Object(m) = v else {
-        if let Value::Array(a) = v {
-            for (i, c) in a.iter().enumerate() {
-                walk(c, &format!("{at}/{i}"), parent_key, schemas, holders);
-            }
-        }
-        return;
-    };
-    if m.contains_key("schema") && m.get("schema").is_some_and(Value::is_object) {
-        holders.push(at.to_string());
-    }
-    for (k, child) in m {
-        let here = pointer::push(at, k);
-        if is_data_key(k) || (k == "value" && parent_key == Some("examples-entry")) {
-            continue;
-        }
-        if k == "schema" || (at == "/components/schemas") {
-            schema_tree(child, &here, schemas);
-            continue;
-        }
-        let next_parent = if parent_key == Some("examples") {
-            Some("examples-entry")
-        } else {
-            Some(k.as_str())
-        };
-        walk(child, &here, next_parent, schemas, holders);
-    }
-}
-
-/// Every schema object below (and including) `v`, skipping `$ref`s.
-fn schema_tree(v: &Value, at: &str, out: &mut Vec<String>) {
-    let Some(m) = v.as_object() else { return };
-    if m.contains_key("$ref") {
-        return;
-    }
-    out.push(at.to_string());
-    for (k, child) in m {
-        let here = pointer::push(at, k);
-        match k.as_str() {
-            "properties" => {
-                for (name, s) in child.as_object().into_iter().flatten() {
-                    schema_tree(s, &pointer::push(&here, name), out);
-                }
-            }
-            "items" | "not" | "additionalProperties" => schema_tree(child, &here, out),
-            "allOf" | "oneOf" | "anyOf" => {
-                for (i, s) in child.as_array().into_iter().flatten().enumerate() {
-                    schema_tree(s, &format!("{here}/{i}"), out);
-                }
-            }
-            _ => {}
-        }
     }
 }

@@ -29,6 +29,21 @@ pub fn local_ref(reference: &str) -> Option<&str> {
     (rest.is_empty() || rest.starts_with('/')).then_some(rest)
 }
 
+/// The component schema a `$ref` names (`#/components/schemas/A~1B` →
+/// `A/B`). Defined once, in the lowest crate (the schema converter needs it
+/// too), and re-exported here where the other pointer helpers live.
+pub use openapi_jsonschema::component_name;
+
+/// The component schema a schema object is a bare `$ref` to, if it is one.
+pub fn schema_ref_name(schema: &Value) -> Option<String> {
+    component_name(schema.get("$ref")?.as_str()?)
+}
+
+/// The pointer of a component schema (`A/B` → `/components/schemas/A~1B`).
+pub fn component_pointer(name: &str) -> String {
+    push("/components/schemas", name)
+}
+
 /// The last token of a pointer, unescaped (`/components/schemas/User` → `User`).
 pub fn last_token(pointer: &str) -> String {
     unescape(pointer.rsplit('/').next().unwrap_or(""))

@@ -92,7 +92,7 @@ fn every_component_has_a_type() {
 fn every_example_round_trips_through_its_type() {
     let doc = document();
     let mut checked = 0;
-    for ex in openapi_spec::lint::examples(&doc) {
+    for ex in openapi_spec::visit::examples(&doc) {
         let Some(component) = component_of(&doc, &ex.schema_pointer) else {
             continue;
         };
@@ -342,7 +342,7 @@ fn committed_schema(component: &str) -> Value {
 fn generated_schemas_accept_examples() {
     let doc = document();
     let mut checked = 0;
-    for ex in openapi_spec::lint::examples(&doc) {
+    for ex in openapi_spec::visit::examples(&doc) {
         let Some(component) = component_of(&doc, &ex.schema_pointer) else {
             continue;
         };
@@ -379,7 +379,7 @@ fn schemars_schema_agrees_with_the_converted_schema() {
     }
     // and on every example
     let doc = document();
-    for ex in openapi_spec::lint::examples(&doc) {
+    for ex in openapi_spec::visit::examples(&doc) {
         let Some(component) = component_of(&doc, &ex.schema_pointer) else {
             continue;
         };

@@ -1,4 +1,4 @@
-//! The document's schemas compiled into a graph the body walker can follow
+//! The document's schemas compiled into a graph the body inspection can follow
 //! without hashing its way through the document on every value: `$ref`
 //! resolved, `allOf` flattened, properties in small vectors.
 
@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use openapi_spec::pointer;
 use serde_json::Value;
 
-use crate::model::{Union, resolve_schema};
+use openapi_model::{Union, resolve_schema};
 
 pub(crate) type NodeId = usize;
 
@@ -22,7 +22,7 @@ pub(crate) struct Node {
     /// Some `additionalProperties` is stated (true, false or a schema):
     /// extra keys are then the validator's business, not "undocumented".
     pub open: bool,
-    /// `oneOf`/`anyOf` unions (indices into [`Plan::unions`]) to resolve per value.
+    /// `oneOf`/`anyOf` unions (indices into [`SchemaGraph::unions`]) to resolve per value.
     pub unions: Vec<usize>,
 }
 
@@ -34,9 +34,22 @@ pub(crate) struct Prop {
     pub url_schemes: Option<Vec<String>>,
 }
 
-pub(crate) struct Plan {
+/// A union of the model, with what checking a value against it needs.
+pub(crate) struct UnionNode {
+    /// The union as the model reads it.
+    pub schema: Union,
+    /// Its branches in the graph.
+    pub branch_nodes: Vec<NodeId>,
+    /// One validator per branch.
+    pub validators: Vec<jsonschema::Validator>,
+    /// For discriminated unions: properties whose schema differs between
+    /// branches, the ones the tag decides.
+    pub decided: BTreeSet<String>,
+}
+
+pub(crate) struct SchemaGraph {
     pub nodes: Vec<Node>,
-    pub unions: Vec<Union>,
+    pub unions: Vec<UnionNode>,
     /// Each node's resolved schema pointer.
     pointers: Vec<String>,
     by_pointer: HashMap<String, NodeId>,
@@ -74,33 +87,42 @@ fn url_schemes(raw: &Value, ptr: &str) -> Option<Vec<String>> {
     find(ptr).or_else(|| find(&resolve_schema(raw, ptr)?))
 }
 
-impl Plan {
-    pub fn new(unions: Vec<(String, Union)>) -> Self {
+impl SchemaGraph {
+    /// A graph of the unions (each with its branch validators), to which
+    /// [`SchemaGraph::node`] adds schemas on demand.
+    pub fn new(raw: &Value, unions: Vec<(Union, Vec<jsonschema::Validator>)>) -> Self {
         let mut union_by_pointer = HashMap::new();
         let mut list = Vec::new();
-        for (ptr, u) in unions {
-            union_by_pointer.insert(ptr, list.len());
-            list.push(u);
+        for (schema, validators) in unions {
+            union_by_pointer.insert(schema.pointer.clone(), list.len());
+            list.push(UnionNode {
+                schema,
+                branch_nodes: Vec::new(),
+                validators,
+                decided: BTreeSet::new(),
+            });
         }
-        Plan {
+        let mut graph = SchemaGraph {
             nodes: Vec::new(),
             unions: list,
             pointers: Vec::new(),
             by_pointer: HashMap::new(),
             union_by_pointer,
-        }
+        };
+        graph.link_unions(raw);
+        graph
     }
 
-    /// Builds the branch nodes of every union (after [`Plan::new`]), and
-    /// for discriminated ones the properties the tag decides.
-    pub fn link_unions(&mut self, raw: &Value) {
+    /// Builds the branch nodes of every union, and for discriminated ones
+    /// the properties the tag decides.
+    fn link_unions(&mut self, raw: &Value) {
         for i in 0..self.unions.len() {
-            let branches = self.unions[i].branches.clone();
+            let branches = self.unions[i].schema.branches.clone();
             let nodes: Vec<NodeId> = branches.iter().map(|b| self.node(raw, b)).collect();
             let decided = self.decided(raw, &nodes);
             let union = &mut self.unions[i];
-            if let Some(d) = &mut union.discriminator {
-                d.decided = decided;
+            if union.schema.discriminator.is_some() {
+                union.decided = decided;
             }
             union.branch_nodes = nodes;
         }

@@ -1,4 +1,4 @@
-//! Walks a response body together with its OpenAPI schema (following
+//! Inspects a response body together with its OpenAPI schema (following
 //! `$ref`, `allOf` and the chosen `oneOf`/`anyOf` branch) for what a JSON
 //! Schema validator does not say plainly: which discriminated variant failed
 //! and why, whether nullable keys are present, and which fields the document
@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use openapi_spec::pointer;
 use serde_json::Value;
 
+use openapi_model::Discriminator;
+
 use crate::Finding;
-use crate::model::Union;
-use crate::plan::{Node, NodeId, Plan, Prop};
+use crate::graph::{Node, NodeId, Prop, SchemaGraph, UnionNode};
 
 /// A validator error, kept apart until we know which check owns it.
 pub(crate) struct SchemaError {
@@ -55,8 +56,8 @@ impl SchemaError {
     }
 }
 
-pub(crate) struct Walk<'a> {
-    plan: &'a Plan,
+pub(crate) struct Inspection<'a> {
+    graph: &'a SchemaGraph,
     /// The whole body already validated: branch validation and the
     /// bookkeeping used to sort validator errors can be skipped.
     top_valid: bool,
@@ -87,10 +88,10 @@ fn push_token(at: &mut String, key: &str) {
     }
 }
 
-impl<'a> Walk<'a> {
-    pub fn new(plan: &'a Plan, top_valid: bool) -> Self {
-        Walk {
-            plan,
+impl<'a> Inspection<'a> {
+    pub fn new(graph: &'a SchemaGraph, top_valid: bool) -> Self {
+        Inspection {
+            graph,
             top_valid,
             discriminated: HashSet::new(),
             missing_nullable: HashSet::new(),
@@ -107,7 +108,7 @@ impl<'a> Walk<'a> {
 
     pub fn run(&mut self, node: NodeId, value: &Value) {
         let mut at = String::new();
-        self.walk(&[node], value, &mut at, 0);
+        self.value(&[node], value, &mut at, 0);
     }
 
     fn expand(&mut self, n: NodeId, value: &Value, at: &str, out: &mut Vec<NodeId>, depth: usize) {
@@ -115,18 +116,18 @@ impl<'a> Walk<'a> {
             return;
         }
         out.push(n);
-        let plan = self.plan;
-        for &u in &plan.nodes[n].unions {
+        let graph = self.graph;
+        for &u in &graph.nodes[n].unions {
             if let Some(i) = self.choose(u, value, at) {
-                self.expand(plan.unions[u].branch_nodes[i], value, at, out, depth + 1);
+                self.expand(graph.unions[u].branch_nodes[i], value, at, out, depth + 1);
             }
         }
     }
 
     fn choose(&mut self, u: usize, value: &Value, at: &str) -> Option<usize> {
         self.saw_union = true;
-        let union = &self.plan.unions[u];
-        let Some(d) = &union.discriminator else {
+        let union = &self.graph.unions[u];
+        let Some(d) = &union.schema.discriminator else {
             return union.validators.iter().position(|v| v.is_valid(value));
         };
         let obj = value.as_object()?;
@@ -190,15 +191,15 @@ impl<'a> Walk<'a> {
     #[allow(clippy::too_many_arguments)]
     fn check_variant(
         &mut self,
-        union: &'a Union,
-        d: &'a crate::model::Discriminator,
+        union: &'a UnionNode,
+        d: &'a Discriminator,
         i: usize,
         tag: &str,
         obj: &serde_json::Map<String, Value>,
         value: &Value,
         at: &str,
     ) {
-        let variant = pointer::last_token(&union.branches[i]);
+        let variant = pointer::last_token(&union.schema.branches[i]);
         let branch = union.branch_nodes[i];
         let mut per_property: BTreeMap<String, Vec<(SchemaError, bool)>> = BTreeMap::new();
         for e in union.validators[i].iter_errors(value) {
@@ -210,18 +211,18 @@ impl<'a> Walk<'a> {
                 .map(pointer::unescape)
                 .unwrap_or_default();
             match &err.kind {
-                ErrorKind::Required(p) if rel.is_empty() && d.decided.contains(p) => {
+                ErrorKind::Required(p) if rel.is_empty() && union.decided.contains(p) => {
                     self.discriminator.push(Finding {
                         pointer: err.pointer,
                         message: format!("{} is {tag} but the {variant} has no {p}", d.property),
                         value: None,
                     });
                 }
-                _ if !rel.is_empty() && d.decided.contains(&first) => {
+                _ if !rel.is_empty() && union.decided.contains(&first) => {
                     let missing_nullable = match &err.kind {
                         ErrorKind::Required(p) => self
                             .node_at(branch, &rel)
-                            .and_then(|n| self.plan.nodes[n].props.iter().find(|q| q.name == *p))
+                            .and_then(|n| self.graph.nodes[n].props.iter().find(|q| q.name == *p))
                             .is_some_and(|q| q.nullable),
                         _ => false,
                     };
@@ -233,7 +234,7 @@ impl<'a> Walk<'a> {
                 _ => self.schema_errors.push(err),
             }
         }
-        for name in &d.decided {
+        for name in &union.decided {
             let Some(Value::Object(inner)) = obj.get(name) else {
                 continue;
             };
@@ -241,7 +242,7 @@ impl<'a> Walk<'a> {
             let known: BTreeSet<&str> = self
                 .node_at(branch, &rel)
                 .map(|n| {
-                    self.plan.nodes[n]
+                    self.graph.nodes[n]
                         .props
                         .iter()
                         .map(|p| p.name.as_str())
@@ -311,7 +312,7 @@ impl<'a> Walk<'a> {
     fn node_at(&self, mut node: NodeId, rel: &str) -> Option<NodeId> {
         for token in rel.split('/').skip(1) {
             let token = pointer::unescape(token);
-            let n = &self.plan.nodes[node];
+            let n = &self.graph.nodes[node];
             node = match n.props.iter().find(|p| p.name == token) {
                 Some(p) => *p.nodes.first()?,
                 None if token.parse::<usize>().is_ok() => *n.items.first()?,
@@ -321,7 +322,7 @@ impl<'a> Walk<'a> {
         Some(node)
     }
 
-    fn walk(&mut self, nodes: &[NodeId], value: &Value, at: &mut String, depth: usize) {
+    fn value(&mut self, nodes: &[NodeId], value: &Value, at: &mut String, depth: usize) {
         if depth > MAX_DEPTH || !(value.is_object() || value.is_array()) {
             return;
         }
@@ -332,10 +333,10 @@ impl<'a> Walk<'a> {
         match value {
             Value::Object(map) => self.object(&expanded, map, at, depth),
             Value::Array(items) => {
-                let plan = self.plan;
+                let graph = self.graph;
                 let item_nodes: Vec<NodeId> = expanded
                     .iter()
-                    .flat_map(|&n| plan.nodes[n].items.iter().copied())
+                    .flat_map(|&n| graph.nodes[n].items.iter().copied())
                     .collect();
                 if item_nodes.is_empty() {
                     return;
@@ -347,7 +348,7 @@ impl<'a> Walk<'a> {
                     }
                     at.push('/');
                     at.push_str(&i.to_string());
-                    self.walk(&item_nodes, item, at, depth + 1);
+                    self.value(&item_nodes, item, at, depth + 1);
                     at.truncate(len);
                 }
             }
@@ -362,8 +363,8 @@ impl<'a> Walk<'a> {
         at: &mut String,
         depth: usize,
     ) {
-        let plan = self.plan;
-        let nodes = || expanded.iter().map(|&n| &plan.nodes[n]);
+        let graph = self.graph;
+        let nodes = || expanded.iter().map(|&n| &graph.nodes[n]);
         if !self.saw_nullable {
             self.saw_nullable = nodes().any(|n| n.props.iter().any(|p| p.nullable));
         }
@@ -424,7 +425,7 @@ impl<'a> Walk<'a> {
                             });
                         }
                     } else {
-                        self.walk(&additional, child, at, depth + 1);
+                        self.value(&additional, child, at, depth + 1);
                     }
                 }
                 Some(p) => {
@@ -435,7 +436,7 @@ impl<'a> Walk<'a> {
                         self.url_schemes(schemes, key, text, p.nullable, at);
                     }
                     let child_nodes: &[NodeId] = if merged.is_empty() { &p.nodes } else { &merged };
-                    self.walk(child_nodes, child, at, depth + 1);
+                    self.value(child_nodes, child, at, depth + 1);
                 }
             }
             at.truncate(len);

@@ -1,0 +1,221 @@
+//! Walks over a document's structure that every tool needs: its
+//! operations (including `x-webhooks`), its schema objects and its examples.
+//! Not lint rules: the linter, the model, the generators and the docs all
+//! read the document through these.
+
+use serde_json::Value;
+
+use crate::{Document, pointer};
+
+/// The HTTP methods a Path Item Object may hold, in the specification's order.
+pub const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// One operation found in the document.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationRef<'a> {
+    /// The path template (`/users/{user_id}`), or the webhook's name under `x-webhooks`.
+    pub path: &'a str,
+    /// Lower-case HTTP method, as written in the document.
+    pub method: &'static str,
+    /// Which root holds it.
+    pub root: Root,
+    /// The Operation Object.
+    pub operation: &'a Value,
+}
+
+/// Where an operation lives: answered by the API's server, or sent by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Root {
+    /// `paths`: requests the server answers.
+    Paths,
+    /// `x-webhooks` (OpenAPI 3.1's `webhooks`, kept under an extension in
+    /// 3.0): requests the provider sends.
+    Webhooks,
+}
+
+impl Root {
+    /// The document key of this root.
+    pub fn key(self) -> &'static str {
+        match self {
+            Root::Paths => "paths",
+            Root::Webhooks => "x-webhooks",
+        }
+    }
+}
+
+impl OperationRef<'_> {
+    /// The JSON pointer of the Operation Object.
+    pub fn pointer(&self) -> String {
+        pointer::push(&self.path_item_pointer(), self.method)
+    }
+
+    /// The JSON pointer of the Path Item Object holding it.
+    pub fn path_item_pointer(&self) -> String {
+        pointer::push(&format!("/{}", self.root.key()), self.path)
+    }
+}
+
+/// Every operation of `paths` and then of `x-webhooks`, in document order.
+pub fn operations(raw: &Value) -> Vec<OperationRef<'_>> {
+    let mut ops = Vec::new();
+    for root in [Root::Paths, Root::Webhooks] {
+        let Some(paths) = raw.get(root.key()).and_then(Value::as_object) else {
+            continue;
+        };
+        for (path, item) in paths {
+            for method in HTTP_METHODS {
+                if let Some(operation) = item.get(*method).filter(|o| o.is_object()) {
+                    ops.push(OperationRef {
+                        path,
+                        method,
+                        root,
+                        operation,
+                    });
+                }
+            }
+        }
+    }
+    ops
+}
+
+/// Keys whose value is data, not document structure: examples, defaults,
+/// enums and extensions (except `x-webhooks`, which holds operations).
+pub(crate) fn is_data_key(key: &str) -> bool {
+    matches!(key, "example" | "default" | "enum" | "const")
+        || (key.starts_with("x-") && key != "x-webhooks")
+}
+
+/// One example in a document and the schema it must satisfy.
+#[derive(Debug, Clone)]
+pub struct Example<'a> {
+    /// Where the schema is (after following the holder's `schema` key, not its `$ref`).
+    pub schema_pointer: String,
+    /// Where the example value is.
+    pub pointer: String,
+    /// The example itself.
+    pub value: &'a Value,
+}
+
+/// Every example of the document: `example` on schemas, and `example` or
+/// `examples/*/value` on media types, parameters and headers.
+pub fn examples(doc: &Document) -> Vec<Example<'_>> {
+    let raw = &doc.raw;
+    let mut out = Vec::new();
+    for ptr in schema_pointers(raw) {
+        if let Some(value) = raw.pointer(&ptr).and_then(|s| s.get("example")) {
+            out.push(Example {
+                schema_pointer: ptr.clone(),
+                pointer: format!("{ptr}/example"),
+                value,
+            });
+        }
+    }
+    let mut schemas = Vec::new();
+    let mut holders = Vec::new();
+    walk(raw, "", None, &mut schemas, &mut holders);
+    for ptr in holders {
+        let Some(holder) = raw.pointer(&ptr) else {
+            continue;
+        };
+        let schema_pointer = format!("{ptr}/schema");
+        if let Some(value) = holder.get("example") {
+            out.push(Example {
+                schema_pointer: schema_pointer.clone(),
+                pointer: format!("{ptr}/example"),
+                value,
+            });
+        }
+        for (name, ex) in holder
+            .get("examples")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let ex_ptr = pointer::push(&format!("{ptr}/examples"), name);
+            let Some((ex, ex_ptr)) = doc.resolve(ex, &ex_ptr) else {
+                continue;
+            };
+            if let Some(value) = ex.get("value") {
+                out.push(Example {
+                    schema_pointer: schema_pointer.clone(),
+                    pointer: format!("{ex_ptr}/value"),
+                    value,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Pointers of every schema object in the document (`$ref`s excluded).
+pub fn schema_pointers(raw: &Value) -> Vec<String> {
+    let mut schemas = Vec::new();
+    walk(raw, "", None, &mut schemas, &mut Vec::new());
+    schemas
+}
+
+/// Finds schema objects and example holders (objects with a `schema` key:
+/// media types, parameters, headers) by the document's structure.
+fn walk(
+    v: &Value,
+    at: &str,
+    parent_key: Option<&str>,
+    schemas: &mut Vec<String>,
+    holders: &mut Vec<String>,
+) {
+    let Value::Object(m) = v else {
+        if let Value::Array(a) = v {
+            for (i, c) in a.iter().enumerate() {
+                walk(c, &format!("{at}/{i}"), parent_key, schemas, holders);
+            }
+        }
+        return;
+    };
+    if m.contains_key("schema") && m.get("schema").is_some_and(Value::is_object) {
+        holders.push(at.to_string());
+    }
+    for (k, child) in m {
+        let here = pointer::push(at, k);
+        if is_data_key(k) || (k == "value" && parent_key == Some("examples-entry")) {
+            continue;
+        }
+        if k == "schema" || (at == "/components/schemas") {
+            schema_tree(child, &here, schemas);
+            continue;
+        }
+        let next_parent = if parent_key == Some("examples") {
+            Some("examples-entry")
+        } else {
+            Some(k.as_str())
+        };
+        walk(child, &here, next_parent, schemas, holders);
+    }
+}
+
+/// Every schema object below (and including) `v`, skipping `$ref`s.
+fn schema_tree(v: &Value, at: &str, out: &mut Vec<String>) {
+    let Some(m) = v.as_object() else { return };
+    if m.contains_key("$ref") {
+        return;
+    }
+    out.push(at.to_string());
+    for (k, child) in m {
+        let here = pointer::push(at, k);
+        match k.as_str() {
+            "properties" => {
+                for (name, s) in child.as_object().into_iter().flatten() {
+                    schema_tree(s, &pointer::push(&here, name), out);
+                }
+            }
+            "items" | "not" | "additionalProperties" => schema_tree(child, &here, out),
+            "allOf" | "oneOf" | "anyOf" => {
+                for (i, s) in child.as_array().into_iter().flatten().enumerate() {
+                    schema_tree(s, &format!("{here}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
