@@ -7,11 +7,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use openapi_codegen::rust;
 use openapi_spec::lint::Severity;
 
+use crate::outcome::{Failure, Outcome, Verdict};
 use crate::project_root;
 
 /// One document and where its artefacts go.
@@ -48,24 +48,19 @@ struct Generated {
     docs: bool,
 }
 
-pub fn run(check: bool, which: Artefacts) -> ExitCode {
+pub fn run(check: bool, which: Artefacts) -> Outcome {
     let root = project_root();
     let mut wanted: BTreeMap<PathBuf, String> = BTreeMap::new();
     // (directory, only files with this extension are generated there)
     let mut owned_dirs: Vec<(PathBuf, Option<&str>)> = Vec::new();
     for t in TARGETS {
-        match render(&root, t) {
-            Ok(files) => wanted.extend(
-                files
-                    .into_iter()
-                    .filter(|(_, g)| which == Artefacts::All || g.docs)
-                    .map(|(p, g)| (p, g.text)),
-            ),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(2);
-            }
-        }
+        let files = render(&root, t).map_err(Failure)?;
+        wanted.extend(
+            files
+                .into_iter()
+                .filter(|(_, g)| which == Artefacts::All || g.docs)
+                .map(|(p, g)| (p, g.text)),
+        );
         if which == Artefacts::All {
             owned_dirs.push((root.join(t.schemas), Some("json")));
         }
@@ -110,24 +105,19 @@ pub fn run(check: bool, which: Artefacts) -> ExitCode {
         }
         if changed.is_empty() && stale_extra.is_empty() {
             println!("{command}: {} generated files are up to date", wanted.len());
-            return ExitCode::SUCCESS;
+            return Ok(Verdict::Pass);
         }
         eprintln!(
             "error: {} generated file(s) are stale; run `cargo xtask {command}` and commit the result",
             changed.len() + stale_extra.len()
         );
-        return ExitCode::from(1);
+        return Ok(Verdict::Violation);
     }
     let bytes: Vec<(&PathBuf, &[u8])> = changed.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
-    if let Err(e) = write_all(&bytes) {
-        eprintln!("error: {e}");
-        return ExitCode::from(2);
-    }
+    write_all(&bytes).map_err(Failure)?;
     for p in &stale_extra {
-        if let Err(e) = std::fs::remove_file(p) {
-            eprintln!("error: cannot remove {}: {e}", p.display());
-            return ExitCode::from(2);
-        }
+        std::fs::remove_file(p)
+            .map_err(|e| Failure(format!("cannot remove {}: {e}", p.display())))?;
     }
     println!(
         "{command}: {} written, {} removed, {} unchanged",
@@ -135,7 +125,7 @@ pub fn run(check: bool, which: Artefacts) -> ExitCode {
         stale_extra.len(),
         wanted.len() - changed.len()
     );
-    ExitCode::SUCCESS
+    Ok(Verdict::Pass)
 }
 
 /// Every file one target should hold, as path → contents.

@@ -1,8 +1,9 @@
 //! `cargo xtask docs [--check] [--screenshot]`: the published reference.
 
-use std::process::{Command, ExitCode};
+use std::process::Command;
 
 use crate::codegen::{self, Artefacts, write_atomically};
+use crate::outcome::{Failure, Outcome, Verdict};
 use crate::project_root;
 
 #[derive(clap::Args)]
@@ -20,21 +21,14 @@ pub struct DocsArgs {
 const SCREENSHOT: &str = "docs/images/reference.png";
 const WINDOW: &str = "1280,1600";
 
-pub fn run(args: DocsArgs) -> ExitCode {
-    let code = codegen::run(args.check, Artefacts::Docs);
-    if code != ExitCode::SUCCESS || !args.screenshot {
-        return code;
+pub fn run(args: DocsArgs) -> Outcome {
+    let verdict = codegen::run(args.check, Artefacts::Docs)?;
+    if verdict != Verdict::Pass || !args.screenshot {
+        return Ok(verdict);
     }
-    match screenshot() {
-        Ok(()) => {
-            println!("docs: screenshot written to {SCREENSHOT}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
+    screenshot().map_err(Failure)?;
+    println!("docs: screenshot written to {SCREENSHOT}");
+    Ok(Verdict::Pass)
 }
 
 fn screenshot() -> Result<(), String> {

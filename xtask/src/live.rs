@@ -1,48 +1,16 @@
 //! `cargo xtask contract live`: the live run, against a given API or the
-//! embedded sandbox; and `cargo xtask sandbox`.
+//! embedded sandbox.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
 use openapi_contract::{Contract, Options, RunReport};
-use sandbox_server::{Config, Fault, Sandbox};
+use sandbox_server::Sandbox;
 
-use crate::recorded::{ReportArgs, SECRET_ENV, emit, progress};
-
-/// Settings of the embedded sandbox (the live run's and `cargo xtask sandbox`'s).
-#[derive(Args, Clone, Default)]
-pub struct SandboxArgs {
-    /// Users per website in the seed data.
-    #[arg(long, value_name = "N")]
-    pub users: Option<usize>,
-    /// Break one rule on purpose (repeatable); see `cargo xtask sandbox --help`.
-    #[arg(long = "fault", value_name = "NAME", value_parser = parse_fault)]
-    pub faults: Vec<Fault>,
-    /// Requests per second per API secret before 429 (off by default).
-    #[arg(long, value_name = "N")]
-    pub rate_limit: Option<u32>,
-}
-
-fn parse_fault(name: &str) -> Result<Fault, String> {
-    Fault::from_name(name).ok_or_else(|| {
-        let known: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
-        format!("unknown fault {name:?}; known: {}", known.join(", "))
-    })
-}
-
-impl SandboxArgs {
-    fn config(&self) -> Config {
-        let mut config = Config::default().with_env_secrets();
-        if let Some(users) = self.users {
-            config.seed.users_per_website = users;
-        }
-        config.faults = self.faults.iter().copied().collect();
-        config.rate_limit = self.rate_limit;
-        config
-    }
-}
+use crate::outcome::{Failure, Outcome};
+use crate::report::{API_SECRET_VARS, ReportArgs, emit, progress, valid_secrets};
+use crate::sandbox::{SandboxArgs, runtime};
 
 #[derive(Args, Clone)]
 pub struct LiveArgs {
@@ -85,22 +53,9 @@ impl LiveArgs {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            eprintln!("error: cannot start the async runtime: {e}");
-            ExitCode::from(2)
-        })
-}
-
-/// The live run; returns its report, or the exit code of a usage error.
-pub fn run_report(args: &LiveArgs) -> Result<RunReport, ExitCode> {
-    let usage = |m: String| {
-        eprintln!("error: {m}");
-        ExitCode::from(2)
-    };
+/// The live run's report, or why it could not run.
+pub fn run_report(args: &LiveArgs) -> Result<RunReport, Failure> {
+    let usage = Failure;
     if args.base_url.is_some()
         && (!args.sandbox.faults.is_empty()
             || args.sandbox.users.is_some()
@@ -114,11 +69,11 @@ pub fn run_report(args: &LiveArgs) -> Result<RunReport, ExitCode> {
     rt.block_on(async {
         let (base_url, secrets, sandbox) = match &args.base_url {
             Some(url) => {
-                let secrets = crate::recorded::valid_secrets();
-                if std::env::var(SECRET_ENV[0]).map_or(true, |s| s.trim().is_empty()) {
+                let secrets = valid_secrets();
+                if std::env::var(API_SECRET_VARS[0]).map_or(true, |s| s.trim().is_empty()) {
                     return Err(usage(format!(
                         "a live run against --base-url needs the API secret in {}",
-                        SECRET_ENV[0]
+                        API_SECRET_VARS[0]
                     )));
                 }
                 (url.clone(), secrets, None)
@@ -190,80 +145,6 @@ pub fn run_report(args: &LiveArgs) -> Result<RunReport, ExitCode> {
     })
 }
 
-pub fn run(args: LiveArgs) -> ExitCode {
-    match run_report(&args) {
-        Ok(report) => emit(&report, &args.report),
-        Err(code) => code,
-    }
-}
-
-#[derive(Args)]
-pub struct ServeArgs {
-    /// Port on 127.0.0.1 (0: any free port).
-    #[arg(long, default_value_t = 8787)]
-    pub port: u16,
-    /// Keep the data in this SQLite file instead of memory.
-    #[arg(long, value_name = "FILE")]
-    pub db: Option<PathBuf>,
-    #[command(flatten)]
-    pub sandbox: SandboxArgs,
-}
-
-/// `cargo xtask sandbox`: serves until SIGINT or SIGTERM.
-pub fn serve(args: ServeArgs) -> ExitCode {
-    let filter = std::env::var("RUST_LOG")
-        .ok()
-        .and_then(|f| f.parse::<tracing_subscriber::filter::Targets>().ok())
-        .unwrap_or_else(|| {
-            tracing_subscriber::filter::Targets::new()
-                .with_default(tracing_subscriber::filter::LevelFilter::INFO)
-        });
-    use tracing_subscriber::layer::SubscriberExt as _;
-    use tracing_subscriber::util::SubscriberInitExt as _;
-    let _ = tracing_subscriber::registry()
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
-        .with(filter)
-        .try_init();
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(code) => return code,
-    };
-    rt.block_on(async {
-        let mut config = args.sandbox.config();
-        config.port = args.port;
-        config.db = args.db.clone();
-        let overridden: Vec<usize> = config.secrets.iter().map(|(n, _)| *n).collect();
-        let sandbox =
-            match Sandbox::start_with(config.clone(), sandbox_server::shutdown_signal()).await {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-        println!("SignalZen v1 sandbox at {}", sandbox.base_url());
-        println!("  reference: http://{}/docs/", sandbox.addr());
-        for w in sandbox.websites() {
-            let shown = if overridden.contains(&(w.id as usize)) {
-                format!(
-                    "(from {})",
-                    sandbox_server::SECRET_ENV[(w.id as usize - 1).min(1)]
-                )
-            } else {
-                w.secret.clone()
-            };
-            println!(
-                "  website {} ({}): Authorization: Bearer {shown}",
-                w.id, w.name
-            );
-        }
-        if !config.faults.is_empty() {
-            let names: Vec<&str> = config.faults.iter().map(|f| f.name()).collect();
-            println!("  faults: {}", names.join(", "));
-        }
-        println!("Ctrl-C stops it.");
-        sandbox.wait().await;
-        eprintln!("sandbox stopped");
-        ExitCode::SUCCESS
-    })
+pub fn run(args: LiveArgs) -> Outcome {
+    emit(&run_report(&args)?, &args.report)
 }

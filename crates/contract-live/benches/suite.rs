@@ -50,7 +50,8 @@ fn main() {
                 RunReport {
                     files: vec![live.report],
                 }
-                .exit_code(),
+                .verdict()
+                .code(),
             )
         });
         let secs = started.elapsed().as_secs_f64();

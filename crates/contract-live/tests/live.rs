@@ -117,8 +117,8 @@ async fn every_fault_fails_the_run_with_its_check() {
         .await;
         let failed = failed(&run);
         assert_eq!(
-            report(&run).exit_code(),
-            1,
+            report(&run).verdict(),
+            openapi_contract::Verdict::Violation,
             "{fault}: the run passed\n{}",
             failures(&run)
         );
@@ -149,7 +149,12 @@ async fn the_clean_sandbox_passes_twenty_runs_in_a_row() {
     let mut first: Option<Vec<String>> = None;
     for i in 0..20 {
         let run = contract_live::run(&contract, &cfg, &|| {}).await.unwrap();
-        assert_eq!(report(&run).exit_code(), 0, "run {i}:\n{}", failures(&run));
+        assert_eq!(
+            report(&run).verdict(),
+            openapi_contract::Verdict::Pass,
+            "run {i}:\n{}",
+            failures(&run)
+        );
         // The same exchanges in the same order every time.
         let labels: Vec<String> = run.report.exchanges.iter().map(|e| e.label()).collect();
         match &first {
@@ -213,7 +218,12 @@ async fn rate_limits_are_honoured_through_retry_after() {
         ..Config::default()
     };
     let run = live(config, |c| c.concurrency = 8).await;
-    assert_eq!(report(&run).exit_code(), 0, "{}", failures(&run));
+    assert_eq!(
+        report(&run).verdict(),
+        openapi_contract::Verdict::Pass,
+        "{}",
+        failures(&run)
+    );
     let retried = run
         .report
         .exchanges
@@ -324,7 +334,7 @@ async fn a_recorded_live_run_passes_in_recorded_mode() {
             verbose: false,
         },
     );
-    assert_eq!(rep.exit_code(), 0, "{text}");
+    assert_eq!(rep.verdict(), openapi_contract::Verdict::Pass, "{text}");
     assert_eq!(rep.files[0].exchanges.len(), run.har.log.entries.len());
 }
 

@@ -126,7 +126,7 @@ pub fn text(run: &RunReport, options: TextOptions) -> String {
 pub fn json(run: &RunReport) -> String {
     let value = serde_json::json!({
         "summary": run.summary(),
-        "exit_code": run.exit_code(),
+        "exit_code": run.verdict().code(),
         "files": run.files,
     });
     let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();

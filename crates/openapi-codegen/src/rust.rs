@@ -386,11 +386,9 @@ impl<'a> Generator<'a> {
             (Some("string"), Some("date-time")) => Ty::DateTime,
             (Some("string"), Some("date")) => Ty::Date,
             (Some("string"), _) => Ty::String,
-            (Some("integer"), Some("int32")) => Ty::Prim("i32"),
-            (Some("integer"), _) => Ty::Prim("i64"),
-            (Some("number"), Some("float")) => Ty::Prim("f32"),
-            (Some("number"), _) => Ty::Prim("f64"),
-            (Some("boolean"), _) => Ty::Prim("bool"),
+            (Some(t @ ("integer" | "number" | "boolean")), _) => {
+                Ty::Prim(scalar_type(t, format).unwrap_or("f64"))
+            }
             (Some("array"), _) => {
                 let items = schema.get("items").cloned().unwrap_or(Value::Bool(true));
                 let inner = self.ty(&items, &format!("{context}Item"), &format!("{ptr}/items"))?;
@@ -999,11 +997,21 @@ fn description(schema: &Value) -> Option<String> {
 }
 
 fn ref_name(schema: &Value) -> Option<String> {
-    schema
-        .get("$ref")?
-        .as_str()?
-        .strip_prefix("#/components/schemas/")
-        .map(pointer::unescape)
+    pointer::schema_ref_name(schema)
+}
+
+/// The Rust type of an OpenAPI scalar (`type` and `format`): the one
+/// mapping the models and the docs' samples share. `None` for strings and
+/// compound types, which the caller decides.
+pub fn scalar_type(ty: &str, format: Option<&str>) -> Option<&'static str> {
+    Some(match (ty, format) {
+        ("integer", Some("int32")) => "i32",
+        ("integer", _) => "i64",
+        ("number", Some("float")) => "f32",
+        ("number", _) => "f64",
+        ("boolean", _) => "bool",
+        _ => return None,
+    })
 }
 
 fn branches(schema: &Value) -> Vec<&Value> {

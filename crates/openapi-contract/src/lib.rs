@@ -20,7 +20,7 @@ use serde_json::Value;
 
 pub use har;
 pub use report::{
-    Check, CheckResult, ExchangeReport, FileReport, Finding, Outcome, RunReport, Summary,
+    Check, CheckResult, ExchangeReport, FileReport, Finding, Outcome, RunReport, Summary, Verdict,
 };
 
 use compiled::{BodyCheck, Compiled, CompiledOperation};

@@ -260,16 +260,41 @@ impl RunReport {
         s
     }
 
-    /// 0 all pass, 1 a violation, 2 bad input (which wins: a run that could
-    /// not read its input proves nothing).
-    pub fn exit_code(&self) -> u8 {
+    /// How the run ended; bad input wins (a run that could not read its
+    /// input proves nothing), then a violation.
+    pub fn verdict(&self) -> Verdict {
         let s = self.summary();
         if s.errors > 0 {
-            2
+            Verdict::BadInput
         } else if s.failed > 0 {
-            1
+            Verdict::Violation
         } else {
-            0
+            Verdict::Pass
+        }
+    }
+}
+
+/// How a run or a command ended, ordered from best to worst: combining two
+/// verdicts keeps the worse (`max`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Verdict {
+    /// Everything held.
+    #[default]
+    Pass,
+    /// The contract was broken.
+    Violation,
+    /// The input could not be read or the command was misused.
+    BadInput,
+}
+
+impl Verdict {
+    /// The process exit status of this verdict (0, 1, 2): the convention the
+    /// command line exits with and the JSON report states.
+    pub const fn code(self) -> u8 {
+        match self {
+            Verdict::Pass => 0,
+            Verdict::Violation => 1,
+            Verdict::BadInput => 2,
         }
     }
 }

@@ -153,7 +153,7 @@ fn the_corpus_passes_and_every_expected_violation_is_caught_by_its_check() {
             );
         }
     }
-    assert_eq!(report.exit_code(), 0);
+    assert_eq!(report.verdict(), openapi_contract::Verdict::Pass);
 }
 
 #[test]
@@ -190,7 +190,7 @@ fn without_the_expectations_the_violations_fail_the_run() {
         wanted.push(expect);
     }
     let report = run_text(&v.to_string(), Options::default());
-    assert_eq!(report.exit_code(), 1);
+    assert_eq!(report.verdict(), openapi_contract::Verdict::Violation);
     for (e, want) in exchanges(&report).iter().zip(&wanted) {
         for name in want.as_array().unwrap() {
             let check = Check::from_name(name.as_str().unwrap()).unwrap();
@@ -244,13 +244,13 @@ fn an_expectation_that_passes_fails_the_run() {
     let mut e = good_user_entry();
     e["_expect"] = json!(["body.schema"]);
     let report = run_text(&har(vec![e]), valid_options());
-    assert_eq!(report.exit_code(), 1);
+    assert_eq!(report.verdict(), openapi_contract::Verdict::Violation);
     let ex = exchanges(&report)[0];
     assert!(ex.failed(Check::Expectation), "{ex:#?}");
     let mut bad = good_user_entry();
     bad["_expect"] = json!(["no.such.check"]);
     let report = run_text(&har(vec![bad]), valid_options());
-    assert_eq!(report.exit_code(), 2);
+    assert_eq!(report.verdict(), openapi_contract::Verdict::BadInput);
 }
 
 #[test]
@@ -265,7 +265,7 @@ fn strict_turns_undocumented_fields_into_failures() {
         Some(&body),
     )]);
     let lenient = run_text(&text, valid_options());
-    assert_eq!(lenient.exit_code(), 0);
+    assert_eq!(lenient.verdict(), openapi_contract::Verdict::Pass);
     assert_eq!(exchanges(&lenient)[0].outcome(), Outcome::Warn);
     let strict = run_text(
         &text,
@@ -274,7 +274,7 @@ fn strict_turns_undocumented_fields_into_failures() {
             ..valid_options()
         },
     );
-    assert_eq!(strict.exit_code(), 1);
+    assert_eq!(strict.verdict(), openapi_contract::Verdict::Violation);
     assert!(exchanges(&strict)[0].failed(Check::BodyUndocumented));
 }
 
@@ -296,7 +296,10 @@ fn valid_secrets_from_the_environment_tell_a_wrong_secret() {
         good_user_entry(),
     ]);
     // Without knowing the valid secret, a 200 to an unknown secret proves nothing.
-    assert_eq!(run_text(&text, Options::default()).exit_code(), 0);
+    assert_eq!(
+        run_text(&text, Options::default()).verdict(),
+        openapi_contract::Verdict::Pass
+    );
     let report = run_text(&text, valid_options());
     let ex = exchanges(&report);
     assert!(ex[0].failed(Check::RequestAuth));
@@ -338,7 +341,7 @@ fn entries_outside_the_base_path_are_reported_not_skipped_silently() {
         },
     );
     assert_eq!(exchanges(&report)[0].operation.as_deref(), Some("getUser"));
-    assert_eq!(report.exit_code(), 0);
+    assert_eq!(report.verdict(), openapi_contract::Verdict::Pass);
 }
 
 #[test]
@@ -398,7 +401,7 @@ fn bad_entries_are_reported_by_index_and_line_and_the_rest_still_checked() {
     }
     // Lines are increasing: each error points at its own entry.
     assert!(ex.windows(2).all(|w| w[0].line < w[1].line));
-    assert_eq!(report.exit_code(), 2);
+    assert_eq!(report.verdict(), openapi_contract::Verdict::BadInput);
 }
 
 #[test]
@@ -451,7 +454,7 @@ fn bad_files_are_clear_errors() {
     let report = RunReport {
         files: vec![r.run_file(&dir.path().join("syntax.har"), "s", &|_| {})],
     };
-    assert_eq!(report.exit_code(), 2);
+    assert_eq!(report.verdict(), openapi_contract::Verdict::BadInput);
 }
 
 /// Every place a secret could leak: human, JSON and JUnit reports,
@@ -513,8 +516,8 @@ fn a_canary_secret_never_reaches_any_output() {
     let snapshots = snapshots.into_inner().unwrap();
     let report = RunReport { files: vec![fr] };
     assert_eq!(
-        report.exit_code(),
-        1,
+        report.verdict(),
+        openapi_contract::Verdict::Violation,
         "the leaked secret is a violation: {report:#?}"
     );
     let outputs = [

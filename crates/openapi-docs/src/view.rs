@@ -810,7 +810,7 @@ impl<'a> Builder<'a> {
             .find(|(s, _)| s.starts_with('2'))?;
         let resp = self.resolve(resp, "")?.0;
         let (media, _) = first_media(resp, "")?;
-        component_name(media.get("schema")?).map(openapi_codegen::rust::type_name)
+        component_name(media.get("schema")?).map(|n| openapi_codegen::rust::type_name(&n))
     }
 
     /// An operation's responses, `$ref`s followed: (status, response, its pointer).
@@ -1025,10 +1025,8 @@ impl<'a> Builder<'a> {
         };
         if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() {
             if let Some(name) = ptr.strip_prefix("/components/schemas/") {
-                includes.push(
-                    self.target
-                        .inline(&self.schema_link(&pointer::unescape(name))),
-                );
+                let name = pointer::unescape(name);
+                includes.push(self.target.inline(&self.schema_link(&name)));
             }
             return;
         }
@@ -1093,7 +1091,7 @@ impl<'a> Builder<'a> {
         let mut variants: Vec<(String, String, Vec<Field>)> = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
             let bp = format!("{ptr}/oneOf/{i}");
-            let name = component_name(branch).unwrap_or("").to_string();
+            let name = component_name(branch).unwrap_or_default();
             let tag = mapping
                 .and_then(|m| {
                     m.iter()
@@ -1345,17 +1343,12 @@ fn placeholder(schema: &Value) -> String {
     }
 }
 
+/// The Rust type a sample passes for a parameter: the models' scalar
+/// types, and `&str` for text.
 fn rust_type(schema: &Value) -> &'static str {
-    match (
-        schema.get("type").and_then(Value::as_str),
-        schema.get("format").and_then(Value::as_str),
-    ) {
-        (Some("integer"), Some("int32")) => "i32",
-        (Some("integer"), _) => "i64",
-        (Some("number"), _) => "f64",
-        (Some("boolean"), _) => "bool",
-        _ => "&str",
-    }
+    let ty = schema.get("type").and_then(Value::as_str).unwrap_or("");
+    let format = schema.get("format").and_then(Value::as_str);
+    openapi_codegen::rust::scalar_type(ty, format).unwrap_or("&str")
 }
 
 fn component_names(raw: &Value) -> Vec<String> {
@@ -1377,8 +1370,8 @@ fn reachable(raw: &Value, root: &Value) -> Vec<String> {
                     if !seen_refs.insert(r.to_string()) {
                         continue;
                     }
-                    if let Some(name) = r.strip_prefix("#/components/schemas/") {
-                        out.push(pointer::unescape(name));
+                    if let Some(name) = pointer::component_name(r) {
+                        out.push(name);
                     }
                     if let Some(target) = r.strip_prefix('#').and_then(|p| raw.pointer(p)) {
                         stack.push(target.clone());

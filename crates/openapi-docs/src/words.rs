@@ -4,19 +4,13 @@
 
 use serde_json::Value;
 
-/// The component name a `$ref` points at (`#/components/schemas/User` → `User`).
-pub fn component_name(schema: &Value) -> Option<&str> {
-    schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-}
+pub use openapi_spec::pointer::schema_ref_name as component_name;
 
 /// What values `schema` takes, in words. `link` turns a component name into
 /// a Markdown link.
 pub fn type_words(schema: &Value, link: &dyn Fn(&str) -> String) -> String {
     if let Some(name) = component_name(schema) {
-        return link(name);
+        return link(&name);
     }
     let mut words = base_words(schema, link);
     if schema.get("nullable").and_then(Value::as_bool) == Some(true) {

@@ -24,7 +24,8 @@ pub use fault::Fault;
 pub const BASE_PATH: &str = "/external";
 
 /// Environment variables that replace the seeded secrets of website 1 and 2.
-pub const SECRET_ENV: [&str; 2] = ["SIGNALZEN_SANDBOX_SECRET", "SIGNALZEN_SANDBOX_SECRET_2"];
+pub const SANDBOX_SECRET_VARS: [&str; 2] =
+    ["SIGNALZEN_SANDBOX_SECRET", "SIGNALZEN_SANDBOX_SECRET_2"];
 
 /// Why the sandbox could not start.
 #[derive(Debug, thiserror::Error)]
@@ -79,7 +80,7 @@ impl Default for Config {
 impl Config {
     /// Applies `SIGNALZEN_SANDBOX_SECRET` / `_2` from the environment.
     pub fn with_env_secrets(mut self) -> Self {
-        for (i, name) in SECRET_ENV.iter().enumerate() {
+        for (i, name) in SANDBOX_SECRET_VARS.iter().enumerate() {
             if let Ok(secret) = std::env::var(name) {
                 self.secrets.push((i + 1, secret));
             }

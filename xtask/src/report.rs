@@ -1,0 +1,102 @@
+//! What every contract mode shares: which document, the report's format,
+//! JUnit, progress on standard error, and the API secrets from the
+//! environment.
+
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use openapi_contract::RunReport;
+
+use crate::outcome::{Failure, Outcome};
+
+/// Environment variables holding the API secrets known to be valid (the
+/// first website's, then the second's, for isolation checks); a request
+/// presenting another secret is checked as "wrong secret". Never flags: a
+/// flag would end up in shell history and CI logs.
+pub const API_SECRET_VARS: [&str; 2] = ["SIGNALZEN_API_SECRET", "SIGNALZEN_API_SECRET_2"];
+
+/// The API secrets set in the environment, in [`API_SECRET_VARS`] order.
+pub fn valid_secrets() -> Vec<String> {
+    API_SECRET_VARS
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .filter(|s| !s.trim().is_empty())
+        .collect()
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Shared by every contract mode: which document, what to print, where.
+#[derive(Args, Clone)]
+pub struct ReportArgs {
+    /// The OpenAPI document (default: openapi/signalzen-v1.yaml). When given,
+    /// it is used even for recordings that name their own (log._openapi).
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Undocumented response fields fail instead of warn.
+    #[arg(long)]
+    pub strict: bool,
+    /// The report on standard output.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Also write a JUnit XML report here (for CI test tabs).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// List passing checks too (human format).
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Largest response body checked; larger ones are reported as bad input.
+    #[arg(long, value_name = "BYTES", default_value_t = openapi_contract::har::DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+}
+
+/// A progress counter on standard error (exchanges checked, current file),
+/// drawn only on a terminal; cleared when the run ends.
+pub fn progress() -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::no_length();
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos} exchanges checked ({per_sec}) {wide_msg}",
+    ) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Prints the report, writes JUnit if asked; the run's verdict.
+pub fn emit(report: &RunReport, args: &ReportArgs) -> Outcome {
+    match args.format {
+        Format::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            print!(
+                "{}",
+                contract_report::text(
+                    report,
+                    contract_report::TextOptions {
+                        color,
+                        verbose: args.verbose
+                    }
+                )
+            );
+        }
+        Format::Json => print!("{}", contract_report::json(report)),
+    }
+    if let Some(path) = &args.junit {
+        let written = contract_report::junit(report).and_then(|xml| {
+            crate::codegen::write_atomically(path, xml.as_bytes()).map_err(|e| e.to_string())
+        });
+        if let Err(e) = written {
+            let message = format!("cannot write the JUnit report {}: {e}", path.display());
+            return Err(Failure(message));
+        }
+    }
+    Ok(report.verdict())
+}

@@ -1,0 +1,122 @@
+//! `cargo xtask sandbox`: the embedded sandbox served on loopback; and the
+//! sandbox settings the live run shares.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use sandbox_server::{Config, Fault, Sandbox};
+
+use crate::outcome::{Failure, Outcome, Verdict};
+
+/// Settings of the embedded sandbox (the live run's and `cargo xtask sandbox`'s).
+#[derive(Args, Clone, Default)]
+pub struct SandboxArgs {
+    /// Users per website in the seed data.
+    #[arg(long, value_name = "N")]
+    pub users: Option<usize>,
+    /// Break one rule on purpose (repeatable); see `cargo xtask sandbox --help`.
+    #[arg(long = "fault", value_name = "NAME", value_parser = parse_fault)]
+    pub faults: Vec<Fault>,
+    /// Requests per second per API secret before 429 (off by default).
+    #[arg(long, value_name = "N")]
+    pub rate_limit: Option<u32>,
+}
+
+/// The fault list for `cargo xtask sandbox --help`, from [`Fault::ALL`], so
+/// a new fault cannot be missing from it.
+pub fn faults_help() -> String {
+    let lines: Vec<String> = Fault::ALL
+        .iter()
+        .map(|f| format!("  {:<20} {}", f.name(), f.description()))
+        .collect();
+    format!("Faults (--fault NAME, repeatable):\n{}", lines.join("\n"))
+}
+
+fn parse_fault(name: &str) -> Result<Fault, String> {
+    Fault::from_name(name).ok_or_else(|| {
+        let known: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown fault {name:?}; known: {}", known.join(", "))
+    })
+}
+
+impl SandboxArgs {
+    pub fn config(&self) -> Config {
+        let mut config = Config::default().with_env_secrets();
+        if let Some(users) = self.users {
+            config.seed.users_per_website = users;
+        }
+        config.faults = self.faults.iter().copied().collect();
+        config.rate_limit = self.rate_limit;
+        config
+    }
+}
+
+/// The async runtime the live run and the sandbox run on.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// Keep the data in this SQLite file instead of memory.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+/// `cargo xtask sandbox`: serves until SIGINT or SIGTERM.
+pub fn serve(args: ServeArgs) -> Outcome {
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|f| f.parse::<tracing_subscriber::filter::Targets>().ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new()
+                .with_default(tracing_subscriber::filter::LevelFilter::INFO)
+        });
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let _ = tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(filter)
+        .try_init();
+    let rt = runtime()?;
+    rt.block_on(async {
+        let mut config = args.sandbox.config();
+        config.port = args.port;
+        config.db = args.db.clone();
+        let overridden: Vec<usize> = config.secrets.iter().map(|(n, _)| *n).collect();
+        let sandbox =
+            Sandbox::start_with(config.clone(), sandbox_server::shutdown_signal()).await?;
+        println!("SignalZen v1 sandbox at {}", sandbox.base_url());
+        println!("  reference: http://{}/docs/", sandbox.addr());
+        for w in sandbox.websites() {
+            let shown = if overridden.contains(&(w.id as usize)) {
+                format!(
+                    "(from {})",
+                    sandbox_server::SANDBOX_SECRET_VARS[(w.id as usize - 1).min(1)]
+                )
+            } else {
+                w.secret.clone()
+            };
+            println!(
+                "  website {} ({}): Authorization: Bearer {shown}",
+                w.id, w.name
+            );
+        }
+        if !config.faults.is_empty() {
+            let names: Vec<&str> = config.faults.iter().map(|f| f.name()).collect();
+            println!("  faults: {}", names.join(", "));
+        }
+        println!("Ctrl-C stops it.");
+        sandbox.wait().await;
+        eprintln!("sandbox stopped");
+        Ok(Verdict::Pass)
+    })
+}
