@@ -1,7 +1,7 @@
 //! `cargo xtask contract live`: the live run, against a given API or the
 //! embedded sandbox.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Args;
@@ -55,94 +55,118 @@ impl LiveArgs {
 
 /// The live run's report, or why it could not run.
 pub fn run_report(args: &LiveArgs) -> Result<RunReport, Failure> {
-    let usage = Failure;
     if args.base_url.is_some()
         && (!args.sandbox.faults.is_empty()
             || args.sandbox.users.is_some()
             || args.sandbox.rate_limit.is_some())
     {
-        return Err(usage(
+        return Err(Failure(
             "--fault, --users and --rate-limit configure the embedded sandbox; they cannot go with --base-url".into(),
         ));
     }
-    let rt = runtime()?;
-    rt.block_on(async {
-        let (base_url, secrets, sandbox) = match &args.base_url {
-            Some(url) => {
-                let secrets = valid_secrets();
-                if std::env::var(API_SECRET_VARS[0]).map_or(true, |s| s.trim().is_empty()) {
-                    return Err(usage(format!(
-                        "a live run against --base-url needs the API secret in {}",
-                        API_SECRET_VARS[0]
-                    )));
-                }
-                (url.clone(), secrets, None)
-            }
-            None => {
-                let sandbox = Sandbox::start(args.sandbox.config())
-                    .await
-                    .map_err(|e| usage(format!("the sandbox did not start: {e}")))?;
-                let secrets = sandbox
-                    .websites()
-                    .iter()
-                    .take(2)
-                    .map(|w| w.secret.clone())
-                    .collect();
-                (sandbox.base_url(), secrets, Some(sandbox))
-            }
-        };
+    runtime()?.block_on(async {
+        let target = Target::start(args).await?;
         let spec = args.report.spec.clone().unwrap_or_else(crate::default_spec);
-        let doc = openapi_spec::load(&spec, &openapi_spec::LoadOptions::default())
-            .map_err(|e| usage(format!("cannot load the document: {e}")))?;
-        let contract = Contract::new(
-            doc,
-            Options {
-                strict: args.report.strict,
-                base_url: Some(base_url.clone()),
-                valid_secrets: secrets.clone(),
-                max_body_bytes: args.report.max_body_bytes,
-            },
-        )
-        .map_err(|e| usage(e.to_string()))?;
-        let mut config = contract_live::LiveConfig::new(base_url, secrets);
-        config.timeout = Duration::from_millis(args.timeout_ms.max(1));
-        config.concurrency = args.concurrency.max(1);
-        config.sample = args.sample.max(1);
-        config.retry_budget = Duration::from_secs(args.retry_budget);
-        config.max_body_bytes = args.report.max_body_bytes;
-        let bar = progress();
-        bar.set_message("live");
-        let result = contract_live::run(&contract, &config, &|| bar.inc(1)).await;
-        bar.finish_and_clear();
-        let embedded = sandbox.is_some();
-        if let Some(s) = sandbox {
+        let result = check(args, &spec, &target).await;
+        let embedded = target.sandbox.is_some();
+        if let Some(s) = target.sandbox {
             s.stop().await;
         }
-        let mut live = result.map_err(|e| usage(e.to_string()))?;
+        let (contract, mut live) = result?;
         if embedded {
             // Its port changes per run; the report should not.
             live.report.path = "live (embedded sandbox)".into();
         }
-        let root = crate::project_root();
-        live.report.spec = openapi_spec::display_path(&spec, &root)
+        live.report.spec = openapi_spec::display_path(&spec, &crate::project_root())
             .display()
             .to_string();
         if let Some(dir) = &args.record {
-            let written = std::fs::create_dir_all(dir)
-                .map_err(|e| e.to_string())
-                .and_then(|()| {
-                    live.har
-                        .write(&dir.join("live.har"), &contract.sensitive_names())
-                        .map_err(|e| e.to_string())
-                });
-            if let Err(e) = written {
-                return Err(usage(format!("cannot record to {}: {e}", dir.display())));
-            }
+            record(dir, &live, &contract)?;
         }
         Ok(RunReport {
             files: vec![live.report],
         })
     })
+}
+
+/// What the run talks to: the API named by --base-url with the secrets
+/// from the environment, or the embedded sandbox with its own.
+struct Target {
+    base_url: String,
+    secrets: Vec<String>,
+    sandbox: Option<Sandbox>,
+}
+
+impl Target {
+    async fn start(args: &LiveArgs) -> Result<Target, Failure> {
+        if let Some(url) = &args.base_url {
+            if std::env::var(API_SECRET_VARS[0]).map_or(true, |s| s.trim().is_empty()) {
+                return Err(Failure(format!(
+                    "a live run against --base-url needs the API secret in {}",
+                    API_SECRET_VARS[0]
+                )));
+            }
+            return Ok(Target {
+                base_url: url.clone(),
+                secrets: valid_secrets(),
+                sandbox: None,
+            });
+        }
+        let sandbox = Sandbox::start(args.sandbox.config())
+            .await
+            .map_err(|e| Failure(format!("the sandbox did not start: {e}")))?;
+        Ok(Target {
+            base_url: sandbox.base_url(),
+            secrets: sandbox
+                .websites()
+                .iter()
+                .take(2)
+                .map(|w| w.secret.clone())
+                .collect(),
+            sandbox: Some(sandbox),
+        })
+    }
+}
+
+/// Loads the document and runs the live suite against the target.
+async fn check(
+    args: &LiveArgs,
+    spec: &Path,
+    target: &Target,
+) -> Result<(Contract, contract_live::LiveRun), Failure> {
+    let doc = openapi_spec::load(spec, &openapi_spec::LoadOptions::default())
+        .map_err(|e| Failure(format!("cannot load the document: {e}")))?;
+    let options = Options {
+        strict: args.report.strict,
+        base_url: Some(target.base_url.clone()),
+        valid_secrets: target.secrets.clone(),
+        max_body_bytes: args.report.max_body_bytes,
+    };
+    let contract = Contract::new(doc, options)?;
+    let mut config =
+        contract_live::LiveConfig::new(target.base_url.clone(), target.secrets.clone());
+    config.timeout = Duration::from_millis(args.timeout_ms.max(1));
+    config.concurrency = args.concurrency.max(1);
+    config.sample = args.sample.max(1);
+    config.retry_budget = Duration::from_secs(args.retry_budget);
+    config.max_body_bytes = args.report.max_body_bytes;
+    let bar = progress();
+    bar.set_message("live");
+    let result = contract_live::run(&contract, &config, &|| bar.inc(1)).await;
+    bar.finish_and_clear();
+    Ok((contract, result?))
+}
+
+/// Writes what the run saw to DIR/live.har, secrets redacted.
+fn record(dir: &Path, live: &contract_live::LiveRun, contract: &Contract) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            live.har
+                .write(&dir.join("live.har"), &contract.sensitive_names())
+                .map_err(|e| e.to_string())
+        })
+        .map_err(|e| Failure(format!("cannot record to {}: {e}", dir.display())))
 }
 
 pub fn run(args: LiveArgs) -> Outcome {

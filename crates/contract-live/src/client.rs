@@ -351,29 +351,7 @@ impl Client {
     ) -> Result<Sent, Failed> {
         let _permit = self.limiter.acquire().await;
         let started = Instant::now();
-        let started_at = chrono::Utc::now();
-        let mut entry = Entry {
-            started_date_time: started_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            time: 0.0,
-            request: har::Request {
-                method: method.to_string(),
-                url: url.clone(),
-                http_version: "HTTP/1.1".into(),
-                cookies: Vec::new(),
-                headers: headers.clone(),
-                query_string: url::Url::parse(&url)
-                    .map(|u| u.query_pairs().map(|(k, v)| Header::new(k, v)).collect())
-                    .unwrap_or_default(),
-                post_data: None,
-                headers_size: -1,
-                body_size: 0,
-            },
-            response: None,
-            cache: Map::new(),
-            timings: Map::new(),
-            comment: None,
-            custom: Map::new(),
-        };
+        let mut entry = request_entry(method, &url, &headers);
         if let Some(c) = credentials {
             entry.custom.insert("_credentials".into(), c.into());
         }
@@ -401,45 +379,14 @@ impl Client {
             Ok(b) => b,
             Err(reason) => return Err(fail(entry, reason, started)),
         };
-        let location = har::header(&response_headers, "location")
-            .unwrap_or("")
-            .to_string();
+        let recorded = response_entry(status, response_headers, &body);
         // The policy stopped here: the redirect leaves the API's origin.
-        let offsite_redirect = ((300..400).contains(&status) && !location.is_empty())
-            .then(|| final_url.join(&location).ok())
+        let offsite_redirect = ((300..400).contains(&status) && !recorded.redirect_url.is_empty())
+            .then(|| final_url.join(&recorded.redirect_url).ok())
             .flatten()
             .filter(|next| !same_origin(next, &self.base))
             .map(|next| next.origin().ascii_serialization());
-        let mime_type = har::header(&response_headers, "content-type")
-            .unwrap_or("")
-            .to_string();
-        let (text, encoding) = match String::from_utf8(body.clone()) {
-            Ok(t) => (t, None),
-            Err(_) => (
-                base64::engine::general_purpose::STANDARD.encode(&body),
-                Some("base64".to_string()),
-            ),
-        };
-        entry.response = Some(har::Response {
-            status: i64::from(status),
-            status_text: reqwest::StatusCode::from_u16(status)
-                .ok()
-                .and_then(|s| s.canonical_reason())
-                .unwrap_or("")
-                .to_string(),
-            http_version: "HTTP/1.1".into(),
-            cookies: Vec::new(),
-            headers: response_headers,
-            content: Content {
-                size: body.len() as i64,
-                mime_type,
-                text: Some(text),
-                encoding,
-            },
-            redirect_url: location,
-            headers_size: -1,
-            body_size: body.len() as i64,
-        });
+        entry.response = Some(recorded);
         entry.time = started.elapsed().as_secs_f64() * 1000.0;
         entry.timings.insert("wait".into(), Value::from(entry.time));
         Ok(Sent {
@@ -447,6 +394,67 @@ impl Client {
             status,
             offsite_redirect,
         })
+    }
+}
+
+/// The HAR entry of a request about to be sent (no response yet).
+fn request_entry(method: &str, url: &str, headers: &[Header]) -> Entry {
+    Entry {
+        started_date_time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        time: 0.0,
+        request: har::Request {
+            method: method.to_string(),
+            url: url.to_string(),
+            http_version: "HTTP/1.1".into(),
+            cookies: Vec::new(),
+            headers: headers.to_vec(),
+            query_string: url::Url::parse(url)
+                .map(|u| u.query_pairs().map(|(k, v)| Header::new(k, v)).collect())
+                .unwrap_or_default(),
+            post_data: None,
+            headers_size: -1,
+            body_size: 0,
+        },
+        response: None,
+        cache: Map::new(),
+        timings: Map::new(),
+        comment: None,
+        custom: Map::new(),
+    }
+}
+
+/// The HAR response of an answer: text bodies as text, others as base64.
+fn response_entry(status: u16, headers: Vec<Header>, body: &[u8]) -> har::Response {
+    let location = har::header(&headers, "location").unwrap_or("").to_string();
+    let mime_type = har::header(&headers, "content-type")
+        .unwrap_or("")
+        .to_string();
+    let (text, encoding) = match std::str::from_utf8(body) {
+        Ok(t) => (t.to_string(), None),
+        Err(_) => (
+            base64::engine::general_purpose::STANDARD.encode(body),
+            Some("base64".to_string()),
+        ),
+    };
+    har::Response {
+        status: i64::from(status),
+        status_text: reqwest::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("")
+            .to_string(),
+        http_version: "HTTP/1.1".into(),
+        cookies: Vec::new(),
+        headers,
+        content: Content {
+            size: body.len() as i64,
+            mime_type,
+            text: Some(text),
+            encoding,
+        },
+        redirect_url: location,
+        headers_size: -1,
+        body_size: body.len() as i64,
     }
 }
 

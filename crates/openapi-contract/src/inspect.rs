@@ -79,6 +79,40 @@ pub(crate) struct Inspection<'a> {
 
 const MAX_DEPTH: usize = 128;
 
+/// The branch a discriminator chose for one object, and where it is.
+struct Chosen<'a, 'v> {
+    union: &'a UnionNode,
+    d: &'a Discriminator,
+    /// The chosen branch's index.
+    i: usize,
+    tag: &'v str,
+    obj: &'v serde_json::Map<String, Value>,
+    value: &'v Value,
+    at: &'v str,
+}
+
+impl Chosen<'_, '_> {
+    /// A problem inside a decided property, said as the discriminator's;
+    /// `name_missing`: a missing key is named as such.
+    fn finding(&self, err: SchemaError, name_missing: bool) -> Finding {
+        let place = dotted(&err.pointer[self.at.len()..]);
+        let message = match &err.kind {
+            ErrorKind::Required(p) if name_missing => {
+                format!("{} is {} but {place} has no {p}", self.d.property, self.tag)
+            }
+            _ => format!(
+                "{} is {} but {place}: {}",
+                self.d.property, self.tag, err.message
+            ),
+        };
+        Finding {
+            pointer: err.pointer,
+            message,
+            value: err.value,
+        }
+    }
+}
+
 fn push_token(at: &mut String, key: &str) {
     at.push('/');
     if key.contains(['~', '/']) {
@@ -177,7 +211,15 @@ impl<'a> Inspection<'a> {
             return None;
         };
         if !self.top_valid {
-            self.check_variant(union, d, i, tag, obj, value, at);
+            self.check_variant(Chosen {
+                union,
+                d,
+                i,
+                tag,
+                obj,
+                value,
+                at,
+            });
         }
         Some(i)
     }
@@ -188,21 +230,35 @@ impl<'a> Inspection<'a> {
     /// keys only another variant has. Deeper problems in the right shape
     /// (a bad email) are body.schema's, and a missing nullable key is the
     /// nullable check's.
-    #[allow(clippy::too_many_arguments)]
-    fn check_variant(
+    fn check_variant(&mut self, chosen: Chosen<'a, '_>) {
+        let mut per_property = self.sort_variant_errors(&chosen);
+        for name in &chosen.union.decided {
+            let Some(Value::Object(inner)) = chosen.obj.get(name) else {
+                continue;
+            };
+            let problems = per_property.remove(name).unwrap_or_default();
+            self.decided_property(&chosen, name, inner, problems);
+        }
+        // Non-object decided values (e.g. sender: 5) have only type errors left.
+        for (err, _) in per_property.into_values().flatten() {
+            let finding = chosen.finding(err, false);
+            self.discriminator.push(finding);
+        }
+    }
+
+    /// The branch validator's errors: a missing decided property is the
+    /// discriminator's at once; errors inside a decided property are kept
+    /// per property (with whether each is a missing nullable key); the
+    /// rest are body.schema's.
+    fn sort_variant_errors(
         &mut self,
-        union: &'a UnionNode,
-        d: &'a Discriminator,
-        i: usize,
-        tag: &str,
-        obj: &serde_json::Map<String, Value>,
-        value: &Value,
-        at: &str,
-    ) {
+        chosen: &Chosen<'a, '_>,
+    ) -> BTreeMap<String, Vec<(SchemaError, bool)>> {
+        let (union, d, i, at) = (chosen.union, chosen.d, chosen.i, chosen.at);
         let variant = pointer::last_token(&union.schema.branches[i]);
         let branch = union.branch_nodes[i];
         let mut per_property: BTreeMap<String, Vec<(SchemaError, bool)>> = BTreeMap::new();
-        for e in union.validators[i].iter_errors(value) {
+        for e in union.validators[i].iter_errors(chosen.value) {
             let rel = e.instance_path().as_str().to_string();
             let err = SchemaError::from_jsonschema(at, &e);
             let first = rel
@@ -214,7 +270,10 @@ impl<'a> Inspection<'a> {
                 ErrorKind::Required(p) if rel.is_empty() && union.decided.contains(p) => {
                     self.discriminator.push(Finding {
                         pointer: err.pointer,
-                        message: format!("{} is {tag} but the {variant} has no {p}", d.property),
+                        message: format!(
+                            "{} is {} but the {variant} has no {p}",
+                            d.property, chosen.tag
+                        ),
                         value: None,
                     });
                 }
@@ -234,78 +293,64 @@ impl<'a> Inspection<'a> {
                 _ => self.schema_errors.push(err),
             }
         }
-        for name in &union.decided {
-            let Some(Value::Object(inner)) = obj.get(name) else {
-                continue;
-            };
-            let rel = format!("/{}", pointer::escape(name));
-            let known: BTreeSet<&str> = self
-                .node_at(branch, &rel)
-                .map(|n| {
-                    self.graph.nodes[n]
-                        .props
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect()
-                })
-                .unwrap_or_default();
-            let extra: Vec<&str> = inner
-                .keys()
-                .map(String::as_str)
-                .filter(|k| !known.is_empty() && !known.contains(*k))
-                .collect();
-            let problems = per_property.remove(name).unwrap_or_default();
-            let here = format!("{at}{rel}");
-            let mismatch = !extra.is_empty()
-                || problems
+        per_property
+    }
+
+    /// One decided object property: when it has the wrong shape (a missing
+    /// non-nullable key, a wrong type, keys only another variant has) every
+    /// problem is the discriminator's; otherwise they go back to body.schema.
+    fn decided_property(
+        &mut self,
+        chosen: &Chosen<'a, '_>,
+        name: &str,
+        inner: &serde_json::Map<String, Value>,
+        problems: Vec<(SchemaError, bool)>,
+    ) {
+        let rel = format!("/{}", pointer::escape(name));
+        let known: BTreeSet<&str> = self
+            .node_at(chosen.union.branch_nodes[chosen.i], &rel)
+            .map(|n| {
+                self.graph.nodes[n]
+                    .props
                     .iter()
-                    .any(|(e, missing_nullable)| e.pointer == here && !missing_nullable);
-            if !mismatch {
-                for (err, missing_nullable) in problems {
-                    if !missing_nullable {
-                        self.schema_errors.push(err);
-                    }
-                }
-                continue;
-            }
-            for (err, _) in problems {
-                let place = dotted(&err.pointer[at.len()..]);
-                let message = match &err.kind {
-                    ErrorKind::Required(p) => {
-                        format!("{} is {tag} but {place} has no {p}", d.property)
-                    }
-                    _ => format!("{} is {tag} but {place}: {}", d.property, err.message),
-                };
-                self.discriminator.push(Finding {
-                    pointer: err.pointer,
-                    message,
-                    value: err.value,
-                });
-            }
-            if !extra.is_empty() {
-                self.discriminator.push(Finding {
-                    pointer: here.clone(),
-                    message: format!(
-                        "{} is {tag} but {name} has {}, which only another variant describes",
-                        d.property,
-                        extra.join(", ")
-                    ),
-                    value: None,
-                });
-            }
-            self.skip.insert(here);
+                    .map(|p| p.name.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let extra: Vec<&str> = inner
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !known.is_empty() && !known.contains(*k))
+            .collect();
+        let here = format!("{}{rel}", chosen.at);
+        let mismatch = !extra.is_empty()
+            || problems
+                .iter()
+                .any(|(e, missing_nullable)| e.pointer == here && !missing_nullable);
+        if !mismatch {
+            let real = problems
+                .into_iter()
+                .filter(|(_, missing_nullable)| !missing_nullable);
+            self.schema_errors.extend(real.map(|(err, _)| err));
+            return;
         }
-        // Non-object decided values (e.g. sender: 5) have only type errors left.
-        for (_, problems) in per_property {
-            for (err, _) in problems {
-                let place = dotted(&err.pointer[at.len()..]);
-                self.discriminator.push(Finding {
-                    message: format!("{} is {tag} but {place}: {}", d.property, err.message),
-                    pointer: err.pointer,
-                    value: err.value,
-                });
-            }
+        for (err, _) in problems {
+            let finding = chosen.finding(err, true);
+            self.discriminator.push(finding);
         }
+        if !extra.is_empty() {
+            self.discriminator.push(Finding {
+                pointer: here.clone(),
+                message: format!(
+                    "{} is {} but {name} has {}, which only another variant describes",
+                    chosen.d.property,
+                    chosen.tag,
+                    extra.join(", ")
+                ),
+                value: None,
+            });
+        }
+        self.skip.insert(here);
     }
 
     /// The node describing the value at `rel` below a value of `node`.
@@ -371,42 +416,12 @@ impl<'a> Inspection<'a> {
         // Required nullable keys must be present (a missing required key
         // makes the body invalid, so valid bodies skip this).
         if !self.top_valid {
-            for n in nodes() {
-                for p in n.props.iter().filter(|p| p.nullable) {
-                    if map.contains_key(&p.name) || !nodes().any(|m| m.required.contains(&p.name)) {
-                        continue;
-                    }
-                    if self.missing_nullable.insert((at.clone(), p.name.clone())) {
-                        self.nullable.push(Finding {
-                            pointer: at.clone(),
-                            message: format!(
-                                "{} is missing: it is nullable, so the key must be present (with null when there is no value)",
-                                p.name
-                            ),
-                            value: None,
-                        });
-                    }
-                }
-            }
+            self.missing_nullable_keys(expanded, map, at);
         }
         let documented = nodes().any(Node::documented) && !nodes().any(|n| n.open);
         let len = at.len();
         for (key, child) in map {
-            let mut found: Option<&'a Prop> = None;
-            let mut merged: Vec<NodeId> = Vec::new();
-            for n in nodes() {
-                if let Some(p) = n.props.iter().find(|p| p.name == *key) {
-                    match found {
-                        None => found = Some(p),
-                        Some(first) => {
-                            if merged.is_empty() {
-                                merged.extend(&first.nodes);
-                            }
-                            merged.extend(&p.nodes);
-                        }
-                    }
-                }
-            }
+            let (found, merged) = property(graph, expanded, key);
             push_token(at, key);
             if !self.skip.is_empty() && self.skip.contains(at.as_str()) {
                 at.truncate(len);
@@ -440,6 +455,36 @@ impl<'a> Inspection<'a> {
                 }
             }
             at.truncate(len);
+        }
+    }
+
+    fn missing_nullable_keys(
+        &mut self,
+        expanded: &[NodeId],
+        map: &serde_json::Map<String, Value>,
+        at: &str,
+    ) {
+        let graph = self.graph;
+        let nodes = || expanded.iter().map(|&n| &graph.nodes[n]);
+        for n in nodes() {
+            for p in n.props.iter().filter(|p| p.nullable) {
+                if map.contains_key(&p.name) || !nodes().any(|m| m.required.contains(&p.name)) {
+                    continue;
+                }
+                if self
+                    .missing_nullable
+                    .insert((at.to_string(), p.name.clone()))
+                {
+                    self.nullable.push(Finding {
+                        pointer: at.to_string(),
+                        message: format!(
+                            "{} is missing: it is nullable, so the key must be present (with null when there is no value)",
+                            p.name
+                        ),
+                        value: None,
+                    });
+                }
+            }
         }
     }
 
@@ -478,6 +523,31 @@ impl<'a> Inspection<'a> {
 }
 
 /// `/sender/name` → `sender.name`; `/items/0` → `items[0]`.
+/// The property `key` as the expanded nodes describe it: the first
+/// description, and when several nodes describe it, all their schemas.
+fn property<'g>(
+    graph: &'g SchemaGraph,
+    expanded: &[NodeId],
+    key: &str,
+) -> (Option<&'g Prop>, Vec<NodeId>) {
+    let mut found: Option<&'g Prop> = None;
+    let mut merged: Vec<NodeId> = Vec::new();
+    for &n in expanded {
+        if let Some(p) = graph.nodes[n].props.iter().find(|p| p.name == *key) {
+            match found {
+                None => found = Some(p),
+                Some(first) => {
+                    if merged.is_empty() {
+                        merged.extend(&first.nodes);
+                    }
+                    merged.extend(&p.nodes);
+                }
+            }
+        }
+    }
+    (found, merged)
+}
+
 fn dotted(rel: &str) -> String {
     let mut out = String::new();
     for t in rel.split('/').skip(1) {

@@ -269,27 +269,13 @@ pub fn check_entry(
         Ok(e) => e,
         Err(m) => return bad(m),
     };
-    let credentials = match entry.custom.get("_credentials").and_then(Value::as_str) {
-        None => None,
-        Some("valid") => Some(Credentials::Valid),
-        Some("invalid") => Some(Credentials::Invalid),
-        Some(other) => {
-            return bad(format!(
-                "_credentials is {other:?}; it must be \"valid\" or \"invalid\""
-            ));
-        }
+    let credentials = match credentials(entry) {
+        Ok(c) => c,
+        Err(m) => return bad(m),
     };
-    let Some(response) = &entry.response else {
-        return bad("the entry has no response (the request failed or was not recorded)".into());
-    };
-    let Some(status) = u16::try_from(response.status)
-        .ok()
-        .filter(|s| (100..=599).contains(s))
-    else {
-        return bad(format!(
-            "the response status is {}: the request got no HTTP answer",
-            response.status
-        ));
+    let (response, status) = match answered(entry) {
+        Ok(r) => r,
+        Err(m) => return bad(m),
     };
     let body = match response.content.decoded(contract.options().max_body_bytes) {
         Ok(b) => b,
@@ -327,6 +313,35 @@ pub fn check_entry(
         secrets: &secrets,
     });
     report
+}
+
+/// The entry's `_credentials` annotation.
+fn credentials(entry: &Entry) -> Result<Option<Credentials>, String> {
+    match entry.custom.get("_credentials").and_then(Value::as_str) {
+        None => Ok(None),
+        Some("valid") => Ok(Some(Credentials::Valid)),
+        Some("invalid") => Ok(Some(Credentials::Invalid)),
+        Some(other) => Err(format!(
+            "_credentials is {other:?}; it must be \"valid\" or \"invalid\""
+        )),
+    }
+}
+
+/// The entry's response and its status, when the request got an HTTP answer.
+fn answered(entry: &Entry) -> Result<(&har::Response, u16), String> {
+    let Some(response) = &entry.response else {
+        return Err("the entry has no response (the request failed or was not recorded)".into());
+    };
+    match u16::try_from(response.status)
+        .ok()
+        .filter(|s| (100..=599).contains(s))
+    {
+        Some(status) => Ok((response, status)),
+        None => Err(format!(
+            "the response status is {}: the request got no HTTP answer",
+            response.status
+        )),
+    }
 }
 
 /// The checks an entry says must fail (`"_expect": ["body.nullable"]`).
