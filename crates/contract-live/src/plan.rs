@@ -1026,3 +1026,58 @@ async fn isolation(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{first_difference, in_order, sample};
+
+    #[test]
+    fn order_is_checked_key_by_key_ascending() {
+        let order = ["created_at".to_string(), "id".to_string()];
+        let at = |t: &str, id: i64| json!({"created_at": t, "id": id});
+        assert!(in_order(&order, &at("a", 1), &at("b", 0)));
+        assert!(!in_order(&order, &at("b", 0), &at("a", 1)));
+        // Same first key: the second decides.
+        assert!(in_order(&order, &at("a", 1), &at("a", 2)));
+        assert!(!in_order(&order, &at("a", 2), &at("a", 1)));
+        // Equal items may follow each other.
+        assert!(in_order(&order, &at("a", 1), &at("a", 1)));
+        // A missing key or values of different types cannot be compared: allowed.
+        assert!(in_order(&order, &json!({"id": 2}), &json!({"id": 1, "created_at": "a"})));
+        assert!(!in_order(&["id".to_string()], &json!({"id": 2.5}), &json!({"id": 1})));
+        assert!(in_order(&["id".to_string()], &json!({"id": "2"}), &json!({"id": 1})));
+        assert!(in_order(&[], &json!({"id": 2}), &json!({"id": 1})));
+    }
+
+    #[test]
+    fn sampling_keeps_first_and_last_evenly_spread() {
+        let items: Vec<u32> = (0..10).collect();
+        assert_eq!(sample(&items, 3), vec![&0, &4, &9]);
+        assert_eq!(sample(&items, 2), vec![&0, &9]);
+        assert_eq!(sample(&items, 1), vec![&0]);
+        assert_eq!(sample(&items, 0), vec![&0]);
+        assert_eq!(sample(&items, 10).len(), 10);
+        assert_eq!(sample(&items, 50).len(), 10);
+        assert!(sample::<u32>(&[], 3).is_empty());
+        let five = sample(&items, 5);
+        assert_eq!(five, vec![&0, &2, &4, &6, &9]);
+    }
+
+    #[test]
+    fn first_difference_names_the_pointer() {
+        let a = json!({"id": 1, "sender": {"name": "Ann", "tags": [1, 2]}});
+        assert_eq!(first_difference(&a, &a, ""), None);
+        let b = json!({"id": 1, "sender": {"name": "Bob", "tags": [1, 2]}});
+        assert_eq!(first_difference(&a, &b, "").as_deref(), Some("/sender/name"));
+        let c = json!({"id": 1, "sender": {"name": "Ann", "tags": [1, 3]}});
+        assert_eq!(first_difference(&a, &c, "").as_deref(), Some("/sender/tags/1"));
+        // A key on one side only; arrays of different lengths differ as a whole.
+        let d = json!({"id": 1, "sender": {"name": "Ann", "tags": [1, 2]}, "x/y": 0});
+        assert_eq!(first_difference(&a, &d, "").as_deref(), Some("/x~1y"));
+        let e = json!({"id": 1, "sender": {"name": "Ann", "tags": [1]}});
+        assert_eq!(first_difference(&a, &e, "").as_deref(), Some("/sender/tags"));
+        assert_eq!(first_difference(&json!(1), &json!("1"), "/v").as_deref(), Some("/v"));
+    }
+}

@@ -528,52 +528,8 @@ impl<'a> Generator<'a> {
             .and_then(Value::as_str)
             .ok_or_else(|| unsupported(ptr, "discriminator without propertyName".into()))?
             .to_string();
-        if let Some((base, payload, branches)) = self.adjacent_shape(schema, d) {
-            let enum_name = format!("{name}{}", type_name(&payload));
-            let mut variants = Vec::new();
-            for (tag, pschema) in &branches {
-                let ty = self.ty(pschema, &format!("{enum_name}{}", type_name(tag)), ptr)?;
-                variants.push((type_name(tag), tag.clone(), ty));
-            }
-            let enum_name = self.add(Item::Tagged {
-                name: enum_name,
-                doc: Some(format!(
-                    "`{prop}` and `{payload}` of a {name}: the tag decides the payload's shape."
-                )),
-                tag: prop.clone(),
-                content: Some(payload.clone()),
-                variants,
-            });
-            let mut fields = match &base {
-                Some(b) => {
-                    let bschema = self.schemas.get(b).cloned().unwrap_or(Value::Null);
-                    let bptr = pointer::push("/components/schemas", b);
-                    if bschema.get("allOf").is_none() && is_object(&bschema) {
-                        self.fields(&type_name(b), &bschema, &bptr, None)?
-                    } else {
-                        vec![Field::flattened(b)]
-                    }
-                }
-                None => Vec::new(),
-            };
-            fields.push(Field {
-                rust: field_name(&payload),
-                json: payload.clone(),
-                ty: Ty::Named(enum_name),
-                doc: Some(format!(
-                    "`{prop}` with `{payload}`: match on this to read the payload."
-                )),
-                required: true,
-                flatten: true,
-                format: None,
-                minimum: None,
-                maximum: None,
-            });
-            return Ok(self.add(Item::Struct {
-                name: name.into(),
-                doc,
-                fields,
-            }));
+        if let Some(shape) = self.adjacent_shape(schema, d) {
+            return self.adjacent(name, doc, &prop, shape, ptr);
         }
         let tags = self
             .tags(schema, d)
@@ -598,6 +554,64 @@ impl<'a> Generator<'a> {
             tag: prop,
             content: None,
             variants,
+        }))
+    }
+
+    /// A union whose branches share fields and differ only in one payload
+    /// property: a struct with the shared fields and an adjacently tagged
+    /// enum for the tag and the payload.
+    fn adjacent(
+        &mut self,
+        name: &str,
+        doc: Option<String>,
+        prop: &str,
+        (base, payload, branches): AdjacentShape,
+        ptr: &str,
+    ) -> Result<String, CodegenError> {
+        let enum_name = format!("{name}{}", type_name(&payload));
+        let mut variants = Vec::new();
+        for (tag, pschema) in &branches {
+            let ty = self.ty(pschema, &format!("{enum_name}{}", type_name(tag)), ptr)?;
+            variants.push((type_name(tag), tag.clone(), ty));
+        }
+        let enum_name = self.add(Item::Tagged {
+            name: enum_name,
+            doc: Some(format!(
+                "`{prop}` and `{payload}` of a {name}: the tag decides the payload's shape."
+            )),
+            tag: prop.to_string(),
+            content: Some(payload.clone()),
+            variants,
+        });
+        let mut fields = match &base {
+            Some(b) => {
+                let bschema = self.schemas.get(b).cloned().unwrap_or(Value::Null);
+                let bptr = pointer::push("/components/schemas", b);
+                if bschema.get("allOf").is_none() && is_object(&bschema) {
+                    self.fields(&type_name(b), &bschema, &bptr, None)?
+                } else {
+                    vec![Field::flattened(b)]
+                }
+            }
+            None => Vec::new(),
+        };
+        fields.push(Field {
+            rust: field_name(&payload),
+            json: payload.clone(),
+            ty: Ty::Named(enum_name),
+            doc: Some(format!(
+                "`{prop}` with `{payload}`: match on this to read the payload."
+            )),
+            required: true,
+            flatten: true,
+            format: None,
+            minimum: None,
+            maximum: None,
+        });
+        Ok(self.add(Item::Struct {
+            name: name.into(),
+            doc,
+            fields,
         }))
     }
 
@@ -664,40 +678,8 @@ impl<'a> Generator<'a> {
     }
 
     fn emit_item(&self, item: &Item) -> TokenStream {
-        let derives = quote! {
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema, utoipa::ToSchema)]
-        };
         match item {
-            Item::Struct { name, doc, fields } => {
-                let n = ident(name);
-                let d = doc_attr(doc.as_deref());
-                let fs = fields.iter().map(|f| self.emit_field(f));
-                let keys: Vec<&str> = fields
-                    .iter()
-                    .filter(|f| requires_key(f))
-                    .map(|f| f.json.as_str())
-                    .collect();
-                let helper = format_ident!("{}_required_keys", field_name(name));
-                let (transform, helper_fn) = if keys.is_empty() {
-                    (None, None)
-                } else {
-                    (
-                        Some(quote!(#[schemars(transform = #helper)])),
-                        Some(quote! {
-                            fn #helper(schema: &mut schemars::Schema) {
-                                require_keys(schema, &[#(#keys),*]);
-                            }
-                        }),
-                    )
-                };
-                quote! {
-                    #d
-                    #derives
-                    #transform
-                    pub struct #n { #(#fs)* }
-                    #helper_fn
-                }
-            }
+            Item::Struct { name, doc, fields } => self.emit_struct(name, doc.as_deref(), fields),
             Item::StringEnum { name, doc, values } => {
                 let n = ident(name);
                 let d = doc_attr(doc.as_deref());
@@ -718,8 +700,6 @@ impl<'a> Generator<'a> {
                 content,
                 variants,
             } => {
-                let n = ident(name);
-                let d = doc_attr(doc.as_deref());
                 let serde_attr = match content {
                     Some(c) => quote!(#[serde(tag = #tag, content = #c)]),
                     None => quote!(#[serde(tag = #tag)]),
@@ -729,31 +709,24 @@ impl<'a> Generator<'a> {
                     let t = ty.tokens();
                     quote! { #[serde(rename = #json)] #v(#t), }
                 });
-                quote! {
-                    #d
-                    #derives
-                    #serde_attr
-                    pub enum #n { #(#vs)* }
-                }
+                model_enum(name, doc.as_deref(), serde_attr, vs.collect())
             }
             Item::Untagged {
                 name,
                 doc,
                 variants,
             } => {
-                let n = ident(name);
-                let d = doc_attr(doc.as_deref());
                 let vs = variants.iter().map(|(v, ty)| {
                     let v = ident(v);
                     let t = ty.tokens();
                     quote! { #v(#t), }
                 });
-                quote! {
-                    #d
-                    #derives
-                    #[serde(untagged)]
-                    pub enum #n { #(#vs)* }
-                }
+                model_enum(
+                    name,
+                    doc.as_deref(),
+                    quote!(#[serde(untagged)]),
+                    vs.collect(),
+                )
             }
             Item::Alias { name, doc, ty } => {
                 let n = ident(name);
@@ -764,6 +737,40 @@ impl<'a> Generator<'a> {
         }
     }
 
+    /// A struct, with a schemars transform listing the required keys whose
+    /// value may be null.
+    fn emit_struct(&self, name: &str, doc: Option<&str>, fields: &[Field]) -> TokenStream {
+        let derives = model_derives();
+        let n = ident(name);
+        let d = doc_attr(doc);
+        let fs = fields.iter().map(|f| self.emit_field(f));
+        let keys: Vec<&str> = fields
+            .iter()
+            .filter(|f| requires_key(f))
+            .map(|f| f.json.as_str())
+            .collect();
+        let helper = format_ident!("{}_required_keys", field_name(name));
+        let (transform, helper_fn) = if keys.is_empty() {
+            (None, None)
+        } else {
+            (
+                Some(quote!(#[schemars(transform = #helper)])),
+                Some(quote! {
+                    fn #helper(schema: &mut schemars::Schema) {
+                        require_keys(schema, &[#(#keys),*]);
+                    }
+                }),
+            )
+        };
+        quote! {
+            #d
+            #derives
+            #transform
+            pub struct #n { #(#fs)* }
+            #helper_fn
+        }
+    }
+
     fn emit_field(&self, f: &Field) -> TokenStream {
         let name = ident(&f.rust);
         let ty = f.ty.tokens();
@@ -771,80 +778,140 @@ impl<'a> Generator<'a> {
         if f.flatten {
             return quote! { #doc #[serde(flatten)] pub #name: #ty, };
         }
-        let mut serde_args = Vec::new();
+        let mut args = FieldArgs::default();
         if f.rust != f.json {
             let j = &f.json;
-            serde_args.push(quote!(rename = #j));
+            args.serde.push(quote!(rename = #j));
         }
         let optional = matches!(f.ty, Ty::Option(_));
         if !f.required {
-            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            args.serde
+                .push(quote!(default, skip_serializing_if = "Option::is_none"));
         }
-        let mut schemars_args = Vec::new();
-        let mut utoipa_args = Vec::new();
         if f.required && optional {
             // (schemars' own `required` would drop the null; see `require_keys`.)
-            utoipa_args.push(quote!(required = true));
+            args.utoipa.push(quote!(required = true));
         }
         let is_dt =
             matches!(&f.ty, Ty::DateTime) || matches!(&f.ty, Ty::Option(t) if **t == Ty::DateTime);
         if is_dt && self.fraction_digits.is_some() {
-            let (with, schema_ty, value_ty) = if optional {
-                (
-                    "date_time_format::option",
-                    "Option<chrono::DateTime<chrono::Utc>>",
-                    quote!(Option<String>),
-                )
-            } else {
-                (
-                    "date_time_format",
-                    "chrono::DateTime<chrono::Utc>",
-                    quote!(String),
-                )
-            };
-            serde_args.push(quote!(with = #with));
-            schemars_args.push(quote!(with = #schema_ty));
-            utoipa_args.push(quote!(value_type = #value_ty, format = DateTime));
+            args.date_time(optional);
         }
-        match f.format.as_deref() {
+        args.format(f.format.as_deref());
+        if matches!(inner_ty(&f.ty), Ty::Prim("i32" | "i64" | "f32" | "f64")) {
+            args.bounds(&f.minimum, &f.maximum);
+        }
+        let (serde_attr, schemars_attr, utoipa_attr) = args.attributes();
+        quote! { #doc #serde_attr #schemars_attr #utoipa_attr pub #name: #ty, }
+    }
+}
+
+/// The derives every generated model carries.
+fn model_derives() -> TokenStream {
+    quote! {
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema, utoipa::ToSchema)]
+    }
+}
+
+/// A model enum: its doc, derives, serde representation and variants.
+fn model_enum(
+    name: &str,
+    doc: Option<&str>,
+    serde_attr: TokenStream,
+    variants: Vec<TokenStream>,
+) -> TokenStream {
+    let n = ident(name);
+    let d = doc_attr(doc);
+    let derives = model_derives();
+    quote! {
+        #d
+        #derives
+        #serde_attr
+        pub enum #n { #(#variants)* }
+    }
+}
+
+/// A field's serde, schemars and utoipa attribute arguments.
+#[derive(Default)]
+struct FieldArgs {
+    serde: Vec<TokenStream>,
+    schemars: Vec<TokenStream>,
+    utoipa: Vec<TokenStream>,
+}
+
+impl FieldArgs {
+    /// Date-times go through the document's fixed-digits format.
+    fn date_time(&mut self, optional: bool) {
+        let (with, schema_ty, value_ty) = if optional {
+            (
+                "date_time_format::option",
+                "Option<chrono::DateTime<chrono::Utc>>",
+                quote!(Option<String>),
+            )
+        } else {
+            (
+                "date_time_format",
+                "chrono::DateTime<chrono::Utc>",
+                quote!(String),
+            )
+        };
+        self.serde.push(quote!(with = #with));
+        self.schemars.push(quote!(with = #schema_ty));
+        self.utoipa
+            .push(quote!(value_type = #value_ty, format = DateTime));
+    }
+
+    fn format(&mut self, format: Option<&str>) {
+        match format {
             Some("email") => {
-                schemars_args.push(quote!(email));
-                utoipa_args.push(quote!(format = Email));
+                self.schemars.push(quote!(email));
+                self.utoipa.push(quote!(format = Email));
             }
             Some("uri") => {
-                schemars_args.push(quote!(url));
-                utoipa_args.push(quote!(format = "uri"));
+                self.schemars.push(quote!(url));
+                self.utoipa.push(quote!(format = "uri"));
             }
             _ => {}
         }
-        let integer = matches!(inner_ty(&f.ty), Ty::Prim("i32" | "i64" | "f32" | "f64"));
-        if integer {
-            let lit = |v: &Option<Value>| {
-                v.as_ref()
-                    .and_then(Value::as_i64)
-                    .map(proc_macro2::Literal::i64_unsuffixed)
-            };
-            match (lit(&f.minimum), lit(&f.maximum)) {
-                (Some(lo), Some(hi)) => {
-                    schemars_args.push(quote!(range(min = #lo, max = #hi)));
-                    utoipa_args.push(quote!(minimum = #lo, maximum = #hi));
-                }
-                (Some(lo), None) => {
-                    schemars_args.push(quote!(range(min = #lo)));
-                    utoipa_args.push(quote!(minimum = #lo));
-                }
-                (None, Some(hi)) => {
-                    schemars_args.push(quote!(range(max = #hi)));
-                    utoipa_args.push(quote!(maximum = #hi));
-                }
-                (None, None) => {}
+    }
+
+    /// Integer bounds of a numeric field.
+    fn bounds(&mut self, minimum: &Option<Value>, maximum: &Option<Value>) {
+        let lit = |v: &Option<Value>| {
+            v.as_ref()
+                .and_then(Value::as_i64)
+                .map(proc_macro2::Literal::i64_unsuffixed)
+        };
+        match (lit(minimum), lit(maximum)) {
+            (Some(lo), Some(hi)) => {
+                self.schemars.push(quote!(range(min = #lo, max = #hi)));
+                self.utoipa.push(quote!(minimum = #lo, maximum = #hi));
             }
+            (Some(lo), None) => {
+                self.schemars.push(quote!(range(min = #lo)));
+                self.utoipa.push(quote!(minimum = #lo));
+            }
+            (None, Some(hi)) => {
+                self.schemars.push(quote!(range(max = #hi)));
+                self.utoipa.push(quote!(maximum = #hi));
+            }
+            (None, None) => {}
         }
-        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
-        let schemars_attr =
-            (!schemars_args.is_empty()).then(|| quote!(#[schemars(#(#schemars_args),*)]));
-        let utoipa_attr = (!utoipa_args.is_empty()).then(|| quote!(#[schema(#(#utoipa_args),*)]));
-        quote! { #doc #serde_attr #schemars_attr #utoipa_attr pub #name: #ty, }
+    }
+
+    fn attributes(
+        &self,
+    ) -> (
+        Option<TokenStream>,
+        Option<TokenStream>,
+        Option<TokenStream>,
+    ) {
+        let (serde, schemars, utoipa) = (&self.serde, &self.schemars, &self.utoipa);
+        (
+            (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)])),
+            (!schemars.is_empty()).then(|| quote!(#[schemars(#(#schemars),*)])),
+            (!utoipa.is_empty()).then(|| quote!(#[schema(#(#utoipa),*)])),
+        )
     }
 }
 

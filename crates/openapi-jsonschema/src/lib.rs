@@ -165,60 +165,8 @@ impl<'a> Converter<'a> {
         let mut out = Map::new();
         let nullable = obj.get("nullable").and_then(Value::as_bool) == Some(true);
         for (key, value) in obj {
-            let child = |k: &str| format!("{pointer}/{}", escape(k));
-            match key.as_str() {
-                "nullable" | "discriminator" | "xml" | "externalDocs" => {}
-                k if k.starts_with("x-") => {}
-                "example" => {
-                    out.insert("examples".into(), Value::Array(vec![value.clone()]));
-                }
-                "exclusiveMinimum" | "exclusiveMaximum" => {
-                    // 3.0: a boolean modifying minimum/maximum; handled below.
-                    if value.is_number() {
-                        out.insert(key.clone(), value.clone());
-                    }
-                }
-                "minimum" | "maximum" => {
-                    let flag = if key == "minimum" {
-                        "exclusiveMinimum"
-                    } else {
-                        "exclusiveMaximum"
-                    };
-                    if obj.get(flag).and_then(Value::as_bool) == Some(true) {
-                        out.insert(flag.into(), value.clone());
-                    } else {
-                        out.insert(key.clone(), value.clone());
-                    }
-                }
-                "properties" => {
-                    let mut props = Map::new();
-                    if let Some(p) = value.as_object() {
-                        for (name, s) in p {
-                            let ptr = format!("{}/{}", child("properties"), escape(name));
-                            props.insert(name.clone(), self.convert(s, &ptr, depth + 1, used)?);
-                        }
-                    }
-                    out.insert(key.clone(), Value::Object(props));
-                }
-                "items" | "not" | "additionalProperties" => {
-                    let v = if value.is_object() {
-                        self.convert(value, &child(key), depth + 1, used)?
-                    } else {
-                        value.clone()
-                    };
-                    out.insert(key.clone(), v);
-                }
-                "allOf" | "oneOf" | "anyOf" => {
-                    let mut list = Vec::new();
-                    for (i, s) in value.as_array().into_iter().flatten().enumerate() {
-                        let ptr = format!("{}/{i}", child(key));
-                        list.push(self.convert(s, &ptr, depth + 1, used)?);
-                    }
-                    out.insert(key.clone(), Value::Array(list));
-                }
-                _ => {
-                    out.insert(key.clone(), value.clone());
-                }
+            if let Some(converted) = self.convert_key(key, value, pointer, depth, used)? {
+                out.insert(key_name(obj, key), converted);
             }
         }
         if let Some(disc) = obj.get("discriminator") {
@@ -228,6 +176,45 @@ impl<'a> Converter<'a> {
             make_nullable(&mut out);
         }
         Ok(Value::Object(out))
+    }
+
+    /// One keyword of a schema object, converted; `None` drops it.
+    fn convert_key(
+        &self,
+        key: &str,
+        value: &Value,
+        pointer: &str,
+        depth: usize,
+        used: &mut BTreeSet<String>,
+    ) -> Result<Option<Value>, ConvertError> {
+        let child = |k: &str| format!("{pointer}/{}", escape(k));
+        Ok(Some(match key {
+            "nullable" | "discriminator" | "xml" | "externalDocs" => return Ok(None),
+            k if k.starts_with("x-") => return Ok(None),
+            "example" => Value::Array(vec![value.clone()]),
+            // 3.0: a boolean modifying minimum/maximum; folded in by `key_name`.
+            "exclusiveMinimum" | "exclusiveMaximum" if !value.is_number() => return Ok(None),
+            "properties" => {
+                let mut props = Map::new();
+                for (name, s) in value.as_object().into_iter().flatten() {
+                    let ptr = format!("{}/{}", child("properties"), escape(name));
+                    props.insert(name.clone(), self.convert(s, &ptr, depth + 1, used)?);
+                }
+                Value::Object(props)
+            }
+            "items" | "not" | "additionalProperties" if value.is_object() => {
+                self.convert(value, &child(key), depth + 1, used)?
+            }
+            "allOf" | "oneOf" | "anyOf" => {
+                let mut list = Vec::new();
+                for (i, s) in value.as_array().into_iter().flatten().enumerate() {
+                    let ptr = format!("{}/{i}", child(key));
+                    list.push(self.convert(s, &ptr, depth + 1, used)?);
+                }
+                Value::Array(list)
+            }
+            _ => value.clone(),
+        }))
     }
 
     /// Each `oneOf`/`anyOf` branch gets `properties: {<prop>: {const: <tag>}}`
@@ -286,6 +273,23 @@ impl<'a> Converter<'a> {
                 reference: reference.to_string(),
             })
         }
+    }
+}
+
+/// The 2020-12 name of a converted keyword: `example` becomes `examples`,
+/// and 3.0's `minimum` with `exclusiveMinimum: true` becomes 2020-12's
+/// numeric `exclusiveMinimum` (likewise for the maximum).
+fn key_name(obj: &Map<String, Value>, key: &str) -> String {
+    let flag = match key {
+        "example" => return "examples".into(),
+        "minimum" => "exclusiveMinimum",
+        "maximum" => "exclusiveMaximum",
+        _ => return key.to_string(),
+    };
+    if obj.get(flag).and_then(Value::as_bool) == Some(true) {
+        flag.to_string()
+    } else {
+        key.to_string()
     }
 }
 

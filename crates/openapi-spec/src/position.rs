@@ -81,44 +81,9 @@ impl PositionIndex {
             if !is_node {
                 continue;
             }
-            // Where does this node go?
-            let node_pointer = match stack.last_mut() {
-                None => {
-                    seen_root = true;
-                    Some(String::new())
-                }
-                Some(Frame::Sequence { pointer: p, next }) => {
-                    let ptr = format!("{p}/{next}");
-                    *next += 1;
-                    Some(ptr)
-                }
-                Some(Frame::Mapping { pointer: p, key }) => match key {
-                    None => {
-                        // A key: remember it, and give the value the key's position,
-                        // which is the line a reader looks for.
-                        let name = match &event {
-                            Event::Scalar(value, ..) => value.to_string(),
-                            _ => String::new(),
-                        };
-                        let ptr = pointer::push(p, &name);
-                        entries.entry(ptr).or_insert(Entry {
-                            position,
-                            plain: None,
-                        });
-                        *key = Some(name);
-                        if matches!(event, Event::MappingStart(..) | Event::SequenceStart(..)) {
-                            // A complex key: index nothing inside it.
-                            stack.push(Frame::Mapping {
-                                pointer: "\u{0}complex-key".into(),
-                                key: None,
-                            });
-                        }
-                        None
-                    }
-                    Some(name) => Some(pointer::push(p, name)),
-                },
-            };
-            let Some(node_pointer) = node_pointer else {
+            let Some(node_pointer) =
+                Self::place(&mut stack, &mut entries, &event, position, &mut seen_root)
+            else {
                 continue;
             };
             let entry = entries.entry(node_pointer.clone()).or_insert(Entry {
@@ -139,6 +104,52 @@ impl PositionIndex {
             }
         }
         Self { entries }
+    }
+
+    /// Where a node goes: its pointer, or `None` for a mapping key (which
+    /// is remembered, and indexed with its own position: the line a reader
+    /// looks for).
+    fn place(
+        stack: &mut Vec<Frame>,
+        entries: &mut HashMap<String, Entry>,
+        event: &Event<'_>,
+        position: Position,
+        seen_root: &mut bool,
+    ) -> Option<String> {
+        match stack.last_mut() {
+            None => {
+                *seen_root = true;
+                Some(String::new())
+            }
+            Some(Frame::Sequence { pointer: p, next }) => {
+                let ptr = format!("{p}/{next}");
+                *next += 1;
+                Some(ptr)
+            }
+            Some(Frame::Mapping { pointer: p, key }) => match key {
+                None => {
+                    let name = match event {
+                        Event::Scalar(value, ..) => value.to_string(),
+                        _ => String::new(),
+                    };
+                    let ptr = pointer::push(p, &name);
+                    entries.entry(ptr).or_insert(Entry {
+                        position,
+                        plain: None,
+                    });
+                    *key = Some(name);
+                    if matches!(event, Event::MappingStart(..) | Event::SequenceStart(..)) {
+                        // A complex key: index nothing inside it.
+                        stack.push(Frame::Mapping {
+                            pointer: "\u{0}complex-key".into(),
+                            key: None,
+                        });
+                    }
+                    None
+                }
+                Some(name) => Some(pointer::push(p, name)),
+            },
+        }
     }
 
     /// After a complete value inside a mapping, the next node is a key.

@@ -133,128 +133,25 @@ impl Store {
 
     /// Replaces all data with what `config` generates; returns the websites.
     pub fn seed(&mut self, config: &SeedConfig) -> Result<Vec<Website>, StoreError> {
-        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
         let tx = self.conn.transaction()?;
         tx.execute_batch(
             "DELETE FROM messages; DELETE FROM operators; DELETE FROM user_attributes; DELETE FROM users; DELETE FROM websites;",
         )?;
-        let base = Utc
-            .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
-            .single()
-            .map(|t| t.timestamp_millis())
-            .unwrap_or_default();
+        let mut seeder = Seeder {
+            tx: &tx,
+            config,
+            rng: ChaCha8Rng::seed_from_u64(config.seed),
+            base: Utc
+                .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
+                .single()
+                .map(|t| t.timestamp_millis())
+                .unwrap_or_default(),
+            user_id: 0,
+            message_id: 0,
+        };
         let mut websites = Vec::new();
-        let mut user_id = 0i64;
-        let mut message_id = 0i64;
         for w in 0..config.websites {
-            let id = w as i64 + 1;
-            let secret = format!("sz_sandbox_site{id}_{:016x}", rng.next_u64());
-            let name = format!("Website {id}");
-            tx.execute(
-                "INSERT INTO websites (id, name, secret) VALUES (?1, ?2, ?3)",
-                params![id, name, secret],
-            )?;
-            websites.push(Website { id, name, secret });
-            let mut operators = Vec::new();
-            for o in 0..3i64 {
-                let op_id = id * 100 + o;
-                let forename = FORENAMES[(op_id % 6) as usize];
-                let surname = SURNAMES[((op_id / 6) % 6) as usize];
-                let picture = (o != 0)
-                    .then(|| format!("https://files.signalzen.com/operators/{op_id}/thumb.png"));
-                tx.execute(
-                    "INSERT INTO operators VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![
-                        op_id,
-                        id,
-                        forename,
-                        surname,
-                        format!(
-                            "{}.{}@example.com",
-                            forename.to_lowercase(),
-                            surname.to_lowercase()
-                        ),
-                        picture
-                    ],
-                )?;
-                operators.push(op_id);
-            }
-            for _ in 0..config.users_per_website {
-                user_id += 1;
-                let created = base + (rng.next_u64() % 86_400_000 * 300) as i64 / 1000 * 1000;
-                let anonymous = chance(&mut rng, 25);
-                let name = (!anonymous).then(|| pick(&mut rng, &VISITORS).to_string());
-                let email = (!anonymous).then(|| format!("visitor{user_id}@example.com"));
-                let reference = chance(&mut rng, 50).then(|| format!("ref-{user_id}"));
-                let online = chance(&mut rng, 70).then_some(created + 3_600_000);
-                let last_url = chance(&mut rng, 80)
-                    .then(|| format!("https://www.example.com{}", pick(&mut rng, &PAGES)));
-                tx.execute(
-                    "INSERT INTO users VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        user_id,
-                        id,
-                        name,
-                        email,
-                        reference,
-                        created,
-                        created + 60_000,
-                        online,
-                        last_url
-                    ],
-                )?;
-                for position in 0..(rng.next_u64() % 4) as i64 {
-                    let (k, v) = match position {
-                        0 => ("company", format!("Company {}", user_id % 7)),
-                        1 => (
-                            "plan",
-                            ["free", "pro", "team"][(user_id % 3) as usize].to_string(),
-                        ),
-                        _ => ("visits", (user_id % 11).to_string()),
-                    };
-                    tx.execute(
-                        "INSERT INTO user_attributes VALUES (?1, ?2, ?3, ?4)",
-                        params![user_id, position, k, v],
-                    )?;
-                }
-                let count = rng.next_u64() % (config.max_messages_per_user as u64 + 1);
-                let mut at = created;
-                for i in 0..count {
-                    message_id += 1;
-                    // Every fourth message shares its predecessor's timestamp,
-                    // so ordering by (created_at, id) matters.
-                    if i % 4 != 3 {
-                        at += 1000 * (1 + (rng.next_u64() % 600) as i64);
-                    }
-                    // Some chats open with the widget's automatic invitation.
-                    let invitation = i == 0 && chance(&mut rng, 30);
-                    let by_operator = i % 2 == 1 || invitation;
-                    let attachment = chance(&mut rng, 15)
-                        .then(|| format!("attachments/{message_id}/file-{message_id}.pdf"));
-                    let body = if attachment.is_some() && chance(&mut rng, 50) {
-                        None
-                    } else {
-                        Some(pick(&mut rng, &TEXTS).to_string())
-                    };
-                    let read_by_user = (!chance(&mut rng, 10)).then(|| chance(&mut rng, 70));
-                    let operator = by_operator
-                        .then(|| operators[(rng.next_u64() % operators.len() as u64) as usize]);
-                    tx.execute(
-                        "INSERT INTO messages VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        params![
-                            message_id,
-                            user_id,
-                            body,
-                            read_by_user,
-                            at,
-                            attachment,
-                            invitation,
-                            operator,
-                            chance(&mut rng, 80)
-                        ],
-                    )?;
-                }
-            }
+            websites.push(seeder.website(w as i64 + 1)?);
         }
         tx.commit()?;
         Ok(websites)
@@ -392,24 +289,7 @@ impl Store {
         sql: &str,
         args: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<StoredMessage>, StoreError> {
-        type Row = (
-            i64,
-            Option<String>,
-            Option<bool>,
-            i64,
-            Option<String>,
-            bool,
-            bool,
-            i64,
-            Option<String>,
-            Option<String>,
-            Option<i64>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = self.rows(
+        let rows: Vec<MessageRow> = self.rows(
             &format!(
                 "SELECT m.id, m.body, m.read_by_user, m.created_at, m.attachment, m.auto_invitation, m.read_by_operator,
                         u.id, u.name, u.email,
@@ -418,57 +298,7 @@ impl Store {
             ),
             args,
         )?;
-        rows.into_iter()
-            .map(
-                |(
-                    id,
-                    body,
-                    read_by_user,
-                    created,
-                    attachment,
-                    auto,
-                    read_by_op,
-                    uid,
-                    uname,
-                    uemail,
-                    oid,
-                    ofore,
-                    osur,
-                    oemail,
-                    opic,
-                )| {
-                    let sender = match (oid, ofore, osur, oemail) {
-                        (Some(id), Some(forename), Some(surname), Some(email)) => {
-                            MessageSender::Operator(OperatorSender {
-                                id,
-                                forename,
-                                surname,
-                                email,
-                                picture_thumb_url: opic,
-                            })
-                        }
-                        _ => MessageSender::User(VisitorSender {
-                            id: uid,
-                            name: uname,
-                            email: uemail,
-                        }),
-                    };
-                    Ok(StoredMessage {
-                        message: Message {
-                            id,
-                            body,
-                            read_by_user,
-                            created_at: time(created)?,
-                            file_url: None,
-                            auto_invitation: auto,
-                            read_by_operator: read_by_op,
-                            sender,
-                        },
-                        attachment,
-                    })
-                },
-            )
-            .collect()
+        rows.into_iter().map(MessageRow::into_stored).collect()
     }
 
     /// One page of a user's messages by (created_at, id), and their count;
@@ -522,5 +352,238 @@ impl Store {
             .conn
             .prepare_cached("SELECT 1 FROM messages WHERE attachment = ?1")?;
         Ok(st.exists([path])?)
+    }
+}
+
+/// Generates the seed data in one transaction. The random draws happen in
+/// a fixed order (website, its operators, then each user with its
+/// attributes and messages), so a seed always gives the same data.
+struct Seeder<'t> {
+    tx: &'t rusqlite::Transaction<'t>,
+    config: &'t SeedConfig,
+    rng: ChaCha8Rng,
+    /// 2024-01-01T00:00:00Z in milliseconds.
+    base: i64,
+    user_id: i64,
+    message_id: i64,
+}
+
+impl Seeder<'_> {
+    fn website(&mut self, id: i64) -> Result<Website, StoreError> {
+        let secret = format!("sz_sandbox_site{id}_{:016x}", self.rng.next_u64());
+        let name = format!("Website {id}");
+        self.tx.execute(
+            "INSERT INTO websites (id, name, secret) VALUES (?1, ?2, ?3)",
+            params![id, name, secret],
+        )?;
+        let operators = self.operators(id)?;
+        for _ in 0..self.config.users_per_website {
+            self.user(id, &operators)?;
+        }
+        Ok(Website { id, name, secret })
+    }
+
+    fn operators(&mut self, website: i64) -> Result<Vec<i64>, StoreError> {
+        let mut operators = Vec::new();
+        for o in 0..3i64 {
+            let op_id = website * 100 + o;
+            let forename = FORENAMES[(op_id % 6) as usize];
+            let surname = SURNAMES[((op_id / 6) % 6) as usize];
+            let picture = (o != 0)
+                .then(|| format!("https://files.signalzen.com/operators/{op_id}/thumb.png"));
+            let email = format!(
+                "{}.{}@example.com",
+                forename.to_lowercase(),
+                surname.to_lowercase()
+            );
+            self.tx.execute(
+                "INSERT INTO operators VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![op_id, website, forename, surname, email, picture],
+            )?;
+            operators.push(op_id);
+        }
+        Ok(operators)
+    }
+
+    fn user(&mut self, website: i64, operators: &[i64]) -> Result<(), StoreError> {
+        self.user_id += 1;
+        let user_id = self.user_id;
+        let rng = &mut self.rng;
+        let created = self.base + (rng.next_u64() % 86_400_000 * 300) as i64 / 1000 * 1000;
+        let anonymous = chance(rng, 25);
+        let name = (!anonymous).then(|| pick(rng, &VISITORS).to_string());
+        let email = (!anonymous).then(|| format!("visitor{user_id}@example.com"));
+        let reference = chance(rng, 50).then(|| format!("ref-{user_id}"));
+        let online = chance(rng, 70).then_some(created + 3_600_000);
+        let last_url =
+            chance(rng, 80).then(|| format!("https://www.example.com{}", pick(rng, &PAGES)));
+        self.tx.execute(
+            "INSERT INTO users VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                user_id,
+                website,
+                name,
+                email,
+                reference,
+                created,
+                created + 60_000,
+                online,
+                last_url
+            ],
+        )?;
+        self.attributes(user_id)?;
+        self.messages(user_id, created, operators)
+    }
+
+    fn attributes(&mut self, user_id: i64) -> Result<(), StoreError> {
+        for position in 0..(self.rng.next_u64() % 4) as i64 {
+            let (k, v) = match position {
+                0 => ("company", format!("Company {}", user_id % 7)),
+                1 => (
+                    "plan",
+                    ["free", "pro", "team"][(user_id % 3) as usize].to_string(),
+                ),
+                _ => ("visits", (user_id % 11).to_string()),
+            };
+            self.tx.execute(
+                "INSERT INTO user_attributes VALUES (?1, ?2, ?3, ?4)",
+                params![user_id, position, k, v],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn messages(
+        &mut self,
+        user_id: i64,
+        created: i64,
+        operators: &[i64],
+    ) -> Result<(), StoreError> {
+        let count = self.rng.next_u64() % (self.config.max_messages_per_user as u64 + 1);
+        let mut at = created;
+        for i in 0..count {
+            self.message_id += 1;
+            let message_id = self.message_id;
+            let rng = &mut self.rng;
+            // Every fourth message shares its predecessor's timestamp,
+            // so ordering by (created_at, id) matters.
+            if i % 4 != 3 {
+                at += 1000 * (1 + (rng.next_u64() % 600) as i64);
+            }
+            // Some chats open with the widget's automatic invitation.
+            let invitation = i == 0 && chance(rng, 30);
+            let by_operator = i % 2 == 1 || invitation;
+            let attachment =
+                chance(rng, 15).then(|| format!("attachments/{message_id}/file-{message_id}.pdf"));
+            let body = if attachment.is_some() && chance(rng, 50) {
+                None
+            } else {
+                Some(pick(rng, &TEXTS).to_string())
+            };
+            let read_by_user = (!chance(rng, 10)).then(|| chance(rng, 70));
+            let operator =
+                by_operator.then(|| operators[(rng.next_u64() % operators.len() as u64) as usize]);
+            let seen = chance(rng, 80);
+            self.tx.execute(
+                "INSERT INTO messages VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    message_id,
+                    user_id,
+                    body,
+                    read_by_user,
+                    at,
+                    attachment,
+                    invitation,
+                    operator,
+                    seen
+                ],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A message row joined with its user and (for operator messages) its operator.
+struct MessageRow {
+    id: i64,
+    body: Option<String>,
+    read_by_user: Option<bool>,
+    created_at: i64,
+    attachment: Option<String>,
+    auto_invitation: bool,
+    read_by_operator: bool,
+    user_id: i64,
+    user_name: Option<String>,
+    user_email: Option<String>,
+    operator_id: Option<i64>,
+    operator_forename: Option<String>,
+    operator_surname: Option<String>,
+    operator_email: Option<String>,
+    operator_picture: Option<String>,
+}
+
+impl TryFrom<&rusqlite::Row<'_>> for MessageRow {
+    type Error = rusqlite::Error;
+
+    fn try_from(r: &rusqlite::Row<'_>) -> Result<Self, Self::Error> {
+        Ok(MessageRow {
+            id: r.get(0)?,
+            body: r.get(1)?,
+            read_by_user: r.get(2)?,
+            created_at: r.get(3)?,
+            attachment: r.get(4)?,
+            auto_invitation: r.get(5)?,
+            read_by_operator: r.get(6)?,
+            user_id: r.get(7)?,
+            user_name: r.get(8)?,
+            user_email: r.get(9)?,
+            operator_id: r.get(10)?,
+            operator_forename: r.get(11)?,
+            operator_surname: r.get(12)?,
+            operator_email: r.get(13)?,
+            operator_picture: r.get(14)?,
+        })
+    }
+}
+
+impl MessageRow {
+    /// The message as the API answers it: an operator sender when the row
+    /// has a complete operator, else the visitor.
+    fn into_stored(self) -> Result<StoredMessage, StoreError> {
+        let operator = (
+            self.operator_id,
+            self.operator_forename,
+            self.operator_surname,
+            self.operator_email,
+        );
+        let sender = match operator {
+            (Some(id), Some(forename), Some(surname), Some(email)) => {
+                MessageSender::Operator(OperatorSender {
+                    id,
+                    forename,
+                    surname,
+                    email,
+                    picture_thumb_url: self.operator_picture,
+                })
+            }
+            _ => MessageSender::User(VisitorSender {
+                id: self.user_id,
+                name: self.user_name,
+                email: self.user_email,
+            }),
+        };
+        Ok(StoredMessage {
+            message: Message {
+                id: self.id,
+                body: self.body,
+                read_by_user: self.read_by_user,
+                created_at: time(self.created_at)?,
+                file_url: None,
+                auto_invitation: self.auto_invitation,
+                read_by_operator: self.read_by_operator,
+                sender,
+            },
+            attachment: self.attachment,
+        })
     }
 }
