@@ -7,6 +7,8 @@
 //! ([`openapi_contract::run::check_entry`]); the live checks that span
 //! several answers (`live.*`) are added to the exchange that showed them.
 
+#![warn(missing_docs)]
+
 mod client;
 mod plan;
 
@@ -42,6 +44,7 @@ pub struct LiveConfig {
     pub sample: usize,
     /// Signed links fetched per walk.
     pub signed_links: usize,
+    /// Largest response body read; a larger one is a `live.transport` failure.
     pub max_body_bytes: usize,
     /// Keep each answer's normalized form in [`LiveRun::snapshots`] (costs a
     /// copy of every body; the command line does not need it).
@@ -51,6 +54,7 @@ pub struct LiveConfig {
 }
 
 impl LiveConfig {
+    /// A run against `base_url` with these secrets (the first website's first) and the default limits.
     pub fn new(base_url: impl Into<String>, secrets: Vec<String>) -> Self {
         LiveConfig {
             base_url: base_url.into(),
@@ -70,6 +74,7 @@ impl LiveConfig {
 
 /// What a live run saw.
 pub struct LiveRun {
+    /// What the run found, in the recorded mode's report shape.
     pub report: FileReport,
     /// Every API exchange that got an answer, in report order (for `--record`).
     pub har: har::Har,
@@ -81,8 +86,10 @@ pub struct LiveRun {
 /// Why a live run could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum LiveError {
+    /// No API secret was given, so nothing can be asked.
     #[error("a live run needs an API secret")]
     NoSecret,
+    /// The HTTP client cannot be set up (a bad base URL, TLS).
     #[error("{0}")]
     Client(String),
 }

@@ -1045,9 +1045,21 @@ mod tests {
         // Equal items may follow each other.
         assert!(in_order(&order, &at("a", 1), &at("a", 1)));
         // A missing key or values of different types cannot be compared: allowed.
-        assert!(in_order(&order, &json!({"id": 2}), &json!({"id": 1, "created_at": "a"})));
-        assert!(!in_order(&["id".to_string()], &json!({"id": 2.5}), &json!({"id": 1})));
-        assert!(in_order(&["id".to_string()], &json!({"id": "2"}), &json!({"id": 1})));
+        assert!(in_order(
+            &order,
+            &json!({"id": 2}),
+            &json!({"id": 1, "created_at": "a"})
+        ));
+        assert!(!in_order(
+            &["id".to_string()],
+            &json!({"id": 2.5}),
+            &json!({"id": 1})
+        ));
+        assert!(in_order(
+            &["id".to_string()],
+            &json!({"id": "2"}),
+            &json!({"id": 1})
+        ));
         assert!(in_order(&[], &json!({"id": 2}), &json!({"id": 1})));
     }
 
@@ -1070,14 +1082,26 @@ mod tests {
         let a = json!({"id": 1, "sender": {"name": "Ann", "tags": [1, 2]}});
         assert_eq!(first_difference(&a, &a, ""), None);
         let b = json!({"id": 1, "sender": {"name": "Bob", "tags": [1, 2]}});
-        assert_eq!(first_difference(&a, &b, "").as_deref(), Some("/sender/name"));
+        assert_eq!(
+            first_difference(&a, &b, "").as_deref(),
+            Some("/sender/name")
+        );
         let c = json!({"id": 1, "sender": {"name": "Ann", "tags": [1, 3]}});
-        assert_eq!(first_difference(&a, &c, "").as_deref(), Some("/sender/tags/1"));
+        assert_eq!(
+            first_difference(&a, &c, "").as_deref(),
+            Some("/sender/tags/1")
+        );
         // A key on one side only; arrays of different lengths differ as a whole.
         let d = json!({"id": 1, "sender": {"name": "Ann", "tags": [1, 2]}, "x/y": 0});
         assert_eq!(first_difference(&a, &d, "").as_deref(), Some("/x~1y"));
         let e = json!({"id": 1, "sender": {"name": "Ann", "tags": [1]}});
-        assert_eq!(first_difference(&a, &e, "").as_deref(), Some("/sender/tags"));
-        assert_eq!(first_difference(&json!(1), &json!("1"), "/v").as_deref(), Some("/v"));
+        assert_eq!(
+            first_difference(&a, &e, "").as_deref(),
+            Some("/sender/tags")
+        );
+        assert_eq!(
+            first_difference(&json!(1), &json!("1"), "/v").as_deref(),
+            Some("/v")
+        );
     }
 }

@@ -3,6 +3,8 @@
 //! random ids. Every string comes from the runner already scrubbed of
 //! secrets.
 
+#![warn(missing_docs)]
+
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};

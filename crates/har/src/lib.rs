@@ -6,6 +6,8 @@
 //! reported (with its index and line) while the others are still checked.
 //! Writing always redacts secrets first and is atomic.
 
+#![warn(missing_docs)]
+
 pub mod secrets;
 
 use std::borrow::Cow;
@@ -27,35 +29,58 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 16 << 20;
 /// Why a file, an entry or a body cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum HarError {
+    /// The file cannot be read.
     #[error("{path}: cannot read: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
+    /// The file is larger than the reader's limit.
     #[error("{path}: {size} bytes is over the {limit}-byte limit for a HAR file")]
     TooLarge {
+        /// The file.
         path: PathBuf,
+        /// Its size in bytes.
         size: u64,
+        /// The limit in bytes.
         limit: u64,
     },
+    /// The file is not UTF-8 text.
     #[error("{path}: not UTF-8 text, so not a HAR file")]
-    NotUtf8 { path: PathBuf },
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file is not JSON, or not a HAR log.
     #[error("{path}:{line}:{column}: not a HAR file: {message}")]
     Syntax {
+        /// The file.
         path: PathBuf,
+        /// Where the parser stopped: line.
         line: usize,
+        /// And column.
         column: usize,
+        /// The parser's complaint.
         message: String,
     },
+    /// One entry cannot be read as a HAR entry (the others still are).
     #[error("entry {index} (line {line}): {message}")]
     Entry {
+        /// The entry's index in `log.entries`.
         index: usize,
+        /// The line it starts on.
         line: usize,
+        /// Why it cannot be read.
         message: String,
     },
+    /// The file cannot be written.
     #[error("cannot write {path}: {source}")]
     Write {
+        /// The file.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
 }
@@ -63,10 +88,18 @@ pub enum HarError {
 /// Why a response body cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BodyError {
+    /// The decoded body is larger than the checker's limit.
     #[error("the body is {size} bytes, over the {limit}-byte cap (raise it with --max-body-bytes)")]
-    TooLarge { size: usize, limit: usize },
+    TooLarge {
+        /// Its size in bytes.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A base64 body that does not decode.
     #[error("the body is marked base64 but does not decode: {0}")]
     Base64(String),
+    /// An `encoding` other than base64.
     #[error("unknown content encoding {0:?} (HAR 1.2 allows only base64)")]
     UnknownEncoding(String),
 }
@@ -74,26 +107,35 @@ pub enum BodyError {
 /// A whole HAR document, as written.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Har {
+    /// The log.
     pub log: Log,
 }
 
+/// A HAR 1.2 log.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Log {
+    /// The HAR version (`1.2`).
     pub version: String,
+    /// The program that wrote the file.
     pub creator: Creator,
+    /// The exchanges, in the order recorded.
     pub entries: Vec<Entry>,
     /// A custom field: the OpenAPI document this recording is checked
     /// against, relative to the HAR file.
     #[serde(rename = "_openapi", default, skip_serializing_if = "Option::is_none")]
     pub openapi: Option<String>,
+    /// A free-text comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
+/// The program that wrote a HAR file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Creator {
+    /// Its name.
     pub name: String,
+    /// Its version.
     pub version: String,
 }
 
@@ -103,17 +145,24 @@ pub struct Creator {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
+    /// When the request started (ISO 8601).
     #[serde(default)]
     pub started_date_time: String,
+    /// Milliseconds the exchange took.
     #[serde(default)]
     pub time: f64,
+    /// What was sent.
     pub request: Request,
+    /// What came back; `None` when the request got no answer.
     #[serde(default)]
     pub response: Option<Response>,
+    /// Cache details (kept as written).
     #[serde(default)]
     pub cache: Map<String, Value>,
+    /// Phase timings (kept as written).
     #[serde(default)]
     pub timings: Map<String, Value>,
+    /// A free-text comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (HAR allows names starting with `_`), e.g. `_expect`.
@@ -121,58 +170,83 @@ pub struct Entry {
     pub custom: Map<String, Value>,
 }
 
+/// A recorded request.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// The HTTP method.
     pub method: String,
+    /// The absolute URL, query included.
     pub url: String,
+    /// `HTTP/1.1`, `h2`, ...
     #[serde(default)]
     pub http_version: String,
+    /// Request cookies.
     #[serde(default)]
     pub cookies: Vec<Cookie>,
+    /// Request headers, in order.
     #[serde(default)]
     pub headers: Vec<Header>,
+    /// The query string as name/value pairs.
     #[serde(default)]
     pub query_string: Vec<Header>,
+    /// The request body (kept as written).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_data: Option<Value>,
+    /// Bytes of headers, or -1.
     #[serde(default = "minus_one")]
     pub headers_size: i64,
+    /// Bytes of body, or -1.
     #[serde(default = "minus_one")]
     pub body_size: i64,
 }
 
+/// A recorded response.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Response {
+    /// The status code (0 or negative when the browser got none).
     pub status: i64,
+    /// The reason phrase.
     #[serde(default)]
     pub status_text: String,
+    /// `HTTP/1.1`, `h2`, ...
     #[serde(default)]
     pub http_version: String,
+    /// Response cookies.
     #[serde(default)]
     pub cookies: Vec<Cookie>,
+    /// Response headers, in order.
     #[serde(default)]
     pub headers: Vec<Header>,
+    /// The body.
     #[serde(default)]
     pub content: Content,
+    /// The `Location` of a redirect, else empty.
     #[serde(default, rename = "redirectURL")]
     pub redirect_url: String,
+    /// Bytes of headers, or -1.
     #[serde(default = "minus_one")]
     pub headers_size: i64,
+    /// Bytes of body, or -1.
     #[serde(default = "minus_one")]
     pub body_size: i64,
 }
 
+/// A response body as HAR stores it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Content {
+    /// Bytes of the decoded body.
     #[serde(default)]
     pub size: i64,
+    /// The content type the recorder saw.
     #[serde(default)]
     pub mime_type: String,
+    /// The body: text, or base64 when `encoding` says so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// `base64`, or `None` for text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
 }
@@ -180,14 +254,20 @@ pub struct Content {
 /// A name/value pair: headers and query parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
+    /// The name.
     pub name: String,
+    /// The value.
     pub value: String,
 }
 
+/// A cookie, the fields the checks need and the rest kept.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Cookie {
+    /// The cookie's name.
     pub name: String,
+    /// Its value.
     pub value: String,
+    /// Path, domain, expiry and the like, as written.
     #[serde(flatten)]
     pub rest: Map<String, Value>,
 }
@@ -197,6 +277,7 @@ fn minus_one() -> i64 {
 }
 
 impl Header {
+    /// A header from a name and a value.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Header {
             name: name.into(),
@@ -258,6 +339,7 @@ impl Content {
 /// A HAR file read into memory, not yet split into entries.
 #[derive(Debug)]
 pub struct Recording {
+    /// The file.
     pub path: PathBuf,
     text: String,
 }
@@ -275,7 +357,9 @@ pub struct RawEntry<'a> {
 /// The log's fields other than its entries, and the raw entries.
 #[derive(Debug)]
 pub struct Entries<'a> {
+    /// `log._openapi`: the document the recording names, if any.
     pub openapi: Option<String>,
+    /// The entries, each still unparsed.
     pub entries: Vec<RawEntry<'a>>,
 }
 
@@ -326,10 +410,12 @@ impl Recording {
         }
     }
 
+    /// How many entries the file has.
     pub fn len(&self) -> usize {
         self.text.len()
     }
 
+    /// Whether the file has no entries.
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
     }

@@ -64,10 +64,12 @@ impl SensitiveNames {
         self
     }
 
+    /// Whether a header of this name carries a secret.
     pub fn is_header(&self, name: &str) -> bool {
         self.headers.contains(&name.to_ascii_lowercase())
     }
 
+    /// Whether a query parameter of this name carries a secret.
     pub fn is_query(&self, name: &str) -> bool {
         self.query.contains(&name.to_ascii_lowercase())
     }
@@ -81,6 +83,7 @@ pub struct SecretSet {
 }
 
 impl SecretSet {
+    /// An empty set.
     pub fn new() -> Self {
         Self::default()
     }
@@ -165,6 +168,7 @@ impl SecretSet {
         }
     }
 
+    /// Whether the set holds no secret.
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }

@@ -5,6 +5,8 @@
 //! (`x-pagination`) and request rules (`x-contract`) all come from the
 //! document. Recorded (HAR) and live runs feed the same [`Contract::check`].
 
+#![warn(missing_docs)]
+
 mod compiled;
 mod graph;
 mod inspect;
@@ -54,6 +56,7 @@ pub struct Options {
     /// Secrets known to be valid: a request presenting anything else has a
     /// wrong secret. Empty: validity is known only from `_credentials`.
     pub valid_secrets: Vec<String>,
+    /// Largest response body checked; a larger one is bad input.
     pub max_body_bytes: usize,
 }
 
@@ -72,29 +75,41 @@ impl Default for Options {
 /// run, or a recording's `_credentials` annotation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credentials {
+    /// The credentials are known to be valid.
     Valid,
+    /// The credentials are known to be wrong.
     Invalid,
 }
 
 /// One request and its response, borrowed from a HAR entry or a live call.
 #[derive(Debug, Clone, Copy)]
 pub struct Exchange<'a> {
+    /// The request's HTTP method.
     pub method: &'a str,
+    /// The request URL (absolute, or a path under the base path).
     pub url: &'a str,
+    /// The request headers.
     pub request_headers: &'a [har::Header],
+    /// Whether the credentials are known to be valid.
     pub credentials: Option<Credentials>,
+    /// The response status.
     pub status: u16,
+    /// The response headers.
     pub response_headers: &'a [har::Header],
     /// The recorder's idea of the content type, used when no header says.
     pub mime_type: &'a str,
+    /// The response body, decoded.
     pub body: Option<&'a [u8]>,
 }
 
 /// The checks run on one exchange, and the parsed body (for snapshots).
 #[derive(Debug)]
 pub struct Checked {
+    /// The operation matched, if any.
     pub operation: Option<String>,
+    /// Every check's verdict.
     pub results: Vec<CheckResult>,
+    /// The body as JSON, when it parsed.
     pub body: Option<Value>,
 }
 

@@ -16,9 +16,12 @@ pub enum Part {
     Value,
 }
 
+/// A property whose values change on every response, and which part of them to hide in snapshots.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redaction {
+    /// The property name (anywhere in the body).
     pub property: String,
+    /// Which part of its value is redacted.
     pub part: Part,
 }
 

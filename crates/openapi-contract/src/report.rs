@@ -52,6 +52,7 @@ pub enum Check {
 }
 
 impl Check {
+    /// Every check, in report order.
     pub const ALL: [Check; 21] = [
         Check::Input,
         Check::Operation,
@@ -76,6 +77,7 @@ impl Check {
         Check::LiveRateLimit,
     ];
 
+    /// The check's stable name (`body.schema`).
     pub fn name(self) -> &'static str {
         match self {
             Check::Input => "input",
@@ -107,6 +109,7 @@ impl Check {
         self.name().starts_with("live.")
     }
 
+    /// The check of a stable name.
     pub fn from_name(name: &str) -> Option<Check> {
         Check::ALL.into_iter().find(|c| c.name() == name)
     }
@@ -128,16 +131,20 @@ impl std::fmt::Display for Check {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
+    /// The check holds.
     Pass,
     /// Failed, and the recording said it would (`_expect`): counts as a pass.
     ExpectedFail,
+    /// A problem that does not break the contract (an undocumented field).
     Warn,
+    /// The contract is broken.
     Fail,
     /// The entry could not be checked (bad input).
     Error,
 }
 
 impl Outcome {
+    /// `pass`, `warn` or `fail`.
     pub fn name(self) -> &'static str {
         match self {
             Outcome::Pass => "pass",
@@ -153,16 +160,23 @@ impl Outcome {
 /// what is wrong, and the offending value (compact, shortened).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// Where in the body (a JSON pointer; empty for the exchange as a whole).
     pub pointer: String,
+    /// What is wrong, in plain words.
     pub message: String,
+    /// The offending value, cut short.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
+/// One check's verdict on one exchange.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckResult {
+    /// Which check.
     pub check: Check,
+    /// Its outcome.
     pub outcome: Outcome,
+    /// Why, when it did not pass.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,
 }
@@ -174,16 +188,20 @@ pub struct ExchangeReport {
     pub index: usize,
     /// 1-based line in the file where the entry starts (0 when not from a file).
     pub line: usize,
+    /// The request's method.
     pub method: String,
     /// Path and query, secrets scrubbed.
     pub target: String,
+    /// The operation matched, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
+    /// The response status, if there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// What the request was for, when a live run made it (`wrong secret`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Every check's verdict, in report order.
     pub checks: Vec<CheckResult>,
 }
 
@@ -197,6 +215,7 @@ impl ExchangeReport {
             .unwrap_or(Outcome::Pass)
     }
 
+    /// Whether this check failed on the exchange.
     pub fn failed(&self, check: Check) -> bool {
         self.checks
             .iter()
@@ -212,32 +231,43 @@ impl ExchangeReport {
 /// Everything found in one recording.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
+    /// The file (or `live ...` for a live run).
     pub path: String,
     /// The document the file was checked against.
     pub spec: String,
     /// Why the file as a whole could not be read, if so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Every exchange, in file order.
     pub exchanges: Vec<ExchangeReport>,
 }
 
 /// Counts over a whole run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// Files read.
     pub files: usize,
+    /// Exchanges checked.
     pub exchanges: usize,
+    /// Exchanges with every check passing.
     pub passed: usize,
+    /// Exchanges with warnings only.
     pub warned: usize,
+    /// Exchanges with a failed check.
     pub failed: usize,
+    /// Entries that could not be read (bad input).
     pub errors: usize,
 }
 
+/// The report of a whole run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RunReport {
+    /// One report per file (or live run).
     pub files: Vec<FileReport>,
 }
 
 impl RunReport {
+    /// Counts over every file.
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
             files: self.files.len(),

@@ -16,9 +16,13 @@ use crate::{
 /// What a checked exchange leaves for snapshotting: its report, its parsed
 /// body, and the secrets to keep out of anything written.
 pub struct Observed<'a> {
+    /// The exchange's report.
     pub report: &'a ExchangeReport,
+    /// The response content type.
     pub content_type: Option<&'a str>,
+    /// The body as JSON, when it parsed.
     pub body: Option<&'a Value>,
+    /// The secrets the exchange carried, for redaction.
     pub secrets: &'a SecretSet,
 }
 
@@ -36,6 +40,7 @@ pub struct Runner {
 }
 
 impl Runner {
+    /// A runner using `default_spec` for files that name none (always, when `forced`).
     pub fn new(default_spec: PathBuf, forced: bool, options: Options) -> Self {
         Runner {
             default_spec,
@@ -47,6 +52,7 @@ impl Runner {
         }
     }
 
+    /// Files larger than `limit` bytes are refused as bad input.
     pub fn with_max_file_bytes(mut self, limit: u64) -> Self {
         self.max_file_bytes = limit;
         self

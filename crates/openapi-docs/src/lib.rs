@@ -7,6 +7,8 @@
 //! extensions (`x-contract`, `x-pagination`, `x-webhooks`, `x-codeSamples`,
 //! `x-date-time-format`, `x-url-schemes`), never a particular API.
 
+#![warn(missing_docs)]
+
 pub mod browser;
 mod samples;
 mod text;
@@ -35,23 +37,34 @@ pub struct Options {
     pub downloads: Vec<Download>,
 }
 
+/// A file offered for download from the reference.
 #[derive(Debug, Clone)]
 pub struct Download {
     /// Relative to the reference's root, `/`-separated.
     pub path: String,
+    /// Its title in the Downloads list.
     pub title: String,
+    /// Its contents.
     pub contents: String,
 }
 
+/// Why the reference cannot be built.
 #[derive(Debug, thiserror::Error)]
 pub enum DocsError {
     /// Includes examples that break their schema: nothing invalid is published.
     #[error("the document has lint errors; fix them first:\n{0}")]
     Lint(String),
+    /// The document cannot be read into a model.
     #[error(transparent)]
     Model(#[from] openapi_model::ModelError),
+    /// A template failed to render.
     #[error("template {name}: {message}")]
-    Template { name: String, message: String },
+    Template {
+        /// The template.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// The HTML page, relative to the reference's root.

@@ -12,6 +12,7 @@ pub struct Sample {
     pub lang: String,
     /// The tab label.
     pub label: String,
+    /// The sample's code.
     pub source: String,
 }
 

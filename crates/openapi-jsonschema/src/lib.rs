@@ -11,6 +11,8 @@
 //! needs is copied under `$defs` and every `$ref` points there, so a consumer
 //! needs no resolver.
 
+#![warn(missing_docs)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
@@ -20,16 +22,41 @@ pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
+/// Why a schema cannot be converted.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ConvertError {
+    /// A `$ref` to another file or to something other than a component schema.
     #[error("{pointer}: $ref `{reference}` does not name a schema under #/components/schemas")]
-    UnsupportedRef { pointer: String, reference: String },
+    UnsupportedRef {
+        /// Where, as a JSON pointer.
+        pointer: String,
+        /// The `$ref` as written.
+        reference: String,
+    },
+    /// A `$ref` to a component that does not exist.
     #[error("{pointer}: $ref `{reference}` names a schema that does not exist")]
-    DanglingRef { pointer: String, reference: String },
+    DanglingRef {
+        /// Where, as a JSON pointer.
+        pointer: String,
+        /// The `$ref` as written.
+        reference: String,
+    },
+    /// Nesting deeper than the converter follows.
     #[error("{pointer}: schema nesting is deeper than {limit}")]
-    TooDeep { pointer: String, limit: usize },
+    TooDeep {
+        /// Where, as a JSON pointer.
+        pointer: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// A discriminator mapping that names no component schema.
     #[error("{pointer}: discriminator mapping value `{reference}` is not a component schema")]
-    BadMapping { pointer: String, reference: String },
+    BadMapping {
+        /// Where, as a JSON pointer.
+        pointer: String,
+        /// The `$ref` as written.
+        reference: String,
+    },
 }
 
 /// Converts schemas of one OpenAPI document.

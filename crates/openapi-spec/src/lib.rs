@@ -3,6 +3,8 @@
 //! Architecture invariant: this crate knows OpenAPI, never a particular API.
 //! Anything specific to one API lives in that API's document.
 
+#![warn(missing_docs)]
+
 pub mod lint;
 mod load;
 pub mod media;
@@ -23,9 +25,13 @@ use serde_json::Value;
 /// the source.
 #[derive(Debug, Clone)]
 pub struct Document {
+    /// The file it was read from.
     pub path: PathBuf,
+    /// The document as JSON: what pointers address.
     pub raw: Value,
+    /// The document as `openapiv3` types.
     pub api: openapiv3::OpenAPI,
+    /// Where each node is in the file.
     pub positions: PositionIndex,
 }
 
@@ -48,8 +54,11 @@ impl Document {
 /// A place in a document, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
+    /// The file.
     pub file: PathBuf,
+    /// The line and column, when known.
     pub position: Option<Position>,
+    /// The JSON pointer.
     pub pointer: String,
 }
 

@@ -14,17 +14,25 @@ use serde_json::{Map, Value};
 use crate::visit::{Root, examples, is_data_key, operations, schema_pointers};
 use crate::{Document, Location, pointer};
 
+/// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Worth fixing; the document is still usable.
     Warning,
+    /// The document is wrong.
     Error,
 }
 
+/// One lint finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
+    /// The rule's stable name.
     pub rule: &'static str,
+    /// How much it matters.
     pub severity: Severity,
+    /// Where.
     pub location: Location,
+    /// What is wrong.
     pub message: String,
 }
 

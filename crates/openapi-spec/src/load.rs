@@ -32,40 +32,73 @@ impl Default for LoadOptions {
 /// where one exists, the line and column or the JSON pointer.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// The file cannot be read.
     #[error("{file}: cannot read: {source}")]
     Io {
+        /// The file.
         file: PathBuf,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
+    /// The file is larger than the loader's limit.
     #[error("{file}: {size} bytes is over the limit of {limit} bytes")]
     TooLarge {
+        /// The file.
         file: PathBuf,
+        /// Its size in bytes.
         size: u64,
+        /// The limit in bytes.
         limit: u64,
     },
+    /// The file is not UTF-8.
     #[error("{file}: not UTF-8 text (invalid byte at offset {offset})")]
-    NotUtf8 { file: PathBuf, offset: usize },
+    NotUtf8 {
+        /// The file.
+        file: PathBuf,
+        /// The byte offset of the first bad byte.
+        offset: usize,
+    },
+    /// The file is not valid YAML or JSON.
     #[error("{file}:{position}: {message}")]
     Syntax {
+        /// The file.
         file: PathBuf,
+        /// Where the parser stopped.
         position: Position,
+        /// The parser's complaint.
         message: String,
     },
+    /// The file is not valid YAML or JSON, and the parser gave no position.
     #[error("{file}: {message}")]
-    SyntaxNoPosition { file: PathBuf, message: String },
+    SyntaxNoPosition {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The document is not OpenAPI 3.0.
     #[error("{file}{}: {message}", at_position(*.position, pointer))]
     Version {
+        /// The file.
         file: PathBuf,
+        /// Where the version is.
         position: Option<Position>,
+        /// Its pointer.
         pointer: String,
+        /// What is wrong.
         message: String,
     },
+    /// The document does not have OpenAPI 3.0's structure.
     #[error("{file}{}: not a valid OpenAPI 3.0 document: {message}", at_position(*.position, pointer))]
     Structure {
+        /// The file.
         file: PathBuf,
+        /// Where.
         position: Option<Position>,
+        /// The pointer of the offending node.
         pointer: String,
+        /// What is wrong.
         message: String,
     },
 }

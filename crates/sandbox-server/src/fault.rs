@@ -4,30 +4,52 @@
 /// One deliberate contract violation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Fault {
+    /// Requests without a valid secret are answered as the first website.
     AuthIgnored,
+    /// A missing or wrong Accept header is not answered 406.
     AcceptIgnored,
+    /// Limit/offset out of range, non-integer, empty or repeated are clamped instead of 400.
     BoundsIgnored,
+    /// A page starts one item after the offset it echoes.
     OffsetOffByOne,
+    /// `total` is one more than the item count.
     WrongTotal,
+    /// A message without attachment has no `file_url` key instead of null.
     FileUrlMissing,
+    /// `sender_type` names the other sender shape.
     SenderSwapped,
+    /// `sender_type` is `bot`, a value the document does not list.
     UnknownSenderType,
+    /// A user's `created_at`, which is not nullable, is null.
     NullRequired,
+    /// JSON bodies are sent as text/html.
     WrongContentType,
+    /// Each page after the first starts with the previous page's last item.
     RepeatedItem,
+    /// Another website's users can be fetched by id.
     TenantLeak,
+    /// An unknown user or message is answered 200 with another item.
     NotFoundAs200,
+    /// A user fetched alone differs from the same user in the list.
     InconsistentItem,
+    /// Lists come newest first, against the documented order.
     UnstableOrder,
+    /// `file_url` is signed with an expiry already past, so fetching it gives 403.
     ExpiredFileUrl,
+    /// Every list answer is delayed by 3 seconds.
     Slow,
+    /// List bodies are cut in half.
     TruncatedBody,
+    /// Single-item answers are an HTML page labelled as JSON.
     NotJson,
+    /// Every third request is refused 429 without Retry-After.
     NoRetryAfter,
+    /// List requests are redirected (307) to another host.
     RedirectOffsite,
 }
 
 impl Fault {
+    /// Every fault, in `--help` order.
     pub const ALL: [Fault; 21] = [
         Fault::AuthIgnored,
         Fault::AcceptIgnored,
@@ -139,6 +161,7 @@ impl Fault {
         }
     }
 
+    /// The fault of a `--fault` name.
     pub fn from_name(name: &str) -> Option<Fault> {
         Fault::ALL.into_iter().find(|f| f.name() == name)
     }

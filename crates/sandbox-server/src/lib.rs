@@ -3,6 +3,8 @@
 //! contract run uses it when no real API is given; its fault modes break
 //! one rule each, so the run can prove it catches them.
 
+#![warn(missing_docs)]
+
 mod api;
 mod docs;
 mod fault;
@@ -30,15 +32,21 @@ pub const SANDBOX_SECRET_VARS: [&str; 2] =
 /// Why the sandbox could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
+    /// The seed data cannot be stored or read.
     #[error("the store failed: {0}")]
     Store(#[from] sandbox_store::StoreError),
+    /// The port cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
+        /// The address.
         addr: SocketAddr,
+        /// Why.
         source: std::io::Error,
     },
+    /// A secret from the environment is empty or not printable (the website's number).
     #[error("a secret override for website {0} is empty or repeats another website's secret")]
     BadSecret(usize),
+    /// The system has no randomness for signing keys.
     #[error("no random key for signing attachment URLs")]
     Random,
 }
@@ -52,9 +60,11 @@ pub struct Config {
     pub port: u16,
     /// SQLite file; `None` keeps the data in memory.
     pub db: Option<PathBuf>,
+    /// What data to generate.
     pub seed: SeedConfig,
     /// Website number (1-based) → secret, replacing the seeded one.
     pub secrets: Vec<(usize, String)>,
+    /// Rules broken on purpose.
     pub faults: BTreeSet<Fault>,
     /// Requests per second per secret; `None`: no limit.
     pub rate_limit: Option<u32>,
@@ -183,6 +193,7 @@ impl Sandbox {
         })
     }
 
+    /// The address the sandbox listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }

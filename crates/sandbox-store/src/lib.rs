@@ -5,6 +5,8 @@
 //! The same seed always gives the same rows, ids, timestamps and secrets,
 //! so snapshots of a live run against the sandbox are stable.
 
+#![warn(missing_docs)]
+
 use std::path::Path;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -18,8 +20,10 @@ use signalzen_models::{
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// SQLite failed.
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A stored time is out of range.
     #[error("a stored timestamp is out of range: {0}")]
     Timestamp(i64),
 }
@@ -27,8 +31,11 @@ pub enum StoreError {
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct SeedConfig {
+    /// The random seed: the same seed gives the same data.
     pub seed: u64,
+    /// How many websites.
     pub websites: usize,
+    /// Users per website.
     pub users_per_website: usize,
     /// At most this many messages per user (some users get none).
     pub max_messages_per_user: usize,
@@ -48,8 +55,11 @@ impl Default for SeedConfig {
 /// A tenant and its API secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Website {
+    /// The website's id.
     pub id: i64,
+    /// Its name.
     pub name: String,
+    /// Its API secret.
     pub secret: String,
 }
 
@@ -57,10 +67,13 @@ pub struct Website {
 /// its attachment, which the server turns into a signed URL.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredMessage {
+    /// The message as the API answers it (`file_url` not yet signed).
     pub message: Message,
+    /// The stored attachment path, signed into `file_url` on the way out.
     pub attachment: Option<String>,
 }
 
+/// The sandbox's data in SQLite.
 pub struct Store {
     conn: Connection,
 }
@@ -168,6 +181,7 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// Every website.
     pub fn websites(&self) -> Result<Vec<Website>, StoreError> {
         let rows: Vec<(i64, String, String)> =
             self.rows("SELECT id, name, secret FROM websites ORDER BY id", &[])?;
