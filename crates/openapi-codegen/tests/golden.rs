@@ -1,7 +1,7 @@
 //! Golden files: the generated code for small fixture documents, one per
-//! shape. Each is an insta snapshot (review with `cargo insta review`) and a
-//! committed `.rs` file that `shapes.rs` compiles and exercises.
-//! `UPDATE_GOLDEN=1 cargo test -p openapi-codegen` rewrites the `.rs` files.
+//! shape, kept once, as the committed `.rs` file that `shapes.rs` compiles
+//! and exercises. A difference fails with a line diff;
+//! `UPDATE_GOLDEN=1 cargo test -p openapi-codegen` rewrites the files.
 
 use std::path::{Path, PathBuf};
 
@@ -31,15 +31,18 @@ fn generate(rel: &str) -> String {
 
 fn golden(name: &str) {
     let code = generate(&format!("tests/fixtures/codegen/{name}.yaml"));
-    insta::assert_snapshot!(name, code);
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/{name}.rs"));
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&file, &code).expect("write golden");
     }
     let committed = std::fs::read_to_string(&file).unwrap_or_default();
+    let diff = similar::TextDiff::from_lines(&committed, &code)
+        .unified_diff()
+        .header("committed", "generated")
+        .to_string();
     assert!(
         committed == code,
-        "{} is stale: run UPDATE_GOLDEN=1 cargo test -p openapi-codegen",
+        "{} is stale: run UPDATE_GOLDEN=1 cargo test -p openapi-codegen\n{diff}",
         file.display()
     );
 }
