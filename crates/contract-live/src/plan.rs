@@ -23,10 +23,48 @@ struct List<'a> {
     item: Option<(&'a Operation, &'a [ItemParameter])>,
 }
 
+/// Values for an operation's path parameters, in the order they were found
+/// (a list's own, then its item's); the first value of a name counts.
+#[derive(Clone, Debug, Default)]
+struct PathValues(Vec<PathValue>);
+
+/// One path parameter's value.
+#[derive(Clone, Debug)]
+struct PathValue {
+    name: String,
+    value: String,
+}
+
+impl PathValues {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|v| v.name == name)
+            .map(|v| v.value.as_str())
+    }
+
+    fn push(&mut self, name: &str, value: String) {
+        self.0.push(PathValue {
+            name: name.to_string(),
+            value,
+        });
+    }
+
+    /// Takes `other`'s value for every name both have (an item of one
+    /// parent, addressed under another).
+    fn replace_from(&mut self, other: &PathValues) {
+        for theirs in &other.0 {
+            if let Some(mine) = self.0.iter_mut().find(|v| v.name == theirs.name) {
+                mine.value = theirs.value.clone();
+            }
+        }
+    }
+}
+
 /// Path parameter values a list was walked under, and what the walk found.
 #[derive(Clone)]
 struct Context {
-    values: Vec<(String, String)>,
+    values: PathValues,
     items: Vec<Value>,
 }
 
@@ -73,12 +111,12 @@ fn lists(ops: &[Operation]) -> Vec<List<'_>> {
 }
 
 /// The template with its parameters filled in (percent-encoded).
-fn path_of(op: &Operation, values: &[(String, String)]) -> Option<String> {
+fn path_of(op: &Operation, values: &PathValues) -> Option<String> {
     let mut path = op.template.clone();
     for name in op.path_params.iter().map(|p| &p.name) {
-        let value = values.iter().find(|(n, _)| n == name)?;
+        let value = values.get(name)?;
         let encoded: String =
-            url::form_urlencoded::byte_serialize(value.1.as_bytes()).collect::<String>();
+            url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>();
         path = path.replace(&format!("{{{name}}}"), &encoded.replace('+', "%20"));
     }
     Some(path)
@@ -305,7 +343,7 @@ impl Ctx<'_> {
         &self,
         seq: &mut Seq,
         list: &List<'_>,
-        values: &[(String, String)],
+        values: &PathValues,
         limit: Option<i64>,
         auth: Auth,
     ) -> Walked {
@@ -369,7 +407,7 @@ impl Ctx<'_> {
         &self,
         phase_group: (Phase, u32),
         list: &List<'_>,
-        values: Vec<(String, String)>,
+        values: PathValues,
         child: bool,
     ) -> Context {
         let mut limits: Vec<Option<i64>> = Vec::new();
@@ -433,7 +471,7 @@ impl Ctx<'_> {
     }
 
     /// The rules every request is under: credentials, Accept, parameters, methods.
-    async fn probes(&self, group: u32, op: &Operation, values: &[(String, String)]) {
+    async fn probes(&self, group: u32, op: &Operation, values: &PathValues) {
         let Some(path) = path_of(op, values) else {
             return;
         };
@@ -546,14 +584,10 @@ impl Ctx<'_> {
 }
 
 /// The values for an item operation's path: the context's plus the link's.
-fn item_values(
-    context: &Context,
-    params: &[ItemParameter],
-    item: &Value,
-) -> Option<Vec<(String, String)>> {
+fn item_values(context: &Context, params: &[ItemParameter], item: &Value) -> Option<PathValues> {
     let mut values = context.values.clone();
     for p in params {
-        values.push((p.path_parameter.clone(), scalar(item.get(&p.property)?)?));
+        values.push(&p.path_parameter, scalar(item.get(&p.property)?)?);
     }
     Some(values)
 }
@@ -641,7 +675,7 @@ async fn walk_phase(ctx: &Ctx<'_>, lists: &[List<'_>], groups: &mut Groups) -> C
     let walked = join_all(
         roots
             .iter()
-            .map(|(l, g)| ctx.walks((Phase::Walk, *g), l, Vec::new(), false)),
+            .map(|(l, g)| ctx.walks((Phase::Walk, *g), l, PathValues::default(), false)),
     )
     .await;
     for ((l, _), c) in roots.iter().zip(walked) {
@@ -672,7 +706,7 @@ async fn walk_phase(ctx: &Ctx<'_>, lists: &[List<'_>], groups: &mut Groups) -> C
 /// A child list to walk under one parent item.
 struct ChildJob<'l> {
     list: &'l List<'l>,
-    values: Vec<(String, String)>,
+    values: PathValues,
     group: u32,
 }
 
@@ -732,7 +766,7 @@ fn probe_tasks<'a>(
         let values = lists
             .iter()
             .find_map(|l| address(l, op, contexts))
-            .or_else(|| op.path_params.is_empty().then(Vec::new));
+            .or_else(|| op.path_params.is_empty().then(PathValues::default));
         if let Some(values) = values {
             let g = groups.next();
             tasks.push(Box::pin(async move { ctx.probes(g, op, &values).await }));
@@ -743,7 +777,7 @@ fn probe_tasks<'a>(
 
 /// Path values that address `op`: a context `l` was walked under when `op`
 /// is the list, else the first item found when `op` is its item operation.
-fn address(l: &List<'_>, op: &Operation, contexts: &Contexts) -> Option<Vec<(String, String)>> {
+fn address(l: &List<'_>, op: &Operation, contexts: &Contexts) -> Option<PathValues> {
     if l.op.id == op.id {
         return contexts.get(&l.op.id)?.first().map(|c| c.values.clone());
     }
@@ -880,7 +914,7 @@ fn missing_items<'a>(l: &List<'a>, all: &[Context], out: &mut Vec<MissingProbe<'
     }
     for (value, label) in bad {
         let mut values = c.values.clone();
-        values.push((param.clone(), value.clone()));
+        values.push(param, value.clone());
         if let Some(path) = path_of(item_op, &values) {
             let what = format!("{label} {param} ({value})");
             out.push(MissingProbe {
@@ -896,11 +930,7 @@ fn missing_items<'a>(l: &List<'a>, all: &[Context], out: &mut Vec<MissingProbe<'
         && !b.items.iter().any(|i| key_of(l, i) == key_of(l, item))
         && let Some(mut values) = item_values(a, params, item)
     {
-        for (name, value) in &b.values {
-            if let Some(v) = values.iter_mut().find(|(n, _)| n == name) {
-                v.1 = value.clone();
-            }
-        }
+        values.replace_from(&b.values);
         if let Some(path) = path_of(item_op, &values) {
             let what = format!("the item {} under another parent", key_of(l, item));
             out.push(MissingProbe {
@@ -927,7 +957,7 @@ fn unknown_parent<'a>(
         .first()
         .map(|c| c.values.clone())
         .unwrap_or_default();
-    values.push((param.clone(), value.clone()));
+    values.push(param, value.clone());
     let path = path_of(l.op, &values)?;
     Some(MissingProbe {
         path,
@@ -973,7 +1003,9 @@ async fn isolation(
 ) {
     let mut seq = ctx.seq(Phase::Tenant, group);
     let max = l.limit.and_then(|p| p.maximum);
-    let theirs = ctx.walk(&mut seq, l, &[], max, Auth::Secret(1)).await;
+    let theirs = ctx
+        .walk(&mut seq, l, &PathValues::default(), max, Auth::Secret(1))
+        .await;
     let shared: Vec<&String> = theirs.keys.iter().filter(|k| mine.contains(*k)).collect();
     if let Some(last) = theirs.last {
         let findings = if shared.is_empty() {
@@ -996,7 +1028,7 @@ async fn isolation(
         .filter(|i| !mine.contains(&key_of(l, i)))
         .collect();
     let root = Context {
-        values: Vec::new(),
+        values: PathValues::default(),
         items: Vec::new(),
     };
     // The item itself, and every list under it.
