@@ -88,9 +88,9 @@ enum ContractMode {
     ///
     /// Each entry is matched to an operation by method and path template
     /// under the server's base path, then checked: operation, status,
-    /// content-type, body.json, body.schema, body.discriminator,
-    /// body.nullable, body.undocumented, pagination, request.auth,
-    /// request.accept, request.parameters. An entry may carry
+    /// status.server-error, content-type, body.json, body.schema,
+    /// body.discriminator, body.nullable, body.undocumented, pagination,
+    /// response.secret, request.auth, request.accept, request.parameters. An entry may carry
     /// `"_expect": ["check", ...]` (the checks it must fail) and
     /// `"_credentials": "valid" | "invalid"`. Valid secrets may also come from
     /// SIGNALZEN_API_SECRET and SIGNALZEN_API_SECRET_2; secrets are never

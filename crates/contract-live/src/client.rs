@@ -290,6 +290,9 @@ impl Client {
         retries: usize,
         waited: Duration,
     ) -> Option<Result<Duration, String>> {
+        if sent.status == 503 {
+            return self.unavailable_wait(sent, retries, waited).map(Ok);
+        }
         let RateLimit {
             status,
             retry_after_header,
@@ -323,6 +326,15 @@ impl Client {
         } else {
             Ok(wait)
         })
+    }
+
+    /// A 503 that says when to come back (`Retry-After`) is retried within
+    /// the retry budget; one that does not, or past the budget, is the
+    /// answer (and `status.server-error` judges it).
+    fn unavailable_wait(&self, sent: &Sent, retries: usize, waited: Duration) -> Option<Duration> {
+        let headers = sent.entry.response.as_ref().map(|r| r.headers.as_slice())?;
+        let wait = retry_after(har::header(headers, "retry-after")?)?;
+        ((retries as u32) < self.max_retries && waited + wait <= self.retry_budget).then_some(wait)
     }
 
     /// Fetches a URL the API handed out (a signed link): no credentials.

@@ -104,6 +104,9 @@ fn owner(fault: Fault) -> Check {
         Fault::NotJson => Check::BodyJson,
         Fault::NoRetryAfter => Check::LiveRateLimit,
         Fault::RedirectOffsite => Check::LiveTransport,
+        Fault::SecretInHeader => Check::ResponseSecret,
+        Fault::SecretInBody => Check::ResponseSecret,
+        Fault::ServerError => Check::StatusServerError,
     }
 }
 

@@ -10,6 +10,7 @@
 mod compiled;
 mod graph;
 mod inspect;
+mod leak;
 pub mod normalize;
 mod pagination;
 mod report;
@@ -229,7 +230,10 @@ impl Contract {
             }
         };
         let mut results = vec![result(Check::Operation, Vec::new(), Outcome::Fail)];
-        let body = self.check_operation(target, ex, &url, &mut results);
+        let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let body = self.check_operation(target, ex, &query, &mut results);
+        let secrets = leak::presented(target.op, ex, &query, &self.options.valid_secrets);
+        results.extend(leak::check(&secrets, ex, body.as_ref()));
         Checked {
             operation: Some(target.op.id.clone()),
             results,
@@ -258,20 +262,23 @@ impl Contract {
         &self,
         target: Target<'_>,
         ex: &Exchange<'_>,
-        url: &url::Url,
+        query: &[(String, String)],
         results: &mut Vec<CheckResult>,
     ) -> Option<Value> {
         let op = target.op;
-        let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
         let req = request::check(
             &self.model.rules,
             request::Parameters::new(op, &target.compiled.query),
             ex,
-            &query,
+            query,
             &self.options.valid_secrets,
         );
         results.extend(req.results);
-        let body_check = self.check_status(target, ex, results)?;
+        let body_check = self.check_status(target, ex, results);
+        if !req.rejected {
+            results.push(server_error(ex.status));
+        }
+        let body_check = body_check?;
         results.push(result(
             Check::ContentType,
             content_type_findings(ex),
@@ -294,7 +301,7 @@ impl Contract {
             && let Some(p) = &op.pagination
             && !req.parameters_invalid
         {
-            results.push(pagination::check(p, op, &query, &body));
+            results.push(pagination::check(p, op, query, &body));
         }
         Some(body)
     }
@@ -486,6 +493,21 @@ fn sort_schema_errors(
         }
     }
     (schema_findings, nullable)
+}
+
+/// `status.server-error` on a request nothing is wrong with.
+fn server_error(status: u16) -> CheckResult {
+    let findings = if (500..600).contains(&status) {
+        vec![finding(
+            "",
+            format!(
+                "the request is valid by the document, yet the server failed with {status}: a documented 5xx says the server may fail, not that failing conforms"
+            ),
+        )]
+    } else {
+        Vec::new()
+    };
+    result(Check::StatusServerError, findings, Outcome::Fail)
 }
 
 /// The path's segments after the base path, percent-decoded.

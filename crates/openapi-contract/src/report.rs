@@ -13,6 +13,9 @@ pub enum Check {
     Operation,
     /// The status code is documented for the operation.
     Status,
+    /// A request the document says is valid is not answered 5xx
+    /// (documenting that a server may fail does not make failing correct).
+    StatusServerError,
     /// A documented JSON body comes with a JSON content type.
     ContentType,
     /// A documented JSON body parses as JSON.
@@ -27,6 +30,8 @@ pub enum Check {
     BodyUndocumented,
     /// Paging fields agree with the request and with each other.
     Pagination,
+    /// The answer does not carry the request's credential (headers or body).
+    ResponseSecret,
     /// Requests without valid credentials are rejected with the documented status.
     RequestAuth,
     /// Requests without the required Accept media type are rejected.
@@ -53,10 +58,11 @@ pub enum Check {
 
 impl Check {
     /// Every check, in report order.
-    pub const ALL: [Check; 21] = [
+    pub const ALL: [Check; 23] = [
         Check::Input,
         Check::Operation,
         Check::Status,
+        Check::StatusServerError,
         Check::ContentType,
         Check::BodyJson,
         Check::BodySchema,
@@ -64,6 +70,7 @@ impl Check {
         Check::BodyNullable,
         Check::BodyUndocumented,
         Check::Pagination,
+        Check::ResponseSecret,
         Check::RequestAuth,
         Check::RequestAccept,
         Check::RequestParameters,
@@ -83,6 +90,7 @@ impl Check {
             Check::Input => "input",
             Check::Operation => "operation",
             Check::Status => "status",
+            Check::StatusServerError => "status.server-error",
             Check::ContentType => "content-type",
             Check::BodyJson => "body.json",
             Check::BodySchema => "body.schema",
@@ -90,6 +98,7 @@ impl Check {
             Check::BodyNullable => "body.nullable",
             Check::BodyUndocumented => "body.undocumented",
             Check::Pagination => "pagination",
+            Check::ResponseSecret => "response.secret",
             Check::RequestAuth => "request.auth",
             Check::RequestAccept => "request.accept",
             Check::RequestParameters => "request.parameters",

@@ -12,6 +12,8 @@ use openapi_model::{Operation, Rules, ScalarKind, Scheme};
 pub(crate) struct RequestChecks {
     pub results: Vec<CheckResult>,
     pub parameters_invalid: bool,
+    /// The document says the API must refuse the request.
+    pub rejected: bool,
 }
 
 /// An operation's query parameters with their compiled validators.
@@ -93,6 +95,7 @@ pub(crate) fn check(
     RequestChecks {
         results,
         parameters_invalid: !problems.parameters.is_empty(),
+        rejected: !rejections.is_empty(),
     }
 }
 

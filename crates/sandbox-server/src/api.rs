@@ -47,7 +47,11 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             get(get_message).fallback(method_not_allowed),
         )
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(app.clone(), gate));
+        .layer(middleware::from_fn_with_state(app.clone(), gate))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            crate::echo::echo_secret,
+        ));
     Router::new()
         .nest(BASE_PATH, api)
         .route("/files/{*path}", get(file))
@@ -128,7 +132,7 @@ async fn method_not_allowed(State(app): Shared) -> Response {
 }
 
 /// The secret (any case of `Bearer`), if the header has one.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, secret) = value.trim().split_once(' ')?;
     let secret = secret.trim();
@@ -204,8 +208,23 @@ async fn gate(State(app): Shared, mut req: Request, next: Next) -> Response {
             .insert(header::RETRY_AFTER, HeaderValue::from(retry));
         return r;
     }
+    if app.has(Fault::ServerError) && limit_is_seven(req.uri().query()) {
+        return error(
+            &app,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::InternalServerError,
+            "the sandbox failed on purpose (server-error fault)",
+        );
+    }
     req.extensions_mut().insert(Tenant(site));
     next.run(req).await
+}
+
+/// The `server-error` fault's trigger: a valid value the live run sends.
+fn limit_is_seven(query: Option<&str>) -> bool {
+    query_pairs(query)
+        .iter()
+        .any(|(k, v)| k == "limit" && v == "7")
 }
 
 /// Seconds to wait when this request is over the per-secret limit.

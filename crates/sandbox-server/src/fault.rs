@@ -46,11 +46,17 @@ pub enum Fault {
     NoRetryAfter,
     /// List requests are redirected (307) to another host.
     RedirectOffsite,
+    /// Every answer echoes the request's API secret in an `X-Debug-Token` header.
+    SecretInHeader,
+    /// Every JSON object answer echoes the request's API secret in a `debug` field.
+    SecretInBody,
+    /// A valid `limit` of 7 is answered 500 with a well-formed error body.
+    ServerError,
 }
 
 impl Fault {
     /// Every fault, in `--help` order.
-    pub const ALL: [Fault; 21] = [
+    pub const ALL: [Fault; 24] = [
         Fault::AuthIgnored,
         Fault::AcceptIgnored,
         Fault::BoundsIgnored,
@@ -72,6 +78,9 @@ impl Fault {
         Fault::NotJson,
         Fault::NoRetryAfter,
         Fault::RedirectOffsite,
+        Fault::SecretInHeader,
+        Fault::SecretInBody,
+        Fault::ServerError,
     ];
 
     /// The name `--fault` takes.
@@ -157,6 +166,18 @@ impl Fault {
             Fault::RedirectOffsite => (
                 "redirect-offsite",
                 "list requests are redirected (307) to another host",
+            ),
+            Fault::SecretInHeader => (
+                "secret-in-header",
+                "every answer echoes the request's API secret in an X-Debug-Token header",
+            ),
+            Fault::SecretInBody => (
+                "secret-in-body",
+                "every JSON object answer echoes the request's API secret in a `debug` field",
+            ),
+            Fault::ServerError => (
+                "server-error",
+                "a valid `limit` of 7 is answered 500 with a well-formed error body",
             ),
         }
     }

@@ -7,6 +7,7 @@
 
 mod api;
 mod docs;
+mod echo;
 mod fault;
 mod signing;
 

@@ -11,7 +11,8 @@ impl<'a> Builder<'a> {
             let id = Self::op_id(op, method, path);
             for (status, resp, rp) in self.resolved_responses(op, ptr) {
                 // Ranges (`4XX`) and `default` have no row: the table is per code.
-                let Some(code) = status.parse::<u16>().ok().filter(|c| *c >= 400) else {
+                let code = StatusKey::parse(status).and_then(StatusKey::code);
+                let Some(code) = code.filter(|c| *c >= 400) else {
                     continue;
                 };
                 let op_link = self.op_link(&id, &id);

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use openapi_model::{
-    Credential, MethodNotAllowed, Model, OffsetLimit, PageSize, Pagination, Scheme,
+    Credential, MethodNotAllowed, Model, OffsetLimit, PageSize, Pagination, Scheme, StatusKey,
 };
 use openapi_spec::visit::{OperationRef, Root};
 use openapi_spec::{Document, pointer};
@@ -408,8 +408,13 @@ fn op_tag(op: &Value) -> String {
         .to_string()
 }
 
+/// A 4xx or 5xx key (a code or a range); `default` is not.
 fn is_error_status(status: &str) -> bool {
-    status.starts_with('4') || status.starts_with('5')
+    match StatusKey::parse(status) {
+        Some(StatusKey::Code(c)) => c >= 400,
+        Some(StatusKey::Range(c)) => c >= 4,
+        _ => false,
+    }
 }
 
 fn reason(code: u16) -> String {
