@@ -45,6 +45,53 @@ fn the_main_command_runs_recorded_and_live_and_passes() {
         out.contains("live (embedded sandbox) (against openapi/signalzen-v1.yaml)"),
         "{out}"
     );
+    // Quiet success: passing exchanges (and expected failures that failed)
+    // are lines only with --verbose.
+    assert!(!out.contains("  PASS  "), "{out}");
+    assert!(!out.contains("  XFAIL "), "{out}");
+    assert!(out.lines().count() < 40, "{out}");
+}
+
+#[test]
+fn the_sandbox_log_in_a_pipe_has_no_colour_codes() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["sandbox", "--port", "0"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("sandbox starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("a first line");
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("the sandbox prints its address")
+        .to_string();
+    let mut conn = std::net::TcpStream::connect(&addr).expect("connects");
+    conn.write_all(b"GET /external/users HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .expect("sends");
+    let mut answer = String::new();
+    let _ = conn.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let _ = child.kill();
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut log)
+        .expect("log");
+    let _ = child.wait();
+    assert!(log.contains("request"), "no request line in the log: {log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "colour codes in a piped log: {log:?}"
+    );
 }
 
 #[test]

@@ -16,7 +16,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 pub struct TextOptions {
     /// ANSI colours (only on a terminal; the caller decides).
     pub color: bool,
-    /// List passing checks too.
+    /// List passing exchanges and checks too.
     pub verbose: bool,
 }
 
@@ -88,6 +88,11 @@ pub fn text(run: &RunReport, options: TextOptions) -> String {
             let _ = writeln!(out, "  {} {e}", painted(Outcome::Error, options.color));
         }
         for e in &file.exchanges {
+            // Quiet success: a passing exchange (an expected failure that
+            // failed as expected passes too) is a line only with --verbose.
+            if matches!(e.outcome(), Outcome::Pass | Outcome::ExpectedFail) && !options.verbose {
+                continue;
+            }
             let _ = writeln!(
                 out,
                 "  {} {}",

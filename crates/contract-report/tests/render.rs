@@ -57,6 +57,16 @@ fn run() -> RunReport {
                             "vip is not described",
                         )],
                     },
+                    ExchangeReport {
+                        note: None,
+                        index: 2,
+                        line: 60,
+                        method: "GET".into(),
+                        target: "/users/2".into(),
+                        operation: Some("getUser".into()),
+                        status: Some(200),
+                        checks: vec![check(Check::Status, Outcome::Pass, "")],
+                    },
                 ],
             },
             FileReport {
@@ -80,11 +90,15 @@ fn text_names_check_pointer_and_value_and_colours_only_when_asked() {
         !plain.contains("PASS  status"),
         "passing checks only with --verbose"
     );
+    assert!(
+        !plain.contains("/users/2"),
+        "passing exchanges only with --verbose: {plain}"
+    );
     assert!(!plain.contains('\u{1b}'));
     assert!(
         plain
             .trim_end()
-            .ends_with("2 file(s), 2 exchange(s): 0 passed, 1 warned, 1 failed, 1 error(s)"),
+            .ends_with("2 file(s), 3 exchange(s): 1 passed, 1 warned, 1 failed, 1 error(s)"),
         "{plain}"
     );
     let verbose = text(
@@ -96,6 +110,7 @@ fn text_names_check_pointer_and_value_and_colours_only_when_asked() {
     );
     assert!(verbose.contains('\u{1b}'));
     assert!(verbose.contains("status"));
+    assert!(verbose.contains("GET /users/2 -> getUser 200  [entry 2, line 60]"));
 }
 
 #[test]
@@ -121,7 +136,7 @@ fn json_carries_summary_exit_code_and_findings() {
 fn junit_has_a_case_per_check_and_escapes_text() {
     let xml = junit(&run()).unwrap();
     assert!(xml.starts_with("<?xml"));
-    assert_eq!(xml.matches("<testcase ").count(), 4, "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 5, "{xml}");
     assert_eq!(xml.matches("<failure").count(), 1, "{xml}");
     assert_eq!(xml.matches("<error").count(), 1, "{xml}");
     assert!(xml.contains("x&lt;y"), "{xml}");
