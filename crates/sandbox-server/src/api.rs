@@ -7,6 +7,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -52,13 +53,42 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             app.clone(),
             crate::echo::echo_secret,
         ));
-    Router::new()
+    let routes = Router::new()
         .nest(BASE_PATH, api)
         .route("/files/{*path}", get(file))
         .merge(crate::docs::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(log))
-        .with_state(app)
+        .with_state(app);
+    // Paths are normalised before routing: an outer router hands every
+    // request to the routes after the layer has rewritten its path.
+    Router::new()
+        .fallback_service(routes)
+        .layer(middleware::from_fn(normalize_path))
+}
+
+/// Under the v1 base path, `//users` and `/users/` are read as `/users`, as
+/// the contract checker reads them when it matches a path template (and as
+/// common web frameworks answer them), so the sandbox and the checker agree
+/// on which operation a path is. (The reference at `/docs/` keeps its
+/// slash: its relative links need it.)
+async fn normalize_path(mut req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if !path.starts_with(BASE_PATH) || !(path.contains("//") || path.ends_with('/')) {
+        return next.run(req).await;
+    }
+    let collapsed: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let normal = format!("/{}", collapsed.join("/"));
+    if normal != path {
+        let target = match req.uri().query() {
+            Some(q) => format!("{normal}?{q}"),
+            None => normal,
+        };
+        if let Ok(uri) = target.parse() {
+            *req.uri_mut() = uri;
+        }
+    }
+    next.run(req).await
 }
 
 /// One line per request: method, path, status, time. Never headers or
@@ -566,8 +596,9 @@ fn owner(app: &App, site: i64, user: i64) -> Result<Option<i64>, StoreError> {
 async fn get_user(
     State(app): Shared,
     axum::Extension(Tenant(site)): axum::Extension<Tenant>,
-    Path(user_id): Path<String>,
+    user_id: PathText,
 ) -> Response {
+    let user_id = text(user_id);
     let found = match integer(&user_id).map(|u| find_user(&app, site, u)) {
         None => None,
         Some(Ok(found)) => found,
@@ -649,9 +680,10 @@ fn present(app: &App, stored: StoredMessage) -> signalzen_models::Message {
 async fn list_messages(
     State(app): Shared,
     axum::Extension(Tenant(site)): axum::Extension<Tenant>,
-    Path(user_id): Path<String>,
+    user_id: PathText,
     RawQuery(query): RawQuery,
 ) -> Response {
+    let user_id = text(user_id);
     let (limit, offset) = match page_params(&app, query.as_deref()) {
         Ok(p) => p,
         Err(message) => return bad_request(&app, &message),
@@ -708,8 +740,10 @@ async fn list_messages(
 async fn get_message(
     State(app): Shared,
     axum::Extension(Tenant(site)): axum::Extension<Tenant>,
-    Path((user_id, message_id)): Path<(String, String)>,
+    ids: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
+    // Undecodable ids (`%ff`) are ids no item has: 404, like any other.
+    let (user_id, message_id) = ids.map(|Path(ids)| ids).unwrap_or_default();
     let (Some(user), Some(message)) = (integer(&user_id), integer(&message_id)) else {
         return missing(&app, "message");
     };
@@ -744,6 +778,15 @@ async fn get_message(
     let message = present(&app, stored);
     let bytes = body(&app, &message, |v| edit_message(&app, v));
     json_response(StatusCode::OK, &app, bytes)
+}
+
+/// A path parameter's text; one that is not valid UTF-8 once decoded
+/// (`%ff`) reads as empty, so the handler answers it as an unknown id (the
+/// document's 404 with an `Error` body) instead of the router's plain-text 400.
+type PathText = Result<Path<String>, PathRejection>;
+
+fn text(parameter: PathText) -> String {
+    parameter.map(|Path(s)| s).unwrap_or_default()
 }
 
 /// An attachment behind a signed link: no API secret, 403 once expired.
