@@ -378,6 +378,10 @@ fn the_reference_says_what_the_document_says() {
         "challenge",
         "Retry-After",
         "Allow: GET",
+        // The OpenAPI links: where the ids of an answer lead.
+        "<h4>Links</h4>",
+        "$response.body#/users/0/id",
+        "$request.path.user_id",
     ] {
         assert!(html.contains(words), "the page does not say {words:?}");
     }

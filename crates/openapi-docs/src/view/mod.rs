@@ -83,6 +83,9 @@ pub struct Op {
     pub params: Vec<Param>,
     pub body: Option<String>,
     pub responses: Vec<Response>,
+    /// The responses' OpenAPI links, each in words: where the ids in an
+    /// answer lead.
+    pub links: Vec<String>,
     pub examples: Vec<Example>,
     pub samples: Vec<Sample>,
     /// The Rust samples as items for the samples file (not shown as such).

@@ -235,6 +235,7 @@ impl<'a> Builder<'a> {
             },
             params: params.views,
             body,
+            links: self.response_links(op, ptr),
             responses,
             examples,
             samples,
@@ -327,6 +328,39 @@ impl<'a> Builder<'a> {
                 Some((status, resp, rp))
             })
             .collect()
+    }
+
+    /// Each Link Object of each response: status, target operation, how
+    /// its parameters are filled, and the link's description.
+    fn response_links(&self, op: &Value, ptr: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (status, resp, _) in self.resolved_responses(op, ptr) {
+            for (_, link) in entries(resp, "links") {
+                let target = str_at(link, "operationId");
+                let filled: Vec<String> = entries(link, "parameters")
+                    .map(|(name, expression)| {
+                        format!("`{name}` = `{}`", expression.as_str().unwrap_or_default())
+                    })
+                    .collect();
+                let description = str_at(link, "description");
+                let md = format!(
+                    "**{status}** → {}{}{}",
+                    self.op_link(target, target),
+                    if filled.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" with {}", filled.join(", "))
+                    },
+                    if description.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {description}")
+                    },
+                );
+                out.push(self.target.inline(&md));
+            }
+        }
+        out
     }
 
     pub(super) fn responses(&self, op: &Value, ptr: &str) -> (Vec<Response>, Vec<Example>) {
