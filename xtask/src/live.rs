@@ -35,6 +35,11 @@ pub struct LiveArgs {
     /// Parents whose child lists are walked, and items fetched alone, per list.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub sample: usize,
+    /// The run's request budget: a list whose full walk would take more
+    /// than a tenth of it is walked by samples (first pages, pages around
+    /// drawn offsets at two page sizes, the last page, past the end).
+    #[arg(long, value_name = "N", default_value_t = 2_000)]
+    pub max_requests: usize,
     /// Total seconds one request may wait on Retry-After before failing.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub retry_budget: u64,
@@ -149,6 +154,7 @@ async fn check(
     config.concurrency = args.concurrency.max(1);
     config.sample = args.sample.max(1);
     config.retry_budget = Duration::from_secs(args.retry_budget);
+    config.max_requests = args.max_requests.max(1);
     config.max_body_bytes = args.report.max_body_bytes;
     let bar = progress();
     bar.set_message("live");

@@ -51,6 +51,11 @@ pub struct LiveConfig {
     pub snapshots: bool,
     /// Pages one walk may take before it is cut off (a lying `total` must not loop).
     pub max_pages: usize,
+    /// The run's request budget. A full walk that would take more than a
+    /// tenth of it is sampled instead (first pages, random offsets at two
+    /// page sizes, the last page, past the end), so a website with a
+    /// hundred thousand users is checked in bounded time and memory.
+    pub max_requests: usize,
 }
 
 impl LiveConfig {
@@ -67,6 +72,7 @@ impl LiveConfig {
             signed_links: 2,
             max_body_bytes: har::DEFAULT_MAX_BODY_BYTES,
             max_pages: 10_000,
+            max_requests: 2_000,
             snapshots: false,
         }
     }

@@ -72,6 +72,7 @@ struct Walked {
     items: Vec<Value>,
     keys: Vec<String>,
     last: Option<usize>,
+    /// Every item was seen, in order (not sampled, not cut off by a cap).
     complete: bool,
 }
 
@@ -229,12 +230,70 @@ fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
     }
 }
 
+/// The page at `offset` lists the same items first whatever the page size.
+fn page_size_agreement(
+    first: &[String],
+    second: &[String],
+    offset: i64,
+    step: i64,
+    size: i64,
+) -> Vec<Finding> {
+    let n = first.len().min(second.len());
+    match (0..n).find(|&i| first[i] != second[i]) {
+        None => Vec::new(),
+        Some(i) => vec![finding(format!(
+            "at offset {offset}, limit {size} lists {} at position {i} where limit {step} lists {}: the order is not stable",
+            second[i], first[i]
+        ))],
+    }
+}
+
+/// Pages a full walk of `total` items takes at `step` items a page.
+fn pages_needed(total: i64, step: i64) -> i64 {
+    if step <= 0 {
+        return 0;
+    }
+    (total.max(0) + step - 1) / step
+}
+
+/// Three offsets spread over the list by a fixed-seed draw (the same run
+/// asks the same pages): one in each third.
+fn drawn_offsets(total: i64, step: i64) -> Vec<i64> {
+    let mut state = (total as u64) ^ ((step as u64) << 32) ^ 0x9e37_79b9_7f4a_7c15;
+    (0..3)
+        .map(|third| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let span = (total / 3).max(1);
+            (third * span + (state >> 33) as i64 % span).min((total - 1).max(0))
+        })
+        .collect()
+}
+
+/// Every offset a sampled walk asks, ascending, without repeats: the next
+/// two pages, each drawn offset and the page after it, the last page, and
+/// `total` (past the end).
+fn sampled_offsets(total: i64, step: i64, drawn: &[i64]) -> Vec<i64> {
+    let last = ((total - 1).max(0) / step) * step;
+    let mut offsets = vec![step, 2 * step, last, total];
+    for &o in drawn {
+        offsets.extend([o, o + step]);
+    }
+    offsets.retain(|&o| o > 0 && o <= total);
+    offsets.sort_unstable();
+    offsets.dedup();
+    offsets
+}
+
 /// One walk in progress: what it collected and where each item first appeared.
 struct Walk<'l> {
     list: &'l List<'l>,
     walked: Walked,
     first_at: BTreeMap<String, usize>,
     total: Option<i64>,
+    /// Items per page, once the first page said it.
+    step: Option<i64>,
 }
 
 impl<'l> Walk<'l> {
@@ -249,6 +308,7 @@ impl<'l> Walk<'l> {
             },
             first_at: BTreeMap::new(),
             total: None,
+            step: None,
         }
     }
 
@@ -352,7 +412,15 @@ impl Ctx<'_> {
             return walk.walked;
         };
         let mut offset = 0i64;
+        let mut capped = true;
         for _ in 0..self.config.max_pages {
+            if offset > 0
+                && let Some(step) = walk.step
+                && let Some(total) = walk.total
+                && pages_needed(total, step) > self.page_allowance()
+            {
+                return self.sampled_walk(seq, &path, auth, limit, walk).await;
+            }
             let answer = self
                 .send(seq, page_request(list, &path, auth, limit, offset))
                 .await;
@@ -370,16 +438,88 @@ impl Ctx<'_> {
             let step = limit
                 .or_else(|| page.get(&list.paging.limit_field).and_then(Value::as_i64))
                 .unwrap_or(0);
+            walk.step = Some(step);
             if step <= 0 || items.is_empty() {
+                capped = false;
                 break;
             }
             offset += step;
             if offset >= walk.total.unwrap_or(0) {
                 walk.walked.complete = true;
+                capped = false;
                 break;
             }
         }
+        if capped {
+            // The run's own page cap ended the walk: nothing to say about
+            // the server, and nothing to compare.
+            return walk.walked;
+        }
         self.finish_walk(walk)
+    }
+
+    /// Pages one full walk may take before it is sampled instead.
+    fn page_allowance(&self) -> i64 {
+        let allowance = (self.config.max_requests / 10).clamp(10, self.config.max_pages.max(10));
+        allowance as i64
+    }
+
+    /// A walk too long for the budget, after its first page: the next two
+    /// pages, adjacent pairs at three offsets spread by a fixed-seed draw,
+    /// the last page and one past the end, in offset order (so the order,
+    /// repeat and `total` laws still apply across them; each page's size is
+    /// judged by `pagination`); and each drawn offset again at a second
+    /// page size, which must list the same items.
+    async fn sampled_walk(
+        &self,
+        seq: &mut Seq,
+        path: &str,
+        auth: Auth,
+        limit: Option<i64>,
+        mut walk: Walk<'_>,
+    ) -> Walked {
+        let (Some(total), Some(step)) = (walk.total, walk.step) else {
+            return walk.walked;
+        };
+        let list = walk.list;
+        let note = format!(
+            "sampled: a full walk is {} pages at this page size, over the run's budget of {} (--max-requests)",
+            pages_needed(total, step),
+            self.page_allowance()
+        );
+        let drawn = drawn_offsets(total, step);
+        let mut seen: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        for offset in sampled_offsets(total, step, &drawn) {
+            let req =
+                page_request(list, path, auth, limit.or(Some(step)), offset).noted(note.clone());
+            let answer = self.send(seq, req).await;
+            walk.walked.last = Some(answer.handle);
+            let findings = match page_items(list, &answer, offset) {
+                Ok(items) => {
+                    seen.insert(offset, items.iter().map(|i| key_of(list, i)).collect());
+                    walk.page(answer.body.as_ref().unwrap_or(&Value::Null), items, offset)
+                }
+                Err(message) => vec![finding(message)],
+            };
+            self.attach(answer.handle, Check::LiveWalk, findings);
+        }
+        let second = (step / 2).max(list.limit.and_then(|l| l.minimum).unwrap_or(1));
+        if second < step {
+            for offset in drawn.iter().filter(|o| **o > 0) {
+                let req = page_request(list, path, auth, Some(second), *offset).noted(note.clone());
+                let answer = self.send(seq, req).await;
+                let findings = match (page_items(list, &answer, *offset), seen.get(offset)) {
+                    (Ok(items), Some(first)) => {
+                        let keys: Vec<String> = items.iter().map(|i| key_of(list, i)).collect();
+                        page_size_agreement(first, &keys, *offset, step, second)
+                    }
+                    (Err(message), _) => vec![finding(message)],
+                    (Ok(_), None) => Vec::new(),
+                };
+                self.attach(answer.handle, Check::LiveWalk, findings);
+            }
+        }
+        walk.walked
     }
 
     /// The end of a walk: complete unless it saw nothing; its count against `total`.
@@ -1063,7 +1203,30 @@ async fn isolation(
 mod tests {
     use serde_json::json;
 
-    use super::{first_difference, in_order, sample};
+    use super::{drawn_offsets, first_difference, in_order, pages_needed, sample, sampled_offsets};
+
+    #[test]
+    fn sampled_offsets_cover_start_middle_end_and_past_the_end() {
+        assert_eq!(pages_needed(100_000, 7), 14_286);
+        assert_eq!(pages_needed(0, 7), 0);
+        assert_eq!(pages_needed(10, 0), 0);
+        let drawn = drawn_offsets(100_000, 7);
+        assert_eq!(drawn, drawn_offsets(100_000, 7), "deterministic");
+        assert_eq!(drawn.len(), 3);
+        for (third, o) in drawn.iter().enumerate() {
+            let span = 100_000 / 3;
+            assert!((third as i64 * span..(third as i64 + 1) * span).contains(o), "{o}");
+        }
+        let offsets = sampled_offsets(100_000, 7, &drawn);
+        assert!(offsets.windows(2).all(|w| w[0] < w[1]), "ascending, no repeats");
+        for want in [7, 14, 99_995, 100_000] {
+            assert!(offsets.contains(&want), "{want} in {offsets:?}");
+        }
+        for o in &drawn {
+            assert!(offsets.contains(o) && offsets.contains(&(o + 7)));
+        }
+        assert!(offsets.iter().all(|&o| o > 0 && o <= 100_000));
+    }
 
     #[test]
     fn order_is_checked_key_by_key_ascending() {

@@ -424,3 +424,48 @@ async fn normalized_live_responses_match_their_snapshots() {
         }
     });
 }
+
+/// A website too big for the run's budget: the walks are sampled, the
+/// clean sandbox passes, and the walk faults are still caught.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_the_budget_walks_are_sampled_and_still_catch_walk_faults() {
+    let big = |faults: &[Fault]| {
+        let mut c = with(faults);
+        c.seed.users_per_website = 400;
+        c
+    };
+    let tune = |c: &mut LiveConfig| c.max_requests = 100;
+    let clean = live(big(&[]), tune).await;
+    assert_eq!(
+        report(&clean).verdict(),
+        openapi_contract::Verdict::Pass,
+        "{}",
+        failures(&clean)
+    );
+    let sampled = clean
+        .report
+        .exchanges
+        .iter()
+        .filter(|e| e.note.as_deref().is_some_and(|n| n.starts_with("sampled:")))
+        .count();
+    assert!(sampled > 0, "nothing was sampled");
+    // Far fewer requests than walking 400 users at limit 7 (58 pages) and 1.
+    assert!(
+        clean.report.exchanges.len() < 400,
+        "{}",
+        clean.report.exchanges.len()
+    );
+    for fault in [
+        Fault::OffsetOffByOne,
+        Fault::WrongTotal,
+        Fault::RepeatedItem,
+        Fault::UnstableOrder,
+    ] {
+        let run = live(big(&[fault]), tune).await;
+        let failed = failed(&run);
+        assert!(
+            failed.contains(&Check::LiveWalk) || failed.contains(&Check::Pagination),
+            "{fault}: not caught when sampled; failed: {failed:?}"
+        );
+    }
+}
