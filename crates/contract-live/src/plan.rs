@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 use futures_util::future::join_all;
+use openapi_contract::normalize::first_difference;
 use openapi_contract::{Check, Finding};
 use openapi_model::{ItemParameter, OffsetLimit, Operation, QueryParam, ScalarKind};
 use serde_json::Value;
@@ -205,28 +206,6 @@ pub(crate) fn collect_strings(
             }
         }
         _ => {}
-    }
-}
-
-/// The first difference between two values, as a pointer.
-fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
-            keys.into_iter().find_map(|k| {
-                let here = openapi_spec::pointer::push(at, k);
-                match (x.get(k), y.get(k)) {
-                    (Some(p), Some(q)) => first_difference(p, q, &here),
-                    _ => Some(here),
-                }
-            })
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
-            .iter()
-            .zip(y)
-            .enumerate()
-            .find_map(|(i, (p, q))| first_difference(p, q, &format!("{at}/{i}"))),
-        _ => (a != b).then(|| at.to_string()),
     }
 }
 
@@ -1215,10 +1194,16 @@ mod tests {
         assert_eq!(drawn.len(), 3);
         for (third, o) in drawn.iter().enumerate() {
             let span = 100_000 / 3;
-            assert!((third as i64 * span..(third as i64 + 1) * span).contains(o), "{o}");
+            assert!(
+                (third as i64 * span..(third as i64 + 1) * span).contains(o),
+                "{o}"
+            );
         }
         let offsets = sampled_offsets(100_000, 7, &drawn);
-        assert!(offsets.windows(2).all(|w| w[0] < w[1]), "ascending, no repeats");
+        assert!(
+            offsets.windows(2).all(|w| w[0] < w[1]),
+            "ascending, no repeats"
+        );
         for want in [7, 14, 99_995, 100_000] {
             assert!(offsets.contains(&want), "{want} in {offsets:?}");
         }

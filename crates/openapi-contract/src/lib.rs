@@ -10,6 +10,7 @@
 mod compiled;
 mod graph;
 mod inspect;
+mod laws;
 mod leak;
 pub mod normalize;
 mod pagination;
@@ -120,6 +121,8 @@ pub struct Contract {
     model: Model,
     compiled: Compiled,
     options: Options,
+    /// `x-contract.snapshotRedactions`: what changes on every answer.
+    redactions: Vec<normalize::Redaction>,
 }
 
 impl std::fmt::Debug for Contract {
@@ -179,11 +182,13 @@ impl Contract {
     pub fn new(doc: Document, options: Options) -> Result<Self, ContractError> {
         let model = Model::build(&doc, options.base_url.as_deref())?;
         let compiled = Compiled::new(&doc, &model)?;
+        let redactions = normalize::redactions(&doc.raw);
         Ok(Contract {
             doc,
             model,
             compiled,
             options,
+            redactions,
         })
     }
 

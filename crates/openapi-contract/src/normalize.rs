@@ -94,3 +94,26 @@ pub fn snapshot(observed: &Observed<'_>, rules: &[Redaction]) -> Value {
         "verdict": verdict,
     })
 }
+
+/// The first place two values differ, as a JSON pointer (`None`: equal).
+/// Arrays of different lengths differ as a whole.
+pub fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            keys.into_iter().find_map(|k| {
+                let here = openapi_spec::pointer::push(at, k);
+                match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => first_difference(p, q, &here),
+                    _ => Some(here),
+                }
+            })
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (p, q))| first_difference(p, q, &format!("{at}/{i}"))),
+        _ => (a != b).then(|| at.to_string()),
+    }
+}

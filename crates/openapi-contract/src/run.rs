@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use har::{Entry, RawEntry, Recording, SecretSet, SensitiveNames};
 use serde_json::Value;
 
+use crate::laws::Sighting;
 use crate::{
     Check, CheckResult, Contract, Credentials, Exchange, ExchangeReport, FileReport, Finding,
     Options, Outcome,
@@ -171,9 +172,37 @@ pub fn check_entries(
 ) -> Vec<ExchangeReport> {
     let names = contract.sensitive_names();
     let one = |raw: &RawEntry<'_>| match raw.parse() {
-        Ok(entry) => check_entry(contract, &names, raw.index, raw.line, &entry, observe),
-        Err(e) => input_error(raw.index, raw.line, "?", "?", e.to_string()),
+        Ok(entry) => check_entry_seen(contract, &names, raw.index, raw.line, &entry, observe),
+        Err(e) => (
+            input_error(raw.index, raw.line, "?", "?", e.to_string()),
+            Sighting::default(),
+        ),
     };
+    let (mut reports, sightings): (Vec<ExchangeReport>, Vec<Sighting>) =
+        checked_in_order(entries, workers, &one).into_iter().unzip();
+    let max_body = contract.options().max_body_bytes;
+    let body_of = |i: usize| -> Option<Value> {
+        let entry = entries.get(i)?.parse().ok()?;
+        let response = entry.response?;
+        let bytes = response.content.decoded(max_body).ok()??;
+        serde_json::from_slice(&bytes).ok()
+    };
+    let redactions = crate::normalize::redactions(&contract.document().raw);
+    crate::laws::apply(&mut reports, &sightings, &body_of, &redactions);
+    for (report, sighting) in reports.iter_mut().zip(&sightings) {
+        if !sighting.expected_live.is_empty() {
+            apply_expectations(report, &sighting.expected_live);
+        }
+    }
+    reports
+}
+
+/// Runs `one` on every entry, on up to `workers` threads; results in entry order.
+fn checked_in_order<T: Send>(
+    entries: &[RawEntry<'_>],
+    workers: usize,
+    one: &(dyn Fn(&RawEntry<'_>) -> T + Sync),
+) -> Vec<T> {
     let cores = std::thread::available_parallelism()
         .map(usize::from)
         .unwrap_or(1);
@@ -184,7 +213,7 @@ pub fn check_entries(
         return entries.iter().map(one).collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut reports: Vec<(usize, ExchangeReport)> = std::thread::scope(|scope| {
+    let mut reports: Vec<(usize, T)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
@@ -254,6 +283,18 @@ pub fn check_entry(
     entry: &Entry,
     observe: &(dyn Fn(Observed<'_>) + Sync),
 ) -> ExchangeReport {
+    check_entry_seen(contract, names, index, line, entry, observe).0
+}
+
+/// [`check_entry`], and what the entry leaves for the laws across entries.
+fn check_entry_seen(
+    contract: &Contract,
+    names: &SensitiveNames,
+    index: usize,
+    line: usize,
+    entry: &Entry,
+    observe: &(dyn Fn(Observed<'_>) + Sync),
+) -> (ExchangeReport, Sighting) {
     let mut secrets = SecretSet::new();
     secrets.collect(entry, names);
     for s in &contract.options().valid_secrets {
@@ -262,13 +303,14 @@ pub fn check_entry(
     let method = entry.request.method.to_ascii_uppercase();
     let target = secrets.scrub(&target_of(&entry.request.url)).into_owned();
     let bad = |message: String| {
-        input_error(
+        let report = input_error(
             index,
             line,
             &method,
             &target,
             secrets.scrub(&message).into_owned(),
-        )
+        );
+        (report, Sighting::default())
     };
 
     let expected = match expectations(entry) {
@@ -298,6 +340,11 @@ pub fn check_entry(
         body: body.as_deref(),
     };
     let checked = contract.check(&ex);
+    let mut sighting = contract.sighting(&ex, checked.body.as_ref());
+    // The live laws are judged across entries, after every entry is checked.
+    let (live, expected): (Vec<Check>, Vec<Check>) =
+        expected.into_iter().partition(|c| c.is_live());
+    sighting.expected_live = live;
     let mut report = ExchangeReport {
         note: None,
         index,
@@ -318,7 +365,7 @@ pub fn check_entry(
         body: checked.body.as_ref(),
         secrets: &secrets,
     });
-    report
+    (report, sighting)
 }
 
 /// The entry's `_credentials` annotation.

@@ -1,0 +1,415 @@
+//! Laws across entries, for recorded mode: a HAR from a browser or a proxy
+//! often holds several pages of one list, items fetched alone, and the
+//! same resource under two websites' secrets. Each entry is checked alone
+//! first; then, in file order, the live run's laws apply to whatever the
+//! file holds: `live.walk` (consecutive pages of one list share no item,
+//! `total` does not change), `live.consistency` (a listed item equals the
+//! same item fetched alone) and `live.isolation` (one resource is not
+//! answered 200 under both known secrets).
+//!
+//! What an entry leaves for the laws is small (item keys and digests, not
+//! bodies); the two bodies of an inconsistent pair are read again only to
+//! say where they differ.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+
+use openapi_model::{OffsetLimit, Segment};
+use serde_json::Value;
+
+use crate::normalize::{self, Redaction};
+use crate::{Check, Contract, Exchange, ExchangeReport, Finding, Outcome};
+
+/// What one checked entry leaves for the laws.
+#[derive(Debug, Default)]
+pub struct Sighting {
+    /// The operation (index into the model), when the entry matched one.
+    op: Option<usize>,
+    /// The request path under the base path, decoded.
+    path: String,
+    /// Whose credential the request presented: the index of one of the
+    /// run's known secrets, else (for an entry marked valid) a digest of
+    /// the credential itself. Two identities are two websites.
+    secret: Option<u64>,
+    status: u16,
+    /// For a list page: what the walk law needs.
+    page: Option<PageSeen>,
+    /// For an answer with a body: its normalized digest.
+    digest: Option<u64>,
+    /// The path names a resource by id (the operation has path parameters).
+    addressed: bool,
+    /// Live checks the entry's `_expect` names (judged after the laws).
+    pub(crate) expected_live: Vec<Check>,
+}
+
+#[derive(Debug)]
+struct PageSeen {
+    /// The body field that holds the items.
+    items_field: String,
+    limit: i64,
+    offset: i64,
+    total: Option<i64>,
+    /// Each listed item's identity and the path that fetches it alone.
+    items: Vec<ItemSeen>,
+}
+
+#[derive(Debug)]
+struct ItemSeen {
+    key: String,
+    alone: Option<String>,
+    digest: u64,
+}
+
+/// A digest of the value as [`normalize::redact`] would leave it, computed
+/// in one pass without copying the value.
+fn digest(value: &Value, redactions: &[Redaction]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    hash_redacted(value, redactions, &mut h);
+    h.finish()
+}
+
+fn hash_redacted(value: &Value, rules: &[Redaction], h: &mut impl Hasher) {
+    match value {
+        Value::Object(map) => {
+            h.write_u8(b'{');
+            for (k, v) in map {
+                k.hash(h);
+                match rules.iter().find(|r| r.property == *k) {
+                    Some(r) if !v.is_null() => match (&r.part, v) {
+                        (normalize::Part::Query, Value::String(s)) => s
+                            .split_once('?')
+                            .map_or(s.as_str(), |(base, _)| base)
+                            .hash(h),
+                        _ => h.write_u8(b'*'),
+                    },
+                    _ => hash_redacted(v, rules, h),
+                }
+            }
+        }
+        Value::Array(items) => {
+            h.write_u8(b'[');
+            items.iter().for_each(|v| hash_redacted(v, rules, h));
+        }
+        Value::String(s) => s.hash(h),
+        other => other.to_string().hash(h),
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+impl Contract {
+    /// What an entry leaves for the laws across entries.
+    pub(crate) fn sighting(&self, ex: &Exchange<'_>, body: Option<&Value>) -> Sighting {
+        let mut s = Sighting {
+            status: ex.status,
+            ..Sighting::default()
+        };
+        let Ok((target, url)) = self.locate(ex) else {
+            return s;
+        };
+        let index = self
+            .model
+            .operations
+            .iter()
+            .position(|o| std::ptr::eq(o, target.op));
+        s.op = index;
+        s.addressed = !target.op.path_params.is_empty();
+        let rest = url
+            .path()
+            .strip_prefix(self.model.base_path.as_str())
+            .unwrap_or(url.path());
+        s.path = crate::decoded_segments(rest).join("/");
+        let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let presented = crate::leak::presented(target.op, ex, &query, &[]);
+        let known = self
+            .options
+            .valid_secrets
+            .iter()
+            .position(|k| presented.contains(k));
+        s.secret = match (known, presented.first()) {
+            (Some(i), _) => Some(i as u64),
+            (None, Some(raw)) if ex.credentials == Some(crate::Credentials::Valid) => {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                raw.hash(&mut h);
+                Some(h.finish() | 1 << 63)
+            }
+            _ => None,
+        };
+        if ex.status == 200
+            && let Some(body) = body
+        {
+            let redactions = &self.redactions;
+            if s.addressed {
+                s.digest = Some(digest(body, redactions));
+            }
+            if let Some(paging) = target.op.pagination.as_ref().and_then(|p| p.offset_limit()) {
+                s.page = self.page_seen(target.op, paging, &s.path, &query, body, redactions);
+            }
+        }
+        s
+    }
+
+    fn page_seen(
+        &self,
+        op: &openapi_model::Operation,
+        paging: &OffsetLimit,
+        path: &str,
+        query: &[(String, String)],
+        body: &Value,
+        redactions: &[Redaction],
+    ) -> Option<PageSeen> {
+        let int = |field: &str| body.get(field).and_then(Value::as_i64);
+        let items = body.get(&paging.items_field)?.as_array()?;
+        let link = op.item.as_ref();
+        let item_op = link.and_then(|l| self.model.operation(&l.operation));
+        let values = path_values(op, path);
+        let seen = items
+            .iter()
+            .map(|item| {
+                let parts: Vec<(String, String)> = link
+                    .map(|l| {
+                        l.parameters
+                            .iter()
+                            .filter_map(|p| {
+                                Some((p.path_parameter.clone(), text(item.get(&p.property)?)?))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let key = if parts.is_empty() {
+                    item.to_string()
+                } else {
+                    parts
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                };
+                let alone = item_op.map(|target| {
+                    let mut all = values.clone();
+                    all.extend(parts.iter().cloned());
+                    fill(target, &all)
+                });
+                ItemSeen {
+                    key,
+                    alone,
+                    digest: digest(item, redactions),
+                }
+            })
+            .collect();
+        let given = |name: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k == name)
+                .and_then(|(_, v)| v.parse().ok())
+        };
+        Some(PageSeen {
+            items_field: paging.items_field.clone(),
+            limit: int(&paging.limit_field).or_else(|| given(&paging.limit_param))?,
+            offset: int(&paging.offset_field)
+                .or_else(|| given(&paging.offset_param))
+                .unwrap_or(0),
+            total: int(&paging.total_field),
+            items: seen,
+        })
+    }
+}
+
+/// The template's parameter values in a matched path.
+fn path_values(op: &openapi_model::Operation, path: &str) -> Vec<(String, String)> {
+    op.segments
+        .iter()
+        .zip(path.split('/'))
+        .filter_map(|(segment, value)| match segment {
+            Segment::Param(name) => Some((name.clone(), value.to_string())),
+            Segment::Literal(_) => None,
+        })
+        .collect()
+}
+
+/// The operation's path (segments joined, as [`Sighting::path`]) with these values.
+fn fill(op: &openapi_model::Operation, values: &[(String, String)]) -> String {
+    op.segments
+        .iter()
+        .map(|segment| match segment {
+            Segment::Literal(l) => l.clone(),
+            Segment::Param(name) => values
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn push(report: &mut ExchangeReport, check: Check, message: String) {
+    let finding = Finding {
+        pointer: String::new(),
+        message,
+        value: None,
+    };
+    match report.checks.iter_mut().find(|c| c.check == check) {
+        Some(c) => {
+            c.outcome = Outcome::Fail;
+            c.findings.push(finding);
+        }
+        None => report
+            .checks
+            .push(crate::result(check, vec![finding], Outcome::Fail)),
+    }
+}
+
+/// Applies the laws to a file's checked entries (reports and sightings in
+/// entry order); `body_of(i)` reads entry `i`'s body again, for the place
+/// two bodies differ.
+pub(crate) fn apply(
+    reports: &mut [ExchangeReport],
+    sightings: &[Sighting],
+    body_of: &dyn Fn(usize) -> Option<Value>,
+    redactions: &[Redaction],
+) {
+    walk(reports, sightings);
+    consistency(reports, sightings, body_of, redactions);
+    isolation(reports, sightings);
+}
+
+/// Consecutive pages of one list (same path, page size and secret) share no
+/// item, and every page of it says the same `total`.
+fn walk(reports: &mut [ExchangeReport], sightings: &[Sighting]) {
+    let mut lists: BTreeMap<(String, i64, Option<u64>), Vec<usize>> = BTreeMap::new();
+    for (i, s) in sightings.iter().enumerate() {
+        let Some(page) = &s.page else { continue };
+        // A page that already broke a rule alone explains itself.
+        if body_failed(&reports[i]) || reports[i].failed(Check::Pagination) {
+            continue;
+        }
+        let group = lists
+            .entry((s.path.clone(), page.limit, s.secret))
+            .or_default();
+        for &j in group.iter() {
+            let Some(earlier) = &sightings[j].page else {
+                continue;
+            };
+            if let (Some(t0), Some(t)) = (earlier.total, page.total)
+                && t0 != t
+            {
+                let message = format!(
+                    "`total` is {t} here but {t0} on the page at offset {} (entry {}): it changed between pages",
+                    earlier.offset, reports[j].index
+                );
+                push(&mut reports[i], Check::LiveWalk, message);
+            }
+            let consecutive = (earlier.offset + earlier.limit == page.offset)
+                || (page.offset + page.limit == earlier.offset);
+            if !consecutive {
+                continue;
+            }
+            if let Some(item) = page
+                .items
+                .iter()
+                .find(|it| earlier.items.iter().any(|e| e.key == it.key))
+            {
+                let message = format!(
+                    "the item {} is listed on this page (offset {}) and on the page at offset {} (entry {}): consecutive pages repeat it",
+                    item.key, page.offset, earlier.offset, reports[j].index
+                );
+                push(&mut reports[i], Check::LiveWalk, message);
+            }
+        }
+        group.push(i);
+    }
+}
+
+/// A listed item equals the same item fetched alone (same secret).
+fn consistency(
+    reports: &mut [ExchangeReport],
+    sightings: &[Sighting],
+    body_of: &dyn Fn(usize) -> Option<Value>,
+    redactions: &[Redaction],
+) {
+    let mut listed: BTreeMap<(String, Option<u64>), (usize, usize)> = BTreeMap::new();
+    for (i, s) in sightings.iter().enumerate() {
+        for (n, item) in s.page.iter().flat_map(|p| p.items.iter().enumerate()) {
+            if let Some(alone) = &item.alone {
+                listed.entry((alone.clone(), s.secret)).or_insert((i, n));
+            }
+        }
+    }
+    for (i, s) in sightings.iter().enumerate() {
+        let (Some(d), Some(&(j, n))) = (s.digest, listed.get(&(s.path.clone(), s.secret))) else {
+            continue;
+        };
+        let Some(page) = sightings[j].page.as_ref() else {
+            continue;
+        };
+        // A body that already broke its schema explains its own difference.
+        if page.items[n].digest == d || body_failed(&reports[i]) || body_failed(&reports[j]) {
+            continue;
+        }
+        let place = listed_item(body_of(j), &page.items_field, n, body_of(i), redactions)
+            .unwrap_or_default();
+        let message = format!(
+            "the item fetched alone differs from the same item listed in entry {}{place}",
+            reports[j].index
+        );
+        push(&mut reports[i], Check::LiveConsistency, message);
+    }
+}
+
+/// Whether a body check failed (or failed as the recording expects).
+fn body_failed(report: &ExchangeReport) -> bool {
+    report.checks.iter().any(|c| {
+        matches!(
+            c.check,
+            Check::BodyJson | Check::BodySchema | Check::BodyDiscriminator | Check::BodyNullable
+        ) && matches!(c.outcome, Outcome::Fail | Outcome::ExpectedFail)
+    })
+}
+
+/// `" at /pointer"`: where the listed item (`n`th of the page) and the item alone first differ.
+fn listed_item(
+    page: Option<Value>,
+    items_field: &str,
+    n: usize,
+    alone: Option<Value>,
+    redactions: &[Redaction],
+) -> Option<String> {
+    let mut listed = page?.get(items_field)?.as_array()?.get(n)?.clone();
+    let mut alone = alone?;
+    normalize::redact(&mut listed, redactions);
+    normalize::redact(&mut alone, redactions);
+    normalize::first_difference(&listed, &alone, "")
+        .map(|p| format!(" at {}", if p.is_empty() { "/" } else { &p }))
+}
+
+/// A resource (a path with ids) answered 200 under both known secrets: one
+/// website sees the other's data.
+fn isolation(reports: &mut [ExchangeReport], sightings: &[Sighting]) {
+    let mut seen: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
+    for (i, s) in sightings.iter().enumerate() {
+        let (Some(secret), 200, true) = (s.secret, s.status, s.addressed) else {
+            continue;
+        };
+        match seen.get(s.path.as_str()) {
+            Some(&(j, other)) if other != secret => {
+                let message = format!(
+                    "{} was answered 200 under both websites' secrets (also entry {}): one website sees the other's data",
+                    reports[i].target, reports[j].index
+                );
+                push(&mut reports[i], Check::LiveIsolation, message);
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(&s.path, (i, secret));
+            }
+        }
+    }
+}
