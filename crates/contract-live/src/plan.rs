@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 use futures_util::future::join_all;
-use openapi_contract::normalize::first_difference;
+use openapi_contract::normalize::{first_difference, path_text};
 use openapi_contract::{Check, Finding};
 use openapi_model::{ItemParameter, OffsetLimit, Operation, QueryParam, ScalarKind};
 use serde_json::Value;
@@ -122,16 +122,6 @@ fn path_of(op: &Operation, values: &PathValues) -> Option<String> {
         path = path.replace(&format!("{{{name}}}"), &encoded.replace('+', "%20"));
     }
     Some(path)
-}
-
-/// A scalar as it goes into a path.
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
 }
 
 /// The identity of a listed item: its linked properties, else all of it.
@@ -706,7 +696,7 @@ impl Ctx<'_> {
 fn item_values(context: &Context, params: &[ItemParameter], item: &Value) -> Option<PathValues> {
     let mut values = context.values.clone();
     for p in params {
-        values.push(&p.path_parameter, scalar(item.get(&p.property)?)?);
+        values.push(&p.path_parameter, path_text(item.get(&p.property)?)?);
     }
     Some(values)
 }

@@ -95,15 +95,6 @@ fn hash_redacted(value: &Value, rules: &[Redaction], h: &mut impl Hasher) {
     }
 }
 
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 impl Contract {
     /// What an entry leaves for the laws across entries.
     pub(crate) fn sighting(&self, ex: &Exchange<'_>, body: Option<&Value>) -> Sighting {
@@ -178,7 +169,10 @@ impl Contract {
                         l.parameters
                             .iter()
                             .filter_map(|p| {
-                                Some((p.path_parameter.clone(), text(item.get(&p.property)?)?))
+                                Some((
+                                    p.path_parameter.clone(),
+                                    normalize::path_text(item.get(&p.property)?)?,
+                                ))
                             })
                             .collect()
                     })

@@ -117,3 +117,14 @@ pub fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
         _ => (a != b).then(|| at.to_string()),
     }
 }
+
+/// A scalar as it goes into a path (a listed item's id for the operation
+/// that fetches it alone); `None` for objects, arrays and null.
+pub fn path_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
