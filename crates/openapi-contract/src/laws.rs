@@ -27,6 +27,8 @@ pub struct Sighting {
     op: Option<usize>,
     /// The request path under the base path, decoded.
     path: String,
+    /// [`path_hash`] of `path`.
+    path_hash: u64,
     /// Whose credential the request presented: the index of one of the
     /// run's known secrets, else (for an entry marked valid) a digest of
     /// the credential itself. Two identities are two websites.
@@ -34,8 +36,6 @@ pub struct Sighting {
     status: u16,
     /// For a list page: what the walk law needs.
     page: Option<PageSeen>,
-    /// For an answer with a body: its normalized digest.
-    digest: Option<u64>,
     /// The path names a resource by id (the operation has path parameters).
     addressed: bool,
     /// Live checks the entry's `_expect` names (judged after the laws).
@@ -53,11 +53,41 @@ struct PageSeen {
     items: Vec<ItemSeen>,
 }
 
+/// A listed item, as hashes: nothing of it is copied (a HAR may hold
+/// hundreds of thousands of items).
 #[derive(Debug)]
 struct ItemSeen {
-    key: String,
-    alone: Option<String>,
-    digest: u64,
+    /// Its identity: the linked properties' values, else its content.
+    key: u64,
+    /// The path that fetches it alone (as [`path_hash`] of that path).
+    alone: Option<u64>,
+}
+
+/// A path segment's text into a hasher; numbers as their decimal text, so a
+/// listed id (a JSON number) and the same id in a path hash the same.
+fn hash_text(value: &Value, h: &mut impl Hasher) -> Option<()> {
+    use std::io::Write as _;
+    match value {
+        Value::String(s) => s.as_bytes().hash(h),
+        Value::Number(_) | Value::Bool(_) => {
+            let mut buf = [0u8; 48];
+            let mut cursor = std::io::Cursor::new(&mut buf[..]);
+            write!(cursor, "{value}").ok()?;
+            let len = cursor.position() as usize;
+            buf[..len].hash(h);
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+/// A path under the base path (`users/1/messages`), hashed segment by segment.
+fn path_hash(path: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for segment in path.split('/') {
+        segment.as_bytes().hash(&mut h);
+    }
+    h.finish()
 }
 
 /// A digest of the value as [`normalize::redact`] would leave it, computed
@@ -117,6 +147,7 @@ impl Contract {
             .strip_prefix(self.model.base_path.as_str())
             .unwrap_or(url.path());
         s.path = crate::decoded_segments(rest).join("/");
+        s.path_hash = path_hash(&s.path);
         let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
         let presented = crate::leak::presented(target.op, ex, &query, &[]);
         let known = self
@@ -137,9 +168,6 @@ impl Contract {
             && let Some(body) = body
         {
             let redactions = &self.redactions;
-            if s.addressed {
-                s.digest = Some(digest(body, redactions));
-            }
             if let Some(paging) = target.op.pagination.as_ref().and_then(|p| p.offset_limit()) {
                 s.page = self.page_seen(target.op, paging, &s.path, &query, body, redactions);
             }
@@ -164,38 +192,19 @@ impl Contract {
         let seen = items
             .iter()
             .map(|item| {
-                let parts: Vec<(String, String)> = link
-                    .map(|l| {
-                        l.parameters
-                            .iter()
-                            .filter_map(|p| {
-                                Some((
-                                    p.path_parameter.clone(),
-                                    normalize::path_text(item.get(&p.property)?)?,
-                                ))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let key = if parts.is_empty() {
-                    item.to_string()
-                } else {
-                    parts
-                        .iter()
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect::<Vec<_>>()
-                        .join(",")
+                let key = match link {
+                    Some(l) if !l.parameters.is_empty() => {
+                        let mut h = std::collections::hash_map::DefaultHasher::new();
+                        for p in &l.parameters {
+                            p.path_parameter.hash(&mut h);
+                            item.get(&p.property).and_then(|v| hash_text(v, &mut h));
+                        }
+                        h.finish()
+                    }
+                    _ => digest(item, redactions),
                 };
-                let alone = item_op.map(|target| {
-                    let mut all = values.clone();
-                    all.extend(parts.iter().cloned());
-                    fill(target, &all)
-                });
-                ItemSeen {
-                    key,
-                    alone,
-                    digest: digest(item, redactions),
-                }
+                let alone = item_op.and_then(|target| alone_hash(target, &values, link?, item));
+                ItemSeen { key, alone }
             })
             .collect();
         let given = |name: &str| {
@@ -228,20 +237,33 @@ fn path_values(op: &openapi_model::Operation, path: &str) -> Vec<(String, String
         .collect()
 }
 
-/// The operation's path (segments joined, as [`Sighting::path`]) with these values.
-fn fill(op: &openapi_model::Operation, values: &[(String, String)]) -> String {
-    op.segments
-        .iter()
-        .map(|segment| match segment {
-            Segment::Literal(l) => l.clone(),
-            Segment::Param(name) => values
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default(),
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+/// [`path_hash`] of the path that fetches a listed item alone: the item
+/// operation's template filled with the list's path values and the item's
+/// linked properties, without building the path.
+fn alone_hash(
+    target: &openapi_model::Operation,
+    list_values: &[(String, String)],
+    link: &openapi_model::ItemLink,
+    item: &Value,
+) -> Option<u64> {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for segment in &target.segments {
+        match segment {
+            Segment::Literal(l) => l.as_bytes().hash(&mut h),
+            Segment::Param(name) => {
+                match link.parameters.iter().find(|p| p.path_parameter == *name) {
+                    Some(p) => hash_text(item.get(&p.property)?, &mut h)?,
+                    None => list_values
+                        .iter()
+                        .find(|(n, _)| n == name)?
+                        .1
+                        .as_bytes()
+                        .hash(&mut h),
+                }
+            }
+        }
+    }
+    Some(h.finish())
 }
 
 fn push(report: &mut ExchangeReport, check: Check, message: String) {
@@ -270,15 +292,19 @@ pub(crate) fn apply(
     body_of: &dyn Fn(usize) -> Option<Value>,
     redactions: &[Redaction],
 ) {
-    walk(reports, sightings);
+    walk(reports, sightings, body_of);
     consistency(reports, sightings, body_of, redactions);
     isolation(reports, sightings);
 }
 
 /// Consecutive pages of one list (same path, page size and secret) share no
 /// item, and every page of it says the same `total`.
-fn walk(reports: &mut [ExchangeReport], sightings: &[Sighting]) {
-    let mut lists: BTreeMap<(String, i64, Option<u64>), Vec<usize>> = BTreeMap::new();
+fn walk(
+    reports: &mut [ExchangeReport],
+    sightings: &[Sighting],
+    body_of: &dyn Fn(usize) -> Option<Value>,
+) {
+    let mut lists: BTreeMap<(&str, i64, Option<u64>), Vec<usize>> = BTreeMap::new();
     for (i, s) in sightings.iter().enumerate() {
         let Some(page) = &s.page else { continue };
         // A page that already broke a rule alone explains itself.
@@ -286,34 +312,39 @@ fn walk(reports: &mut [ExchangeReport], sightings: &[Sighting]) {
             continue;
         }
         let group = lists
-            .entry((s.path.clone(), page.limit, s.secret))
+            .entry((s.path.as_str(), page.limit, s.secret))
             .or_default();
+        let first = group
+            .first()
+            .and_then(|&j| Some((j, sightings[j].page.as_ref()?)));
+        if let Some((j, first)) = first
+            && let (Some(t0), Some(t)) = (first.total, page.total)
+            && t0 != t
+        {
+            let message = format!(
+                "`total` is {t} here but {t0} on the page at offset {} (entry {}): it changed between pages",
+                first.offset, reports[j].index
+            );
+            push(&mut reports[i], Check::LiveWalk, message);
+        }
         for &j in group.iter() {
             let Some(earlier) = &sightings[j].page else {
                 continue;
             };
-            if let (Some(t0), Some(t)) = (earlier.total, page.total)
-                && t0 != t
-            {
-                let message = format!(
-                    "`total` is {t} here but {t0} on the page at offset {} (entry {}): it changed between pages",
-                    earlier.offset, reports[j].index
-                );
-                push(&mut reports[i], Check::LiveWalk, message);
-            }
-            let consecutive = (earlier.offset + earlier.limit == page.offset)
-                || (page.offset + page.limit == earlier.offset);
+            let consecutive = earlier.offset + earlier.limit == page.offset
+                || page.offset + page.limit == earlier.offset;
             if !consecutive {
                 continue;
             }
-            if let Some(item) = page
-                .items
-                .iter()
-                .find(|it| earlier.items.iter().any(|e| e.key == it.key))
-            {
+            let keys: std::collections::HashSet<u64> =
+                earlier.items.iter().map(|e| e.key).collect();
+            if let Some(n) = page.items.iter().position(|it| keys.contains(&it.key)) {
+                let item = body_of(i)
+                    .and_then(|b| b.get(&page.items_field)?.get(n).map(crate::shorten))
+                    .unwrap_or_else(|| format!("at position {n}"));
                 let message = format!(
-                    "the item {} is listed on this page (offset {}) and on the page at offset {} (entry {}): consecutive pages repeat it",
-                    item.key, page.offset, earlier.offset, reports[j].index
+                    "the item {item} is listed on this page (offset {}) and on the page at offset {} (entry {}): consecutive pages repeat it",
+                    page.offset, earlier.offset, reports[j].index
                 );
                 push(&mut reports[i], Check::LiveWalk, message);
             }
@@ -322,54 +353,53 @@ fn walk(reports: &mut [ExchangeReport], sightings: &[Sighting]) {
     }
 }
 
-/// A listed item equals the same item fetched alone (same secret).
+/// A listed item equals the same item fetched alone (same secret). Both
+/// bodies are read again, only for the pairs the file holds.
 fn consistency(
     reports: &mut [ExchangeReport],
     sightings: &[Sighting],
     body_of: &dyn Fn(usize) -> Option<Value>,
     redactions: &[Redaction],
 ) {
-    let mut listed: BTreeMap<(String, Option<u64>), (usize, usize)> = BTreeMap::new();
+    let mut listed: std::collections::HashMap<(u64, Option<u64>), (usize, usize)> =
+        std::collections::HashMap::new();
     for (i, s) in sightings.iter().enumerate() {
         for (n, item) in s.page.iter().flat_map(|p| p.items.iter().enumerate()) {
-            if let Some(alone) = &item.alone {
-                listed.entry((alone.clone(), s.secret)).or_insert((i, n));
+            if let Some(alone) = item.alone {
+                listed.entry((alone, s.secret)).or_insert((i, n));
             }
         }
     }
     for (i, s) in sightings.iter().enumerate() {
-        let (Some(d), Some(&(j, n))) = (s.digest, listed.get(&(s.path.clone(), s.secret))) else {
+        if s.status != 200 || !s.addressed {
+            continue;
+        }
+        let Some(&(j, n)) = listed.get(&(s.path_hash, s.secret)) else {
             continue;
         };
         let Some(page) = sightings[j].page.as_ref() else {
             continue;
         };
         // A body that already broke its schema explains its own difference.
-        if page.items[n].digest == d || body_failed(&reports[i]) || body_failed(&reports[j]) {
+        if body_failed(&reports[i]) || body_failed(&reports[j]) {
             continue;
         }
-        let place = listed_item(body_of(j), &page.items_field, n, body_of(i), redactions)
-            .unwrap_or_default();
+        let Some(pointer) = difference(body_of(j), &page.items_field, n, body_of(i), redactions)
+        else {
+            continue;
+        };
         let message = format!(
-            "the item fetched alone differs from the same item listed in entry {}{place}",
-            reports[j].index
+            "the item fetched alone differs from the same item listed in entry {} at {}",
+            reports[j].index,
+            if pointer.is_empty() { "/" } else { &pointer }
         );
         push(&mut reports[i], Check::LiveConsistency, message);
     }
 }
 
-/// Whether a body check failed (or failed as the recording expects).
-fn body_failed(report: &ExchangeReport) -> bool {
-    report.checks.iter().any(|c| {
-        matches!(
-            c.check,
-            Check::BodyJson | Check::BodySchema | Check::BodyDiscriminator | Check::BodyNullable
-        ) && matches!(c.outcome, Outcome::Fail | Outcome::ExpectedFail)
-    })
-}
-
-/// `" at /pointer"`: where the listed item (`n`th of the page) and the item alone first differ.
-fn listed_item(
+/// Where the listed item (`n`th of the page) and the item alone first
+/// differ, signed-link queries aside; `None` when they are equal.
+fn difference(
     page: Option<Value>,
     items_field: &str,
     n: usize,
@@ -381,7 +411,16 @@ fn listed_item(
     normalize::redact(&mut listed, redactions);
     normalize::redact(&mut alone, redactions);
     normalize::first_difference(&listed, &alone, "")
-        .map(|p| format!(" at {}", if p.is_empty() { "/" } else { &p }))
+}
+
+/// Whether a body check failed (or failed as the recording expects).
+fn body_failed(report: &ExchangeReport) -> bool {
+    report.checks.iter().any(|c| {
+        matches!(
+            c.check,
+            Check::BodyJson | Check::BodySchema | Check::BodyDiscriminator | Check::BodyNullable
+        ) && matches!(c.outcome, Outcome::Fail | Outcome::ExpectedFail)
+    })
 }
 
 /// A resource (a path with ids) answered 200 under both known secrets: one
