@@ -116,14 +116,6 @@ fn markdown_anchors(md: &str) -> BTreeSet<String> {
         {
             out.insert(id.to_string());
         }
-        let mut rest = line;
-        while let Some(i) = rest.find("<span id=\"") {
-            let after = &rest[i + 10..];
-            if let Some(end) = after.find('"') {
-                out.insert(after[..end].to_string());
-            }
-            rest = &after[1..];
-        }
     }
     out
 }
