@@ -54,6 +54,130 @@ pub enum Fault {
     ServerError,
 }
 
+/// Each fault's `--fault` name and what it breaks.
+const TABLE: [(Fault, &str, &str); 24] = [
+    (
+        Fault::AuthIgnored,
+        "auth-ignored",
+        "requests without a valid secret are answered as the first website",
+    ),
+    (
+        Fault::AcceptIgnored,
+        "accept-ignored",
+        "a missing or wrong Accept header is not answered 406",
+    ),
+    (
+        Fault::BoundsIgnored,
+        "bounds-ignored",
+        "limit/offset out of range, non-integer, empty or repeated are clamped instead of 400",
+    ),
+    (
+        Fault::OffsetOffByOne,
+        "offset-off-by-one",
+        "a page starts one item after the offset it echoes",
+    ),
+    (
+        Fault::WrongTotal,
+        "wrong-total",
+        "`total` is one more than the item count",
+    ),
+    (
+        Fault::FileUrlMissing,
+        "file-url-missing",
+        "a message without attachment has no `file_url` key instead of null",
+    ),
+    (
+        Fault::SenderSwapped,
+        "sender-swapped",
+        "`sender_type` names the other sender shape",
+    ),
+    (
+        Fault::UnknownSenderType,
+        "unknown-sender-type",
+        "`sender_type` is `bot`, a value the document does not list",
+    ),
+    (
+        Fault::NullRequired,
+        "null-required",
+        "a user's `created_at`, which is not nullable, is null",
+    ),
+    (
+        Fault::WrongContentType,
+        "wrong-content-type",
+        "JSON bodies are sent as text/html",
+    ),
+    (
+        Fault::RepeatedItem,
+        "repeated-item",
+        "each page after the first starts with the previous page's last item",
+    ),
+    (
+        Fault::TenantLeak,
+        "tenant-leak",
+        "another website's users can be fetched by id",
+    ),
+    (
+        Fault::NotFoundAs200,
+        "not-found-as-200",
+        "an unknown user or message is answered 200 with another item",
+    ),
+    (
+        Fault::InconsistentItem,
+        "inconsistent-item",
+        "a user fetched alone differs from the same user in the list",
+    ),
+    (
+        Fault::UnstableOrder,
+        "unstable-order",
+        "lists come newest first, against the documented order",
+    ),
+    (
+        Fault::ExpiredFileUrl,
+        "expired-file-url",
+        "`file_url` is signed with an expiry already past, so fetching it gives 403",
+    ),
+    (
+        Fault::Slow,
+        "slow",
+        "every list answer is delayed by 3 seconds",
+    ),
+    (
+        Fault::TruncatedBody,
+        "truncated-body",
+        "list bodies are cut in half",
+    ),
+    (
+        Fault::NotJson,
+        "not-json",
+        "single-item answers are an HTML page labelled as JSON",
+    ),
+    (
+        Fault::NoRetryAfter,
+        "no-retry-after",
+        "every third request is refused 429 without Retry-After",
+    ),
+    (
+        Fault::RedirectOffsite,
+        "redirect-offsite",
+        "list requests are redirected (307) to another host",
+    ),
+    (
+        Fault::SecretInHeader,
+        "secret-in-header",
+        "every answer echoes the request's API secret in an X-Debug-Token header",
+    ),
+    (
+        Fault::SecretInBody,
+        "secret-in-body",
+        "every JSON object answer echoes the request's API secret in a `debug` field",
+    ),
+    (
+        Fault::ServerError,
+        "server-error",
+        "a valid `limit` of 7 is answered 500 with a well-formed error body",
+    ),
+];
+
 impl Fault {
     /// Every fault, in `--help` order.
     pub const ALL: [Fault; 24] = [
@@ -94,92 +218,10 @@ impl Fault {
     }
 
     fn describe(self) -> (&'static str, &'static str) {
-        match self {
-            Fault::AuthIgnored => (
-                "auth-ignored",
-                "requests without a valid secret are answered as the first website",
-            ),
-            Fault::AcceptIgnored => (
-                "accept-ignored",
-                "a missing or wrong Accept header is not answered 406",
-            ),
-            Fault::BoundsIgnored => (
-                "bounds-ignored",
-                "limit/offset out of range, non-integer, empty or repeated are clamped instead of 400",
-            ),
-            Fault::OffsetOffByOne => (
-                "offset-off-by-one",
-                "a page starts one item after the offset it echoes",
-            ),
-            Fault::WrongTotal => ("wrong-total", "`total` is one more than the item count"),
-            Fault::FileUrlMissing => (
-                "file-url-missing",
-                "a message without attachment has no `file_url` key instead of null",
-            ),
-            Fault::SenderSwapped => (
-                "sender-swapped",
-                "`sender_type` names the other sender shape",
-            ),
-            Fault::UnknownSenderType => (
-                "unknown-sender-type",
-                "`sender_type` is `bot`, a value the document does not list",
-            ),
-            Fault::NullRequired => (
-                "null-required",
-                "a user's `created_at`, which is not nullable, is null",
-            ),
-            Fault::WrongContentType => ("wrong-content-type", "JSON bodies are sent as text/html"),
-            Fault::RepeatedItem => (
-                "repeated-item",
-                "each page after the first starts with the previous page's last item",
-            ),
-            Fault::TenantLeak => (
-                "tenant-leak",
-                "another website's users can be fetched by id",
-            ),
-            Fault::NotFoundAs200 => (
-                "not-found-as-200",
-                "an unknown user or message is answered 200 with another item",
-            ),
-            Fault::InconsistentItem => (
-                "inconsistent-item",
-                "a user fetched alone differs from the same user in the list",
-            ),
-            Fault::UnstableOrder => (
-                "unstable-order",
-                "lists come newest first, against the documented order",
-            ),
-            Fault::ExpiredFileUrl => (
-                "expired-file-url",
-                "`file_url` is signed with an expiry already past, so fetching it gives 403",
-            ),
-            Fault::Slow => ("slow", "every list answer is delayed by 3 seconds"),
-            Fault::TruncatedBody => ("truncated-body", "list bodies are cut in half"),
-            Fault::NotJson => (
-                "not-json",
-                "single-item answers are an HTML page labelled as JSON",
-            ),
-            Fault::NoRetryAfter => (
-                "no-retry-after",
-                "every third request is refused 429 without Retry-After",
-            ),
-            Fault::RedirectOffsite => (
-                "redirect-offsite",
-                "list requests are redirected (307) to another host",
-            ),
-            Fault::SecretInHeader => (
-                "secret-in-header",
-                "every answer echoes the request's API secret in an X-Debug-Token header",
-            ),
-            Fault::SecretInBody => (
-                "secret-in-body",
-                "every JSON object answer echoes the request's API secret in a `debug` field",
-            ),
-            Fault::ServerError => (
-                "server-error",
-                "a valid `limit` of 7 is answered 500 with a well-formed error body",
-            ),
-        }
+        TABLE
+            .iter()
+            .find(|(f, _, _)| *f == self)
+            .map_or(("", ""), |(_, name, what)| (*name, *what))
     }
 
     /// The fault of a `--fault` name.
@@ -191,5 +233,22 @@ impl Fault {
 impl std::fmt::Display for Fault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Fault, TABLE};
+
+    #[test]
+    fn every_fault_has_a_name_and_a_description() {
+        assert_eq!(TABLE.len(), Fault::ALL.len());
+        for fault in Fault::ALL {
+            assert!(
+                !fault.name().is_empty() && !fault.description().is_empty(),
+                "{fault:?}"
+            );
+            assert_eq!(Fault::from_name(fault.name()), Some(fault));
+        }
     }
 }
