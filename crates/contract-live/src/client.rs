@@ -333,7 +333,13 @@ impl Client {
     /// answer (and `status.server-error` judges it).
     fn unavailable_wait(&self, sent: &Sent, retries: usize, waited: Duration) -> Option<Duration> {
         let headers = sent.entry.response.as_ref().map(|r| r.headers.as_slice())?;
-        let wait = retry_after(har::header(headers, "retry-after")?)?;
+        // The header the document names for waits (`x-contract.rateLimited`), as for 429.
+        let name = self
+            .rate_limit
+            .as_ref()
+            .and_then(|r| r.retry_after_header.as_deref())
+            .unwrap_or("Retry-After");
+        let wait = retry_after(har::header(headers, name)?)?;
         ((retries as u32) < self.max_retries && waited + wait <= self.retry_budget).then_some(wait)
     }
 

@@ -395,7 +395,7 @@ pub async fn run(
         client,
         names: contract.sensitive_names(),
         secrets,
-        redactions: normalize::redactions(&contract.document().raw),
+        redactions: contract.redactions().to_vec(),
         out: Mutex::new(Vec::new()),
         progress,
     };

@@ -23,8 +23,6 @@ use crate::{Check, Contract, Exchange, ExchangeReport, Finding, Outcome};
 /// What one checked entry leaves for the laws.
 #[derive(Debug, Default)]
 pub struct Sighting {
-    /// The operation (index into the model), when the entry matched one.
-    op: Option<usize>,
     /// The request path under the base path, decoded.
     path: String,
     /// [`path_hash`] of `path`.
@@ -125,37 +123,49 @@ fn hash_redacted(value: &Value, rules: &[Redaction], h: &mut impl Hasher) {
     }
 }
 
-impl Contract {
-    /// What an entry leaves for the laws across entries.
-    pub(crate) fn sighting(&self, ex: &Exchange<'_>, body: Option<&Value>) -> Sighting {
-        let mut s = Sighting {
-            status: ex.status,
+/// What the checks already found about a matched exchange, lent to
+/// [`Contract::sighting`] so nothing is matched or parsed twice.
+pub(crate) struct Seen<'a> {
+    pub op: &'a openapi_model::Operation,
+    pub url: &'a url::Url,
+    pub query: &'a [(String, String)],
+    /// The credentials the request presented (`leak::presented`).
+    pub presented: &'a [String],
+}
+
+impl Sighting {
+    /// An entry that matched no operation: nothing for the laws.
+    pub(crate) fn unmatched(status: u16) -> Sighting {
+        Sighting {
+            status,
             ..Sighting::default()
-        };
-        let Ok((target, url)) = self.locate(ex) else {
-            return s;
-        };
-        let index = self
-            .model
-            .operations
-            .iter()
-            .position(|o| std::ptr::eq(o, target.op));
-        s.op = index;
-        s.addressed = !target.op.path_params.is_empty();
+        }
+    }
+}
+
+impl Contract {
+    /// What a matched entry leaves for the laws across entries.
+    pub(crate) fn sighting(
+        &self,
+        seen: &Seen<'_>,
+        ex: &Exchange<'_>,
+        body: Option<&Value>,
+    ) -> Sighting {
+        let (op, url, query) = (seen.op, seen.url, seen.query);
+        let mut s = Sighting::unmatched(ex.status);
+        s.addressed = !op.path_params.is_empty();
         let rest = url
             .path()
             .strip_prefix(self.model.base_path.as_str())
             .unwrap_or(url.path());
         s.path = crate::decoded_segments(rest).join("/");
         s.path_hash = path_hash(&s.path);
-        let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-        let presented = crate::leak::presented(target.op, ex, &query, &[]);
         let known = self
             .options
             .valid_secrets
             .iter()
-            .position(|k| presented.contains(k));
-        s.secret = match (known, presented.first()) {
+            .position(|k| seen.presented.contains(k));
+        s.secret = match (known, seen.presented.first()) {
             (Some(i), _) => Some(i as u64),
             (None, Some(raw)) if ex.credentials == Some(crate::Credentials::Valid) => {
                 let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -168,8 +178,8 @@ impl Contract {
             && let Some(body) = body
         {
             let redactions = &self.redactions;
-            if let Some(paging) = target.op.pagination.as_ref().and_then(|p| p.offset_limit()) {
-                s.page = self.page_seen(target.op, paging, &s.path, &query, body, redactions);
+            if let Some(paging) = op.pagination.as_ref().and_then(|p| p.offset_limit()) {
+                s.page = self.page_seen(op, paging, &s.path, query, body, redactions);
             }
         }
         s

@@ -14,16 +14,14 @@ use crate::{Check, CheckResult, Exchange, Finding, Outcome};
 pub(crate) const MIN_SECRET_CHARS: usize = 8;
 
 /// The credentials a request presents, wherever the operation's security
-/// schemes (or a plain `Authorization` header) put them, plus the secrets
-/// the run knows to be valid. Basic credentials count decoded too, and
-/// their password alone.
+/// schemes (or a plain `Authorization` header) put them. Basic credentials
+/// count decoded too, and their password alone.
 pub(crate) fn presented(
     op: &Operation,
     ex: &Exchange<'_>,
     query: &[(String, String)],
-    known: &[String],
 ) -> Vec<String> {
-    let mut out: Vec<String> = known.to_vec();
+    let mut out: Vec<String> = Vec::new();
     if let Some((_, credential)) =
         har::header(ex.request_headers, "authorization").and_then(|a| a.trim().split_once(' '))
     {
@@ -47,6 +45,17 @@ pub(crate) fn presented(
             Scheme::Http(_) | Scheme::Bearer => {}
         }
     }
+    searchable(out)
+}
+
+/// What `response.secret` looks for: the presented credentials and the
+/// secrets the run knows to be valid.
+pub(crate) fn with_known(presented: &[String], known: &[String]) -> Vec<String> {
+    searchable(presented.iter().chain(known).cloned().collect())
+}
+
+/// Long enough to search for, not a redaction marker; sorted, no repeats.
+fn searchable(mut out: Vec<String>) -> Vec<String> {
     out.retain(|s| s.chars().count() >= MIN_SECRET_CHARS && s != har::REDACTED);
     out.sort();
     out.dedup();
@@ -204,7 +213,7 @@ mod tests {
     }
 
     fn verdict(op: &Operation, ex: &Exchange<'_>, query: &[(String, String)]) -> Option<Outcome> {
-        let secrets = presented(op, ex, query, &[]);
+        let secrets = presented(op, ex, query);
         let body = ex.body.and_then(|b| serde_json::from_slice(b).ok());
         check(&secrets, ex, body.as_ref()).map(|r| r.outcome)
     }
@@ -283,7 +292,7 @@ mod tests {
         )];
         let body = br#"{"items": [{"note": "pw password-0123456789"}]}"#;
         let ex = exchange(&auth, &[], body);
-        let secrets = presented(&op, &ex, &[], &[]);
+        let secrets = presented(&op, &ex, &[]);
         let parsed: Value = serde_json::from_slice(body).unwrap();
         let result = check(&secrets, &ex, Some(&parsed)).unwrap();
         assert_eq!(result.findings.len(), 1);

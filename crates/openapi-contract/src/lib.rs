@@ -224,26 +224,47 @@ impl Contract {
 
     /// Runs every check that applies to the exchange.
     pub fn check(&self, ex: &Exchange<'_>) -> Checked {
+        self.check_seen(ex).0
+    }
+
+    /// [`Contract::check`], and what the exchange leaves for recorded
+    /// mode's laws across entries, from the same matching.
+    pub(crate) fn check_seen(&self, ex: &Exchange<'_>) -> (Checked, laws::Sighting) {
         let (target, url) = match self.locate(ex) {
             Ok(found) => found,
             Err(r) => {
-                return Checked {
+                let checked = Checked {
                     operation: None,
                     results: vec![r],
                     body: None,
                 };
+                return (checked, laws::Sighting::unmatched(ex.status));
             }
         };
         let mut results = vec![result(Check::Operation, Vec::new(), Outcome::Fail)];
         let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
         let body = self.check_operation(target, ex, &query, &mut results);
-        let secrets = leak::presented(target.op, ex, &query, &self.options.valid_secrets);
-        results.extend(leak::check(&secrets, ex, body.as_ref()));
-        Checked {
+        let presented = leak::presented(target.op, ex, &query);
+        let searched = leak::with_known(&presented, &self.options.valid_secrets);
+        results.extend(leak::check(&searched, ex, body.as_ref()));
+        let seen = laws::Seen {
+            op: target.op,
+            url: &url,
+            query: &query,
+            presented: &presented,
+        };
+        let sighting = self.sighting(&seen, ex, body.as_ref());
+        let checked = Checked {
             operation: Some(target.op.id.clone()),
             results,
             body,
-        }
+        };
+        (checked, sighting)
+    }
+
+    /// `x-contract.snapshotRedactions`: what changes on every answer.
+    pub fn redactions(&self) -> &[normalize::Redaction] {
+        &self.redactions
     }
 
     /// The operation the exchange is for, or the `operation` check's verdict.
@@ -320,7 +341,7 @@ impl Contract {
         results: &mut Vec<CheckResult>,
     ) -> Option<&'c BodyCheck> {
         let op = target.op;
-        let Some(spec) = op.response(ex.status) else {
+        let Some(index) = op.response_index(ex.status) else {
             let documented: Vec<String> =
                 op.responses.iter().map(|r| r.status.to_string()).collect();
             let message = format!(
@@ -337,7 +358,6 @@ impl Contract {
             return None;
         };
         results.push(result(Check::Status, Vec::new(), Outcome::Fail));
-        let index = op.responses.iter().position(|r| std::ptr::eq(r, spec))?;
         target.compiled.responses[index].as_ref()
     }
 

@@ -187,8 +187,7 @@ pub fn check_entries(
         let bytes = response.content.decoded(max_body).ok()??;
         serde_json::from_slice(&bytes).ok()
     };
-    let redactions = crate::normalize::redactions(&contract.document().raw);
-    crate::laws::apply(&mut reports, &sightings, &body_of, &redactions);
+    crate::laws::apply(&mut reports, &sightings, &body_of, contract.redactions());
     for (report, sighting) in reports.iter_mut().zip(&sightings) {
         if !sighting.expected_live.is_empty() {
             apply_expectations(report, &sighting.expected_live);
@@ -339,8 +338,7 @@ fn check_entry_seen(
         mime_type: &response.content.mime_type,
         body: body.as_deref(),
     };
-    let checked = contract.check(&ex);
-    let mut sighting = contract.sighting(&ex, checked.body.as_ref());
+    let (checked, mut sighting) = contract.check_seen(&ex);
     // The live laws are judged across entries, after every entry is checked.
     let (live, expected): (Vec<Check>, Vec<Check>) =
         expected.into_iter().partition(|c| c.is_live());

@@ -114,17 +114,21 @@ impl Operation {
     /// The documented response for a status: the exact code, else its
     /// range (`4XX`), else `default`.
     pub fn response(&self, status: u16) -> Option<&Response> {
+        self.response_index(status).map(|i| &self.responses[i])
+    }
+
+    /// The index in `responses` of [`Operation::response`] (for tables kept
+    /// index for index with it, like the checker's validators).
+    pub fn response_index(&self, status: u16) -> Option<usize> {
         self.responses
             .iter()
-            .filter_map(|r| Some((r.status.covers(status)?, r)))
-            .fold(
-                None,
-                |best: Option<(u8, &Response)>, (rank, r)| match best {
-                    Some((b, _)) if b >= rank => best,
-                    _ => Some((rank, r)),
-                },
-            )
-            .map(|(_, r)| r)
+            .enumerate()
+            .filter_map(|(i, r)| Some((r.status.covers(status)?, i)))
+            .fold(None, |best: Option<(u8, usize)>, (rank, i)| match best {
+                Some((b, _)) if b >= rank => best,
+                _ => Some((rank, i)),
+            })
+            .map(|(_, i)| i)
     }
 
     /// The query parameter of this name.

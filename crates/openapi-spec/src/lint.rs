@@ -480,13 +480,7 @@ fn property_schema<'a>(raw: &'a Value, ptr: &str, prop: &str, depth: usize) -> O
     if let Some(p) = node.get("properties").and_then(|p| p.get(prop)) {
         return pointer::resolve(raw, p, "").map(|(v, _)| v);
     }
-    for (i, _) in node
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, _) in crate::schema::all_of(node).enumerate() {
         if let Some(found) = property_schema(raw, &format!("{ptr}/allOf/{i}"), prop, depth + 1) {
             return Some(found);
         }
@@ -501,13 +495,7 @@ fn must_contain(schema: &Value, at: &str, out: &mut Vec<(String, String)>) {
         out.push((t, format!("{at}/$ref")));
         return;
     }
-    for (i, s) in schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, s) in crate::schema::all_of(schema).enumerate() {
         must_contain(s, &format!("{at}/allOf/{i}"), out);
     }
     let required = crate::schema::required(schema);

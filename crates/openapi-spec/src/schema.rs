@@ -24,6 +24,15 @@ pub fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Value)> {
         .flatten()
 }
 
+/// A schema's `allOf` parts, in document order.
+pub fn all_of(schema: &Value) -> impl Iterator<Item = &Value> {
+    schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
 /// Whether the schema says `nullable: true`.
 pub fn nullable(schema: &Value) -> bool {
     schema.get("nullable").and_then(Value::as_bool) == Some(true)

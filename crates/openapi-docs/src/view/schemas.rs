@@ -62,13 +62,7 @@ impl<'a> Builder<'a> {
             }
             return;
         }
-        for (i, part) in schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (i, part) in openapi_spec::schema::all_of(schema).enumerate() {
             self.collect_fields(
                 part,
                 &format!("{ptr}/allOf/{i}"),
@@ -231,13 +225,7 @@ impl<'a> Builder<'a> {
                 pointer::push(&format!("{ptr}/properties"), property),
             ));
         }
-        for (i, part) in schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (i, part) in openapi_spec::schema::all_of(schema).enumerate() {
             self.find_property(
                 part,
                 &format!("{ptr}/allOf/{i}"),
