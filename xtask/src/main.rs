@@ -1,7 +1,9 @@
-//! `cargo xtask`: the project's commands (lint, codegen, docs, contract, sandbox).
+//! `cargo xtask`: the project's commands (lint, codegen, docs, contract,
+//! sandbox, breaking).
 //!
 //! Exit codes: 0 success, 1 findings or stale files, 2 bad input or usage.
 
+mod breaking;
 mod codegen;
 mod docs;
 mod lint;
@@ -80,6 +82,19 @@ enum Command {
     /// Stops on Ctrl-C or SIGTERM after answering requests in flight.
     #[command(after_long_help = sandbox::faults_help())]
     Sandbox(sandbox::ServeArgs),
+    /// The breaking-change gate: compare the document with a base.
+    ///
+    /// Every change gets a stable rule id, a level (error: breaks existing
+    /// clients or servers; warning: may break some; info: compatible), both
+    /// sides' file:line and JSON pointer, and a sentence in plain words.
+    /// Webhook deliveries are judged like responses (the receiver reads
+    /// them); x-pagination, x-contract and x-date-time-format are compared
+    /// too. An error-level change is accepted when info.version's major part
+    /// was raised. Documents with lint findings are still compared.
+    ///
+    /// Exits 0 when nothing reaches --fail-on, 1 when something does, 2 when
+    /// either document cannot be loaded.
+    Breaking(breaking::BreakingArgs),
 }
 
 #[derive(Subcommand)]
@@ -159,6 +174,7 @@ fn dispatch(command: Command) -> Outcome {
         } => live::run(args),
         Command::Contract { mode: None } => contract_all(),
         Command::Sandbox(args) => sandbox::serve(args),
+        Command::Breaking(args) => breaking::run(args),
     }
 }
 
