@@ -115,6 +115,7 @@ pub fn compare(base: &Document, revision: &Document) -> Report {
     let mut out = Changes {
         sides: &sides,
         list: Vec::new(),
+        seen: Default::default(),
     };
     operations::compare(&mut out);
     operations::schemes(&mut out);
@@ -180,6 +181,8 @@ struct Sides<'d> {
 struct Changes<'s, 'd> {
     sides: &'s Sides<'d>,
     list: Vec<Change>,
+    /// Schema pairs already compared, by context prefix and both pointers.
+    seen: std::collections::HashSet<(&'static str, String, String)>,
 }
 
 /// The two pointers of a change (either may be missing).

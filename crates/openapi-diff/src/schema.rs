@@ -2,7 +2,7 @@
 //! what a reader of the message can now receive that it could not before
 //! (or a writer can no longer send).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapi_spec::{Document, pointer};
 use serde_json::Value;
@@ -42,12 +42,15 @@ struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    fn of(doc: &'a Document, schema: &'a Value, at: &str) -> View<'a> {
-        let mut view = View::default();
-        let (node, here) = doc.resolve(schema, at).unwrap_or((schema, at.to_string()));
-        view.name = pointer::schema_ref_name(schema);
-        view.pointer = here.clone();
+    /// The view of `node` (already resolved, at `here`), which `schema`
+    /// referred to.
+    fn of(doc: &'a Document, schema: &'a Value, node: &'a Value, here: String) -> View<'a> {
+        let mut view = View {
+            name: pointer::schema_ref_name(schema),
+            ..View::default()
+        };
         view.merge(doc, node, &here, 0);
+        view.pointer = here;
         view
     }
 
@@ -106,20 +109,17 @@ impl<'a> View<'a> {
     }
 }
 
-/// Compares schemas in one context, remembering the pairs already compared.
+/// Compares schemas in one context. The pairs already compared are kept
+/// in [`Changes`] for the whole comparison: a component shared by many
+/// operations is compared once per context (its changes would only repeat).
 pub(crate) struct Walk<'c, 's, 'd> {
     pub out: &'c mut Changes<'s, 'd>,
     pub context: Context,
-    seen: HashSet<(String, String)>,
 }
 
 impl<'c, 's, 'd> Walk<'c, 's, 'd> {
     pub fn new(out: &'c mut Changes<'s, 'd>, context: Context) -> Self {
-        Walk {
-            out,
-            context,
-            seen: HashSet::new(),
-        }
+        Walk { out, context }
     }
 
     /// Compares the schema at `base_at` with the one at `revision_at`;
@@ -148,11 +148,18 @@ impl<'c, 's, 'd> Walk<'c, 's, 'd> {
             return;
         }
         let sides = self.out.sides;
-        let b = View::of(sides.base, base, base_at);
-        let r = View::of(sides.revision, revision, revision_at);
-        if !self.seen.insert((b.pointer.clone(), r.pointer.clone())) {
+        let resolve = |doc: &'d Document, v: &'v Value, at: &str| {
+            doc.resolve(v, at).unwrap_or((v, at.to_string()))
+        };
+        let (bn, bp) = resolve(sides.base, base, base_at);
+        let (rn, rp) = resolve(sides.revision, revision, revision_at);
+        // Checked before the views are built: most pairs of a large
+        // document are reached again from other operations.
+        if !self.out.seen.insert((self.context.prefix(), bp.clone(), rp.clone())) {
             return;
         }
+        let b = View::of(sides.base, base, bn, bp);
+        let r = View::of(sides.revision, revision, rn, rp);
         // A named schema is called by its name wherever it is reached from.
         let label = match &b.name {
             Some(name) => name.clone(),
