@@ -68,27 +68,23 @@ pub(crate) fn check(
         let findings = rejection_findings(rules, first, rejections.len(), ex.status);
         results.push(crate::result(first.check, findings, Outcome::Fail));
     }
-    for check in [
-        Check::RequestAuth,
-        Check::RequestAccept,
-        Check::RequestParameters,
-    ] {
-        let applies = match check {
-            Check::RequestAuth => !matches!(problems.auth, Auth::NotRequired),
-            Check::RequestAccept => rules.accept_media_type.is_some(),
-            _ => !params.op.query.is_empty(),
-        };
-        if !applies || rejections.iter().any(|r| r.check == check) {
-            continue;
-        }
-        let findings = if rejections.is_empty() {
-            fine_side_findings(rules, &problems, check, ex.status)
-        } else {
-            Vec::new()
-        };
-        // Shadowed by a rejection that comes first: nothing to say.
-        if rejections.is_empty() || !findings.is_empty() {
-            results.push(crate::result(check, findings, Outcome::Fail));
+    // The fine sides are judged only when nothing must be refused: a
+    // refusal owed for one reason says nothing about the others.
+    if rejections.is_empty() {
+        for check in [
+            Check::RequestAuth,
+            Check::RequestAccept,
+            Check::RequestParameters,
+        ] {
+            let applies = match check {
+                Check::RequestAuth => !matches!(problems.auth, Auth::NotRequired),
+                Check::RequestAccept => rules.accept_media_type.is_some(),
+                _ => !params.op.query.is_empty(),
+            };
+            if applies {
+                let findings = fine_side_findings(rules, &problems, check, ex.status);
+                results.push(crate::result(check, findings, Outcome::Fail));
+            }
         }
     }
     results.sort_by_key(|r| r.check);

@@ -155,7 +155,11 @@ impl<'c, 's, 'd> Walk<'c, 's, 'd> {
         let (rn, rp) = resolve(sides.revision, revision, revision_at);
         // Checked before the views are built: most pairs of a large
         // document are reached again from other operations.
-        if !self.out.seen.insert((self.context.prefix(), bp.clone(), rp.clone())) {
+        if !self
+            .out
+            .seen
+            .insert((self.context.prefix(), bp.clone(), rp.clone()))
+        {
             return;
         }
         let b = View::of(sides.base, base, bn, bp);
