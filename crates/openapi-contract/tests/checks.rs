@@ -767,7 +767,9 @@ components:
     User:
       type: object
       required: [id]
-      properties: {id: {type: integer}}
+      properties:
+        id: {type: integer}
+        roles: {type: array, items: {type: object, properties: {name: {type: string}}}}
     Agent:
       type: object
       required: [id, desk]
@@ -834,5 +836,34 @@ fn a_union_that_names_itself_is_walked_to_an_end() {
     assert!(
         failing.iter().all(|(n, _)| *n != "body.undocumented"),
         "{failing:?}"
+    );
+}
+
+#[test]
+fn a_decided_property_missing_or_misshapen_is_the_discriminators_in_plain_words() {
+    let failing = bodies(
+        "message",
+        r#"{"sender_type":"user","link":"https://a.test/"}"#,
+    );
+    assert_eq!(failing.len(), 1, "{failing:?}");
+    assert_eq!(failing[0].0, "body.discriminator");
+    assert!(failing[0].1[0].contains("sender"), "{failing:?}");
+    // Inside the wrong shape, array items are named by index.
+    let body = r#"{"sender_type":"user","sender":{"roles":[{"name":5}]},"link":"https://a.test/"}"#;
+    let failing = bodies("message", body);
+    let messages = &failing
+        .iter()
+        .find(|(n, _)| *n == "body.discriminator")
+        .expect("a finding")
+        .1;
+    assert!(
+        messages.contains(&"sender_type is user but sender has no id".to_string()),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("sender_type is user but sender.roles[0].name: ")),
+        "{messages:?}"
     );
 }
