@@ -38,12 +38,15 @@ struct Cli {
 enum Command {
     /// Load and lint an OpenAPI 3.0 document (default: the SignalZen v1 document).
     ///
+    /// Rules and their default severities: unknown-key, status-code,
+    /// path-key, array-items, path-parameter, duplicate-parameter,
+    /// security-defined, operation-id, ref, ref-cycle, example, bounds,
+    /// discriminator (errors) and unused-component (warning). A project sets
+    /// its own in .openapi-lint.yaml next to the document or with --rule.
+    ///
     /// Exits 0 when clean (warnings allowed), 1 on lint errors, 2 when the
-    /// file cannot be loaded.
-    Lint {
-        /// The document to lint (YAML, or JSON by extension).
-        file: Option<PathBuf>,
-    },
+    /// file or the configuration cannot be read.
+    Lint(lint::LintArgs),
     /// Generate the Rust models, the JSON Schemas and the published
     /// reference (docs/reference/) from the document.
     ///
@@ -163,7 +166,7 @@ fn main() -> ExitCode {
 
 fn dispatch(command: Command) -> Outcome {
     match command {
-        Command::Lint { file } => lint::run(&file.unwrap_or_else(default_spec)),
+        Command::Lint(args) => lint::run(args),
         Command::Codegen { check } => codegen::run(check, codegen::Artefacts::All),
         Command::Docs(args) => docs::run(args),
         Command::Contract {
@@ -182,7 +185,7 @@ fn dispatch(command: Command) -> Outcome {
 /// the recorded and the live suite, the worse verdict winning.
 fn contract_all() -> Outcome {
     for gate in [
-        lint::run(&default_spec()),
+        lint::run(lint::LintArgs::defaults()),
         codegen::run(true, codegen::Artefacts::All),
     ] {
         match gate? {

@@ -160,3 +160,43 @@ fn a_secret_from_the_environment_is_never_printed() {
         assert!(all.contains("getUser"));
     }
 }
+
+#[test]
+fn lint_reads_the_projects_severities_next_to_the_document_and_from_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("api.yaml");
+    let text = std::fs::read_to_string(root().join("openapi/signalzen-v1.yaml")).unwrap();
+    // An unused schema: a warning by default, so lint passes.
+    let extra = "components:\n  schemas:\n    Unused:\n      type: string\n";
+    assert!(text.contains("\n  schemas:\n"));
+    let edited = text.replacen(
+        "\n  schemas:\n",
+        &format!("\n{}", &extra["components:\n".len()..]),
+        1,
+    );
+    std::fs::write(&spec, edited).unwrap();
+    let path = spec.to_str().unwrap();
+    let o = xtask(&["lint", path], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("warning[unused-component]"),
+        "{}",
+        stdout(&o)
+    );
+    std::fs::write(
+        dir.path().join(".openapi-lint.yaml"),
+        "rules:\n  unused-component: error\n",
+    )
+    .unwrap();
+    let o = xtask(&["lint", path], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let o = xtask(&["lint", path, "--rule", "unused-component=off"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("0 error(s), 0 warning(s)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = xtask(&["lint", path, "--rule", "no-such-rule=off"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+}

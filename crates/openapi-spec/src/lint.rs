@@ -6,6 +6,8 @@
 //! (inconsistent minimum/maximum, lengths, item counts, defaults),
 //! `unused-component`, `discriminator` and `path-parameter`.
 
+mod structure;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use openapi_jsonschema::Converter;
@@ -50,12 +52,206 @@ impl std::fmt::Display for Finding {
     }
 }
 
-/// Runs every rule. Findings are sorted by position, then rule, so output is stable.
+/// Every rule with its default severity and what it finds. The defaults
+/// follow the common linters' convention: a document that is wrong is an
+/// error; one that is only untidy (an unused component) is a warning.
+pub const RULES: &[(&str, Severity, &str)] = &[
+    (
+        "unknown-key",
+        Severity::Error,
+        "a key OpenAPI 3.0 does not define for its object (and not an x- extension)",
+    ),
+    (
+        "status-code",
+        Severity::Error,
+        "a Responses key that is not a status code, a range (4XX) or default",
+    ),
+    (
+        "path-key",
+        Severity::Error,
+        "a path that does not begin with /",
+    ),
+    (
+        "array-items",
+        Severity::Error,
+        "an array schema without items",
+    ),
+    (
+        "path-parameter",
+        Severity::Error,
+        "a template name without its path parameter, or a path parameter not in the template or not required",
+    ),
+    (
+        "duplicate-parameter",
+        Severity::Error,
+        "the same parameter (name and location) declared twice in one list",
+    ),
+    (
+        "security-defined",
+        Severity::Error,
+        "a security requirement naming a scheme components/securitySchemes lacks",
+    ),
+    (
+        "operation-id",
+        Severity::Error,
+        "an operation without operationId, or one used twice",
+    ),
+    (
+        "ref",
+        Severity::Error,
+        "a $ref that does not resolve or leaves the document",
+    ),
+    (
+        "ref-cycle",
+        Severity::Error,
+        "a schema cycle no finite value satisfies",
+    ),
+    ("example", Severity::Error, "an example its schema rejects"),
+    (
+        "bounds",
+        Severity::Error,
+        "inconsistent bounds (minimum above maximum, a default outside them)",
+    ),
+    (
+        "discriminator",
+        Severity::Error,
+        "a discriminator that a branch does not carry or allow",
+    ),
+    (
+        "unused-component",
+        Severity::Warning,
+        "a component nothing references",
+    ),
+];
+
+/// A project's severities: rule → severity, or `None` to turn it off.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    overrides: BTreeMap<String, Option<Severity>>,
+}
+
+/// Why a lint configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A rule name this linter does not have.
+    #[error("{origin}: unknown lint rule `{rule}` (rules: {known})")]
+    UnknownRule {
+        /// The file or flag it came from.
+        origin: String,
+        /// The name given.
+        rule: String,
+        /// The rules there are.
+        known: String,
+    },
+    /// A level other than error, warning or off.
+    #[error("{origin}: `{level}` is not a severity for `{rule}` (use error, warning or off)")]
+    BadLevel {
+        /// The file or flag it came from.
+        origin: String,
+        /// The rule.
+        rule: String,
+        /// The level given.
+        level: String,
+    },
+    /// The file is not the expected YAML (`rules: {name: level}`).
+    #[error("{origin}: {message} (expected `rules:` mapping rule names to error, warning or off)")]
+    Syntax {
+        /// The file.
+        origin: String,
+        /// The parser's complaint.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads `rules: {rule: error|warning|off}` from YAML text; `origin`
+    /// names the file in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            #[serde(default)]
+            rules: BTreeMap<String, String>,
+        }
+        let file: File = serde_saphyr::from_str(text).map_err(|e| ConfigError::Syntax {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        let mut config = Config::default();
+        for (rule, level) in file.rules {
+            config.set(&rule, &level, origin)?;
+        }
+        Ok(config)
+    }
+
+    /// Sets one rule's severity (`error`, `warning` or `off`).
+    pub fn set(&mut self, rule: &str, level: &str, origin: &str) -> Result<(), ConfigError> {
+        if !RULES.iter().any(|(name, _, _)| *name == rule) {
+            return Err(ConfigError::UnknownRule {
+                origin: origin.to_string(),
+                rule: rule.to_string(),
+                known: RULES
+                    .iter()
+                    .map(|(n, _, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        let severity = match level.trim().to_ascii_lowercase().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "off" => None,
+            _ => {
+                return Err(ConfigError::BadLevel {
+                    origin: origin.to_string(),
+                    rule: rule.to_string(),
+                    level: level.to_string(),
+                });
+            }
+        };
+        self.overrides.insert(rule.to_string(), severity);
+        Ok(())
+    }
+
+    /// The severity of `rule` under this configuration (`None`: off).
+    pub fn severity(&self, rule: &str) -> Option<Severity> {
+        match self.overrides.get(rule) {
+            Some(s) => *s,
+            None => RULES
+                .iter()
+                .find(|(name, _, _)| *name == rule)
+                .map_or(Some(Severity::Error), |(_, s, _)| Some(*s)),
+        }
+    }
+}
+
+/// Runs every rule at its default severity.
 pub fn lint(doc: &Document) -> Vec<Finding> {
+    lint_with(doc, &Config::default())
+}
+
+/// Runs every rule, at the severities `config` gives (rules turned off
+/// report nothing). Findings are sorted by position, then rule, so output
+/// is stable.
+pub fn lint_with(doc: &Document, config: &Config) -> Vec<Finding> {
+    let mut findings = all_findings(doc);
+    findings.retain_mut(|f| match config.severity(f.rule) {
+        Some(s) => {
+            f.severity = s;
+            true
+        }
+        None => false,
+    });
+    findings
+}
+
+fn all_findings(doc: &Document) -> Vec<Finding> {
     let mut l = Linter {
         doc,
         out: Vec::new(),
     };
+    l.structure();
+    l.security_defined(doc.raw.get("security"), "/security");
     l.operations();
     l.refs();
     l.cycles();
@@ -88,6 +284,13 @@ impl Linter<'_> {
         });
     }
 
+    /// Keys OpenAPI 3.0 does not define, and shape rules (see `structure`).
+    fn structure(&mut self) {
+        for (rule, pointer, message) in structure::check(&self.doc.raw) {
+            self.push(rule, Severity::Error, &pointer, message);
+        }
+    }
+
     fn operations(&mut self) {
         let raw = &self.doc.raw;
         let mut seen: HashMap<String, String> = HashMap::new();
@@ -114,6 +317,75 @@ impl Linter<'_> {
             }
             if found.root == Root::Paths {
                 self.path_parameters(path, &ptr);
+            }
+            self.duplicate_parameters(&ptr);
+            self.security_defined(found.operation.get("security"), &format!("{ptr}/security"));
+        }
+    }
+
+    /// A parameter list names each (name, in) once (headers case-blind).
+    fn duplicate_parameters(&mut self, op_ptr: &str) {
+        let item_ptr = op_ptr.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+        for list_ptr in [
+            format!("{item_ptr}/parameters"),
+            format!("{op_ptr}/parameters"),
+        ] {
+            // A path item's own list is seen once per operation; the
+            // identical findings are merged when the findings are sorted.
+            let Some(list) = self.doc.raw.pointer(&list_ptr).and_then(Value::as_array) else {
+                continue;
+            };
+            let mut seen = BTreeMap::new();
+            for (i, p) in list.iter().enumerate() {
+                let here = format!("{list_ptr}/{i}");
+                let Some((p, _)) = self.doc.resolve(p, &here) else {
+                    continue;
+                };
+                let place = p
+                    .get("in")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+                let name = if place == "header" {
+                    name.to_ascii_lowercase()
+                } else {
+                    name.to_string()
+                };
+                if let Some(first) = seen.insert((place.clone(), name.clone()), here.clone()) {
+                    self.push(
+                        "duplicate-parameter",
+                        Severity::Error,
+                        &here,
+                        format!("{place} parameter `{name}` is already declared at #{first}"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Every name in a Security Requirement is a declared security scheme.
+    fn security_defined(&mut self, requirements: Option<&Value>, at: &str) {
+        let schemes = self
+            .doc
+            .raw
+            .pointer("/components/securitySchemes")
+            .and_then(Value::as_object);
+        for (i, req) in requirements
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            for name in req.as_object().into_iter().flat_map(Map::keys) {
+                if !schemes.is_some_and(|s| s.contains_key(name)) {
+                    self.push(
+                        "security-defined",
+                        Severity::Error,
+                        &format!("{at}/{i}"),
+                        format!("security requirement names `{name}`, which is not in components/securitySchemes"),
+                    );
+                }
             }
         }
     }

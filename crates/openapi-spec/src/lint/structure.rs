@@ -1,0 +1,528 @@
+//! The document's shape against OpenAPI 3.0.3's object definitions: every
+//! key of every object is a field the specification defines for that
+//! object, or an `x-` extension. The typed `openapiv3` model ignores
+//! unknown keys, so a misspelt field (`requried`) or a YAML accident (a
+//! flow-style description with a comma, read as a second key) would pass
+//! silently. Also here, because they are about shape: an array schema
+//! needs `items`, a path parameter must say `required: true`, a response
+//! key is a status code or `default`, a path starts with `/`.
+
+use serde_json::{Map, Value};
+
+use crate::pointer;
+
+/// The OpenAPI 3.0 objects whose fields are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Object {
+    Root,
+    Info,
+    Contact,
+    License,
+    Server,
+    ServerVariable,
+    Components,
+    Paths,
+    PathItem,
+    Operation,
+    ExternalDocs,
+    Parameter,
+    RequestBody,
+    MediaType,
+    Encoding,
+    Responses,
+    Response,
+    Callback,
+    Example,
+    Link,
+    Header,
+    Tag,
+    Schema,
+    Discriminator,
+    Xml,
+    SecurityScheme,
+    OAuthFlows,
+    OAuthFlow,
+    SecurityRequirement,
+}
+
+/// What a field holds.
+#[derive(Clone, Copy)]
+enum Field {
+    /// A value whose inside is not an OpenAPI object (strings, numbers,
+    /// examples, enum lists, maps of strings).
+    Data,
+    /// One object.
+    One(Object),
+    /// A map of names to objects.
+    Map(Object),
+    /// A list of objects.
+    List(Object),
+    /// A schema or a boolean (`additionalProperties`).
+    SchemaOrBool,
+}
+
+use Field::{Data, List, Map as M, One, SchemaOrBool};
+
+const PARAMETER_FIELDS: &[(&str, Field)] = &[
+    ("name", Data),
+    ("in", Data),
+    ("description", Data),
+    ("required", Data),
+    ("deprecated", Data),
+    ("allowEmptyValue", Data),
+    ("style", Data),
+    ("explode", Data),
+    ("allowReserved", Data),
+    ("schema", One(Object::Schema)),
+    ("example", Data),
+    ("examples", M(Object::Example)),
+    ("content", M(Object::MediaType)),
+];
+
+impl Object {
+    /// The object's name as the specification spells it, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Object::Root => "OpenAPI Object",
+            Object::Info => "Info Object",
+            Object::Contact => "Contact Object",
+            Object::License => "License Object",
+            Object::Server => "Server Object",
+            Object::ServerVariable => "Server Variable Object",
+            Object::Components => "Components Object",
+            Object::Paths => "Paths Object",
+            Object::PathItem => "Path Item Object",
+            Object::Operation => "Operation Object",
+            Object::ExternalDocs => "External Documentation Object",
+            Object::Parameter => "Parameter Object",
+            Object::RequestBody => "Request Body Object",
+            Object::MediaType => "Media Type Object",
+            Object::Encoding => "Encoding Object",
+            Object::Responses => "Responses Object",
+            Object::Response => "Response Object",
+            Object::Callback => "Callback Object",
+            Object::Example => "Example Object",
+            Object::Link => "Link Object",
+            Object::Header => "Header Object",
+            Object::Tag => "Tag Object",
+            Object::Schema => "Schema Object",
+            Object::Discriminator => "Discriminator Object",
+            Object::Xml => "XML Object",
+            Object::SecurityScheme => "Security Scheme Object",
+            Object::OAuthFlows => "OAuth Flows Object",
+            Object::OAuthFlow => "OAuth Flow Object",
+            Object::SecurityRequirement => "Security Requirement Object",
+        }
+    }
+
+    /// The fixed fields; `None` for objects made only of patterned fields.
+    fn fields(self) -> Option<&'static [(&'static str, Field)]> {
+        use Object::*;
+        let fields: &'static [(&'static str, Field)] = match self {
+            Root => &[
+                ("openapi", Data),
+                ("info", One(Info)),
+                ("servers", List(Server)),
+                ("paths", One(Paths)),
+                ("components", One(Components)),
+                ("security", List(SecurityRequirement)),
+                ("tags", List(Tag)),
+                ("externalDocs", One(ExternalDocs)),
+            ],
+            Info => &[
+                ("title", Data),
+                ("description", Data),
+                ("termsOfService", Data),
+                ("contact", One(Contact)),
+                ("license", One(License)),
+                ("version", Data),
+            ],
+            Contact => &[("name", Data), ("url", Data), ("email", Data)],
+            License => &[("name", Data), ("url", Data)],
+            Server => &[
+                ("url", Data),
+                ("description", Data),
+                ("variables", M(ServerVariable)),
+            ],
+            ServerVariable => &[("enum", Data), ("default", Data), ("description", Data)],
+            Components => &[
+                ("schemas", M(Schema)),
+                ("responses", M(Response)),
+                ("parameters", M(Parameter)),
+                ("examples", M(Example)),
+                ("requestBodies", M(RequestBody)),
+                ("headers", M(Header)),
+                ("securitySchemes", M(SecurityScheme)),
+                ("links", M(Link)),
+                ("callbacks", M(Callback)),
+            ],
+            PathItem => &[
+                ("$ref", Data),
+                ("summary", Data),
+                ("description", Data),
+                ("get", One(Operation)),
+                ("put", One(Operation)),
+                ("post", One(Operation)),
+                ("delete", One(Operation)),
+                ("options", One(Operation)),
+                ("head", One(Operation)),
+                ("patch", One(Operation)),
+                ("trace", One(Operation)),
+                ("servers", List(Server)),
+                ("parameters", List(Parameter)),
+            ],
+            Operation => &[
+                ("tags", Data),
+                ("summary", Data),
+                ("description", Data),
+                ("externalDocs", One(ExternalDocs)),
+                ("operationId", Data),
+                ("parameters", List(Parameter)),
+                ("requestBody", One(RequestBody)),
+                ("responses", One(Responses)),
+                ("callbacks", M(Callback)),
+                ("deprecated", Data),
+                ("security", List(SecurityRequirement)),
+                ("servers", List(Server)),
+            ],
+            ExternalDocs => &[("description", Data), ("url", Data)],
+            Parameter => PARAMETER_FIELDS,
+            Header => &PARAMETER_FIELDS[2..],
+            RequestBody => &[
+                ("description", Data),
+                ("content", M(MediaType)),
+                ("required", Data),
+            ],
+            MediaType => &[
+                ("schema", One(Schema)),
+                ("example", Data),
+                ("examples", M(Example)),
+                ("encoding", M(Encoding)),
+            ],
+            Encoding => &[
+                ("contentType", Data),
+                ("headers", M(Header)),
+                ("style", Data),
+                ("explode", Data),
+                ("allowReserved", Data),
+            ],
+            Response => &[
+                ("description", Data),
+                ("headers", M(Header)),
+                ("content", M(MediaType)),
+                ("links", M(Link)),
+            ],
+            Example => &[
+                ("summary", Data),
+                ("description", Data),
+                ("value", Data),
+                ("externalValue", Data),
+            ],
+            Link => &[
+                ("operationRef", Data),
+                ("operationId", Data),
+                ("parameters", Data),
+                ("requestBody", Data),
+                ("description", Data),
+                ("server", One(Server)),
+            ],
+            Tag => &[
+                ("name", Data),
+                ("description", Data),
+                ("externalDocs", One(ExternalDocs)),
+            ],
+            Schema => SCHEMA_FIELDS,
+            Discriminator => &[("propertyName", Data), ("mapping", Data)],
+            Xml => &[
+                ("name", Data),
+                ("namespace", Data),
+                ("prefix", Data),
+                ("attribute", Data),
+                ("wrapped", Data),
+            ],
+            SecurityScheme => &[
+                ("type", Data),
+                ("description", Data),
+                ("name", Data),
+                ("in", Data),
+                ("scheme", Data),
+                ("bearerFormat", Data),
+                ("flows", One(OAuthFlows)),
+                ("openIdConnectUrl", Data),
+            ],
+            OAuthFlows => &[
+                ("implicit", One(OAuthFlow)),
+                ("password", One(OAuthFlow)),
+                ("clientCredentials", One(OAuthFlow)),
+                ("authorizationCode", One(OAuthFlow)),
+            ],
+            OAuthFlow => &[
+                ("authorizationUrl", Data),
+                ("tokenUrl", Data),
+                ("refreshUrl", Data),
+                ("scopes", Data),
+            ],
+            Paths | Responses | Callback | SecurityRequirement => return None,
+        };
+        Some(fields)
+    }
+
+    /// Whether a Reference Object may stand in its place.
+    fn referable(self) -> bool {
+        use Object::*;
+        matches!(
+            self,
+            Schema
+                | Response
+                | Parameter
+                | Example
+                | RequestBody
+                | Header
+                | SecurityScheme
+                | Link
+                | Callback
+        )
+    }
+}
+
+const SCHEMA_FIELDS: &[(&str, Field)] = &[
+    ("title", Data),
+    ("multipleOf", Data),
+    ("maximum", Data),
+    ("exclusiveMaximum", Data),
+    ("minimum", Data),
+    ("exclusiveMinimum", Data),
+    ("maxLength", Data),
+    ("minLength", Data),
+    ("pattern", Data),
+    ("maxItems", Data),
+    ("minItems", Data),
+    ("uniqueItems", Data),
+    ("maxProperties", Data),
+    ("minProperties", Data),
+    ("required", Data),
+    ("enum", Data),
+    ("type", Data),
+    ("allOf", List(Object::Schema)),
+    ("oneOf", List(Object::Schema)),
+    ("anyOf", List(Object::Schema)),
+    ("not", One(Object::Schema)),
+    ("items", One(Object::Schema)),
+    ("properties", M(Object::Schema)),
+    ("additionalProperties", SchemaOrBool),
+    ("description", Data),
+    ("format", Data),
+    ("default", Data),
+    ("nullable", Data),
+    ("discriminator", One(Object::Discriminator)),
+    ("readOnly", Data),
+    ("writeOnly", Data),
+    ("xml", One(Object::Xml)),
+    ("externalDocs", One(ExternalDocs)),
+    ("example", Data),
+    ("deprecated", Data),
+];
+
+use Object::ExternalDocs;
+
+/// One shape problem: (rule, pointer, message).
+pub(crate) type Problem = (&'static str, String, String);
+
+/// Every shape problem in the document, in document order.
+pub(crate) fn check(raw: &Value) -> Vec<Problem> {
+    let mut out = Vec::new();
+    walk(raw, "", Object::Root, &mut out, 0);
+    // `x-webhooks` holds Path Items keyed by name (OpenAPI 3.1's `webhooks`).
+    if let Some(hooks) = raw.get("x-webhooks").and_then(Value::as_object) {
+        for (name, item) in hooks {
+            walk(
+                item,
+                &pointer::push("/x-webhooks", name),
+                Object::PathItem,
+                &mut out,
+                1,
+            );
+        }
+    }
+    out
+}
+
+/// Deeper than this the document is not walked (the loader caps nesting
+/// lower; this keeps the walk's stack bounded on any input).
+const MAX_DEPTH: usize = 256;
+
+fn walk(value: &Value, at: &str, object: Object, out: &mut Vec<Problem>, depth: usize) {
+    let Some(map) = value.as_object() else {
+        return;
+    };
+    if depth > MAX_DEPTH || (object.referable() && map.contains_key("$ref")) {
+        return;
+    }
+    match object.fields() {
+        Some(fields) => fixed(map, at, object, fields, out, depth),
+        None => patterned(map, at, object, out, depth),
+    }
+    rules(map, at, object, out);
+}
+
+fn fixed(
+    map: &Map<String, Value>,
+    at: &str,
+    object: Object,
+    fields: &[(&str, Field)],
+    out: &mut Vec<Problem>,
+    depth: usize,
+) {
+    for (key, child) in map {
+        if key.starts_with("x-") {
+            continue;
+        }
+        let here = pointer::push(at, key);
+        match fields.iter().find(|(name, _)| name == key) {
+            None => out.push(("unknown-key", here, unknown_key(key, child, object))),
+            Some((_, field)) => descend(child, &here, *field, out, depth),
+        }
+    }
+}
+
+fn descend(child: &Value, here: &str, field: Field, out: &mut Vec<Problem>, depth: usize) {
+    match field {
+        Data => {}
+        One(o) => walk(child, here, o, out, depth + 1),
+        SchemaOrBool => walk(child, here, Object::Schema, out, depth + 1),
+        M(o) => {
+            for (name, v) in child.as_object().into_iter().flatten() {
+                walk(v, &pointer::push(here, name), o, out, depth + 1);
+            }
+        }
+        List(o) => {
+            for (i, v) in child.as_array().into_iter().flatten().enumerate() {
+                walk(v, &pointer::push(here, &i.to_string()), o, out, depth + 1);
+            }
+        }
+    }
+}
+
+/// Objects made of patterned fields: paths, statuses, callback expressions,
+/// security requirement names.
+fn patterned(
+    map: &Map<String, Value>,
+    at: &str,
+    object: Object,
+    out: &mut Vec<Problem>,
+    depth: usize,
+) {
+    for (key, child) in map {
+        if key.starts_with("x-") {
+            continue;
+        }
+        let here = pointer::push(at, key);
+        match object {
+            Object::Paths if !key.starts_with('/') => out.push((
+                "path-key",
+                here,
+                format!("path `{key}` must begin with `/`"),
+            )),
+            Object::Paths | Object::Callback => {
+                walk(child, &here, Object::PathItem, out, depth + 1)
+            }
+            Object::Responses if !is_status_key(key) => out.push((
+                "status-code",
+                here,
+                format!(
+                    "`{key}` is not a response status: use a code (200), a range (4XX) or `default`"
+                ),
+            )),
+            Object::Responses => walk(child, &here, Object::Response, out, depth + 1),
+            _ => {}
+        }
+    }
+}
+
+/// `200`, `4XX` or `default`.
+fn is_status_key(key: &str) -> bool {
+    if key == "default" {
+        return true;
+    }
+    let b = key.as_bytes();
+    b.len() == 3
+        && (b'1'..=b'5').contains(&b[0])
+        && ((b[1].is_ascii_digit() && b[2].is_ascii_digit()) || &b[1..] == b"XX")
+}
+
+/// The message for a key the object does not define, with a hint when
+/// the key looks like half of a YAML scalar split at `, `.
+fn unknown_key(key: &str, value: &Value, object: Object) -> String {
+    let mut message = format!("`{key}` is not a field of the {}", object.name());
+    if value.is_null() && (key.contains(' ') || key.ends_with('.')) {
+        message.push_str(
+            " (it has no value: this looks like the rest of a plain YAML scalar cut at `, ` inside a flow mapping `{...}`; quote the text before it)",
+        );
+    } else if let Some(near) = object
+        .fields()
+        .into_iter()
+        .flatten()
+        .map(|(name, _)| *name)
+        .find(|name| close(name, key))
+    {
+        message.push_str(&format!(" (did you mean `{near}`?)"));
+    }
+    message
+}
+
+/// Same letters ignoring case, or one edit apart: a likely misspelling.
+fn close(a: &str, b: &str) -> bool {
+    if a.eq_ignore_ascii_case(b) {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 1 || a.len() < 4 {
+        return false;
+    }
+    // Levenshtein distance at most 1, or one adjacent swap.
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    let swapped = a.len() == b.len() && a.iter().zip(&b).filter(|(x, y)| x != y).count() == 2 && {
+        let mut x = a.clone();
+        let mut y = b.clone();
+        x.sort_unstable();
+        y.sort_unstable();
+        x == y
+    };
+    prev[b.len()] <= 1 || swapped
+}
+
+/// Rules about one object's contents that the field table cannot say.
+fn rules(map: &Map<String, Value>, at: &str, object: Object, out: &mut Vec<Problem>) {
+    match object {
+        Object::Schema => {
+            let array = map.get("type").and_then(Value::as_str) == Some("array");
+            if array && !map.contains_key("items") {
+                out.push((
+                    "array-items",
+                    at.to_string(),
+                    "an array schema must have `items` (OpenAPI 3.0 requires it)".to_string(),
+                ));
+            }
+        }
+        Object::Parameter => {
+            let path = map.get("in").and_then(Value::as_str) == Some("path");
+            if path && map.get("required").and_then(Value::as_bool) != Some(true) {
+                let name = map.get("name").and_then(Value::as_str).unwrap_or("");
+                out.push((
+                    "path-parameter",
+                    at.to_string(),
+                    format!("path parameter `{name}` must say `required: true`"),
+                ));
+            }
+        }
+        _ => {}
+    }
+}

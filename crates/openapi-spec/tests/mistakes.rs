@@ -1,0 +1,117 @@
+//! One small document per mistake (tests/mistakes/*.yaml), each naming the
+//! rule and the JSON pointer it must be caught at, as an error with a line;
+//! the base they share (valid.yaml) has no finding at all.
+
+use std::path::Path;
+
+use openapi_spec::lint::{Severity, lint};
+
+fn cases() -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mistakes");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_mistake_is_an_error_at_its_place_and_the_base_is_clean() {
+    let files = cases();
+    assert!(files.len() >= 16, "{files:?}");
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let doc = openapi_spec::load(&file, &Default::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let findings = lint(&doc);
+        let expect = text.lines().find_map(|l| l.strip_prefix("# expect: "));
+        let Some(expect) = expect else {
+            assert!(findings.is_empty(), "{}: {findings:#?}", file.display());
+            continue;
+        };
+        let (rule, pointer) = expect.split_once(' ').unwrap();
+        let hit = findings
+            .iter()
+            .find(|f| f.rule == rule && f.location.pointer == pointer);
+        let hit = hit
+            .unwrap_or_else(|| panic!("{}: no {rule} at {pointer}: {findings:#?}", file.display()));
+        assert_eq!(hit.severity, Severity::Error, "{}", file.display());
+        assert!(
+            hit.location.position.is_some(),
+            "{}: no line",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn a_key_split_off_a_flow_scalar_gets_a_hint_and_a_misspelling_a_suggestion() {
+    let lint_file = |name: &str| {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/mistakes")
+            .join(name);
+        lint(&openapi_spec::load(&file, &Default::default()).unwrap())
+    };
+    let comma = lint_file("flow-scalar-comma.yaml");
+    assert!(
+        comma[0].message.contains("quote the text before it"),
+        "{comma:#?}"
+    );
+    assert_eq!(comma[0].location.position.map(|p| p.line), Some(38));
+    let typo = lint_file("parameter-key.yaml");
+    assert!(
+        typo[0].message.contains("(did you mean `required`?)"),
+        "{typo:#?}"
+    );
+    let typo = lint_file("operation-key.yaml");
+    assert!(
+        typo[0]
+            .message
+            .contains("not a field of the Operation Object (did you mean `summary`?)"),
+        "{typo:#?}"
+    );
+}
+
+#[test]
+fn severities_have_conventional_defaults_and_a_project_can_set_them() {
+    use openapi_spec::lint::{Config, lint_with};
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/mistakes/discriminator-property-missing.yaml");
+    let doc = openapi_spec::load(&file, &Default::default()).unwrap();
+    let unused = |findings: &[openapi_spec::lint::Finding]| {
+        findings
+            .iter()
+            .find(|f| f.rule == "unused-component")
+            .map(|f| f.severity)
+    };
+    // An unused component is a warning by default; a broken one an error.
+    assert_eq!(unused(&lint(&doc)), Some(Severity::Warning));
+    let config = Config::parse(
+        "rules:\n  unused-component: error\n  discriminator: off\n",
+        "t.yaml",
+    )
+    .unwrap();
+    let findings = lint_with(&doc, &config);
+    assert_eq!(unused(&findings), Some(Severity::Error));
+    assert!(
+        findings.iter().all(|f| f.rule != "discriminator"),
+        "{findings:#?}"
+    );
+    let mut flags = Config::default();
+    flags.set("unused-component", "off", "--rule").unwrap();
+    assert_eq!(unused(&lint_with(&doc, &flags)), None);
+    // Mistakes in the configuration are refused, naming where.
+    let e = Config::parse("rules:\n  unused-componnent: off\n", "t.yaml").unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("t.yaml: unknown lint rule `unused-componnent`"),
+        "{e}"
+    );
+    let e = flags
+        .set("example", "loud", "--rule example=loud")
+        .unwrap_err();
+    assert!(e.to_string().contains("`loud` is not a severity"), "{e}");
+    assert!(Config::parse("severity: high\n", "t.yaml").is_err());
+}
