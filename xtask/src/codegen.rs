@@ -218,7 +218,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 /// Writes every file to a temporary sibling first; only when all are written
 /// are they renamed into place.
-fn write_all(files: &[(&PathBuf, &[u8])]) -> Result<(), String> {
+pub fn write_all(files: &[(&PathBuf, &[u8])]) -> Result<(), String> {
     let mut staged = Vec::new();
     for (path, text) in files {
         let dir = path

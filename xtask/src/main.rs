@@ -6,6 +6,7 @@
 mod breaking;
 mod codegen;
 mod docs;
+mod generate;
 mod lint;
 mod live;
 mod outcome;
@@ -57,6 +58,13 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Generate the models (a crate) and JSON Schemas of any OpenAPI 3.0 document.
+    ///
+    /// Writes DIR/Cargo.toml, DIR/src/lib.rs and DIR/schemas/, all or
+    /// nothing. Lint is another command: a document with lint findings is
+    /// still generated. Exits 0 when written, 2 when the document cannot
+    /// be loaded or generated.
+    Generate(generate::GenerateArgs),
     /// Build the published API reference in docs/reference/ from the document.
     ///
     /// Writes index.html (one self-contained page: open it from disk, no
@@ -169,6 +177,7 @@ fn dispatch(command: Command) -> Outcome {
         Command::Lint(args) => lint::run(args),
         Command::Codegen { check } => codegen::run(check, codegen::Artefacts::All),
         Command::Docs(args) => docs::run(args),
+        Command::Generate(args) => generate::run(args),
         Command::Contract {
             mode: Some(ContractMode::Recorded(args)),
         } => recorded::run(args),

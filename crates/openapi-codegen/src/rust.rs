@@ -471,6 +471,18 @@ impl<'a> Generator<'a> {
         // Two members may define the same property; keep the first.
         let mut seen = BTreeSet::new();
         fields.retain(|f| f.flatten || seen.insert(f.json.clone()));
+        // Two JSON names may still make one Rust name (`a-b` and `a_b`):
+        // later ones get a numbered suffix, serde keeps the JSON names.
+        let mut taken = BTreeSet::new();
+        for f in fields.iter_mut().filter(|f| !f.flatten) {
+            let mut name = f.rust.clone();
+            let mut n = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{}_{n}", f.rust.trim_end_matches('_'));
+                n += 1;
+            }
+            f.rust = name;
+        }
         Ok(fields)
     }
 
@@ -689,7 +701,9 @@ impl<'a> Generator<'a> {
                 });
                 quote! {
                     #d
-                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, schemars::JsonSchema, utoipa::ToSchema)]
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+                    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+                    #[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
                     pub enum #n { #(#vs)* }
                 }
             }
@@ -754,8 +768,9 @@ impl<'a> Generator<'a> {
             (None, None)
         } else {
             (
-                Some(quote!(#[schemars(transform = #helper)])),
+                Some(quote!(#[cfg_attr(feature = "schemars", schemars(transform = #helper))])),
                 Some(quote! {
+                    #[cfg(feature = "schemars")]
                     fn #helper(schema: &mut schemars::Schema) {
                         require_keys(schema, &[#(#keys),*]);
                     }
@@ -797,6 +812,11 @@ impl<'a> Generator<'a> {
         if is_dt && self.fraction_digits.is_some() {
             args.date_time(optional);
         }
+        if matches!(inner_ty(&f.ty), Ty::Named(_)) {
+            // An alias of a chrono type: utoipa only knows chrono by the
+            // type's own name, so say what the value is.
+            args.alias_of_time(f.format.as_deref(), optional);
+        }
         args.format(f.format.as_deref());
         if matches!(inner_ty(&f.ty), Ty::Prim("i32" | "i64" | "f32" | "f64")) {
             args.bounds(&f.minimum, &f.maximum);
@@ -809,7 +829,9 @@ impl<'a> Generator<'a> {
 /// The derives every generated model carries.
 fn model_derives() -> TokenStream {
     quote! {
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema, utoipa::ToSchema)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        #[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
     }
 }
 
@@ -861,6 +883,22 @@ impl FieldArgs {
             .push(quote!(value_type = #value_ty, format = DateTime));
     }
 
+    /// A field typed by an alias of `DateTime` or `NaiveDate`.
+    fn alias_of_time(&mut self, format: Option<&str>, optional: bool) {
+        let format = match format {
+            Some("date-time") => quote!(DateTime),
+            Some("date") => quote!(Date),
+            _ => return,
+        };
+        let value_ty = if optional {
+            quote!(Option<String>)
+        } else {
+            quote!(String)
+        };
+        self.utoipa
+            .push(quote!(value_type = #value_ty, format = #format));
+    }
+
     fn format(&mut self, format: Option<&str>) {
         match format {
             Some("email") => {
@@ -909,8 +947,10 @@ impl FieldArgs {
         let (serde, schemars, utoipa) = (&self.serde, &self.schemars, &self.utoipa);
         (
             (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)])),
-            (!schemars.is_empty()).then(|| quote!(#[schemars(#(#schemars),*)])),
-            (!utoipa.is_empty()).then(|| quote!(#[schema(#(#utoipa),*)])),
+            (!schemars.is_empty())
+                .then(|| quote!(#[cfg_attr(feature = "schemars", schemars(#(#schemars),*))])),
+            (!utoipa.is_empty())
+                .then(|| quote!(#[cfg_attr(feature = "utoipa", schema(#(#utoipa),*))])),
         )
     }
 }
@@ -924,6 +964,7 @@ fn require_keys_fn() -> TokenStream {
     quote! {
         /// schemars leaves `Option` fields out of `required`, but the document
         /// requires these keys even when their value is null.
+        #[cfg(feature = "schemars")]
         fn require_keys(schema: &mut schemars::Schema, keys: &[&str]) {
             let Some(object) = schema.as_object_mut() else { return };
             let required = object
@@ -1165,7 +1206,7 @@ fn variant_name_for(ty: &Ty, i: usize) -> String {
 /// `user_attributes`, `message.created`, `x-acme-signature` → `UserAttributes`, …
 pub fn type_name(raw: &str) -> String {
     let mut out = String::new();
-    for word in words(raw) {
+    for word in signed_words(raw) {
         let mut chars = word.chars();
         if let Some(c) = chars.next() {
             out.extend(c.to_uppercase());
@@ -1181,9 +1222,10 @@ pub fn type_name(raw: &str) -> String {
     out
 }
 
-/// `createdAt`, `Sender-Type` → `created_at`, `sender_type`; keywords get a trailing `_`.
+/// `createdAt`, `Sender-Type`, `+1` → `created_at`, `sender_type`,
+/// `plus_1`; keywords get a trailing `_`.
 pub fn field_name(raw: &str) -> String {
-    let mut out = words(raw)
+    let mut out = signed_words(raw)
         .iter()
         .map(|w| w.to_lowercase())
         .collect::<Vec<_>>()
@@ -1198,6 +1240,20 @@ pub fn field_name(raw: &str) -> String {
         out.push('_');
     }
     out
+}
+
+/// [`words`], with a leading sign said as a word: `+1` and `-1` (GitHub's
+/// reactions) must not both become `1`.
+fn signed_words(raw: &str) -> Vec<String> {
+    let sign = match raw.chars().next() {
+        Some('+') => Some("plus"),
+        Some('-') => Some("minus"),
+        _ => None,
+    };
+    sign.map(String::from)
+        .into_iter()
+        .chain(words(raw))
+        .collect()
 }
 
 /// Splits on non-alphanumerics and on lower→upper case changes; the
@@ -1244,5 +1300,8 @@ mod tests {
         assert_eq!(field_name("createdAt"), "created_at");
         assert_eq!(field_name("type"), "type_");
         assert_eq!(field_name("x-acme-signature"), "x_acme_signature");
+        assert_eq!(field_name("+1"), "plus_1");
+        assert_eq!(field_name("-1"), "minus_1");
+        assert_eq!(type_name("+1"), "Plus1");
     }
 }

@@ -1,8 +1,10 @@
 //! Rust types for the SignalZen external API v1, generated from
 //! `openapi/signalzen-v1.yaml` by `cargo xtask codegen`.
 //!
-//! The types derive `serde`, `schemars::JsonSchema` and `utoipa::ToSchema`,
-//! so clients and servers (the sandbox among them) share one definition.
+//! The types derive `serde`; with the `schemars` and `utoipa` features they
+//! also derive `schemars::JsonSchema` and `utoipa::ToSchema`, so servers
+//! (the sandbox) share one definition with clients, and clients compile
+//! neither.
 //! Unknown fields are accepted and dropped: the API may add fields.
 
 #![warn(missing_docs)]
