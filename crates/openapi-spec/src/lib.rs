@@ -20,8 +20,8 @@ pub use openapiv3;
 pub use position::{Position, PositionIndex};
 use serde_json::Value;
 
-/// One loaded document: the raw JSON tree (what pointers address), the
-/// typed `openapiv3` view of the same tree, and where each node sits in
+/// One loaded document: the raw JSON tree (what pointers address; checked
+/// against `openapiv3`'s types while loading), and where each node sits in
 /// the source.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -29,8 +29,6 @@ pub struct Document {
     pub path: PathBuf,
     /// The document as JSON: what pointers address.
     pub raw: Value,
-    /// The document as `openapiv3` types.
-    pub api: openapiv3::OpenAPI,
     /// Where each node is in the file.
     pub positions: PositionIndex,
 }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use openapi_jsonschema::Converter;
 use serde_json::{Map, Value};
 
-use crate::visit::{Root, examples, is_data_key, operations, schema_pointers};
+use crate::visit::{Root, Schemas, is_data_key, operations};
 use crate::{Document, Location, pointer};
 
 /// How much a finding matters.
@@ -508,16 +508,14 @@ impl Linter<'_> {
         let raw = &self.doc.raw;
         let converter = Converter::new(raw);
         let mut validators: HashMap<String, Option<jsonschema::Validator>> = HashMap::new();
-        for ptr in schema_pointers(raw) {
-            let Some(schema) = raw.pointer(&ptr) else {
-                continue;
-            };
-            self.bounds(&ptr, schema);
+        let found = Schemas::of(raw);
+        for (ptr, schema) in &found.schemas {
+            self.bounds(ptr, schema);
             if let Some(d) = schema.get("discriminator") {
-                self.discriminator(&ptr, schema, d);
+                self.discriminator(ptr, schema, d);
             }
         }
-        for ex in examples(self.doc) {
+        for ex in found.examples(self.doc) {
             self.check_example(
                 &converter,
                 &mut validators,
@@ -536,6 +534,15 @@ impl Linter<'_> {
         example: &Value,
         example_ptr: &str,
     ) {
+        // Many examples sit beside a bare `$ref` to one component: compile
+        // that component once, under its own pointer.
+        let resolved = self
+            .doc
+            .raw
+            .pointer(schema_ptr)
+            .and_then(|s| self.doc.resolve(s, schema_ptr))
+            .map(|(_, p)| p);
+        let schema_ptr = resolved.as_deref().unwrap_or(schema_ptr);
         if !cache.contains_key(schema_ptr) {
             let v = self.doc.raw.pointer(schema_ptr).and_then(|s| {
                 let bundled = converter.bundle(s, schema_ptr).ok()?;

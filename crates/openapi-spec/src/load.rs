@@ -180,14 +180,17 @@ pub fn load_str(
     } else {
         parse_yaml(text, &file, options)?
     };
-    let positions = PositionIndex::build(text);
+    let positions = if json {
+        PositionIndex::build_json(text)
+    } else {
+        PositionIndex::build(text)
+    };
     check_version(&raw, &file, &positions)?;
     coerce_strings(&mut raw, "", &positions);
-    let api = typed(&raw, &file, &positions)?;
+    validate(&raw, &file, &positions)?;
     Ok(Document {
         path: file,
         raw,
-        api,
         positions,
     })
 }
@@ -403,25 +406,29 @@ fn to_text(value: &mut Value, at: &str, positions: &PositionIndex) {
     }
 }
 
-fn typed(
-    raw: &Value,
-    file: &Path,
-    positions: &PositionIndex,
-) -> Result<openapiv3::OpenAPI, LoadError> {
-    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw).map_err(|e| {
-        let mut ptr = String::new();
-        for seg in e.path().iter() {
-            match seg {
-                serde_path_to_error::Segment::Seq { index } => ptr.push_str(&format!("/{index}")),
-                serde_path_to_error::Segment::Map { key } => ptr = pointer::push(&ptr, key),
-                _ => {}
+/// Reads the document into `openapiv3`'s types, for the structure they
+/// check (a field of the wrong type, a missing required field), and drops
+/// them: every tool reads the raw tree, and the typed copy of a 13 MB
+/// document would hold about 80 MB for nothing.
+fn validate(raw: &Value, file: &Path, positions: &PositionIndex) -> Result<(), LoadError> {
+    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw)
+        .map(drop)
+        .map_err(|e| {
+            let mut ptr = String::new();
+            for seg in e.path().iter() {
+                match seg {
+                    serde_path_to_error::Segment::Seq { index } => {
+                        ptr.push_str(&format!("/{index}"))
+                    }
+                    serde_path_to_error::Segment::Map { key } => ptr = pointer::push(&ptr, key),
+                    _ => {}
+                }
             }
-        }
-        LoadError::Structure {
-            file: file.to_path_buf(),
-            position: positions.locate(&ptr),
-            message: e.inner().to_string(),
-            pointer: ptr,
-        }
-    })
+            LoadError::Structure {
+                file: file.to_path_buf(),
+                position: positions.locate(&ptr),
+                message: e.inner().to_string(),
+                pointer: ptr,
+            }
+        })
 }

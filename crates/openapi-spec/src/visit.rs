@@ -98,83 +98,99 @@ pub struct Example<'a> {
     pub value: &'a Value,
 }
 
-/// Every example of the document: `example` on schemas, and `example` or
-/// `examples/*/value` on media types, parameters and headers.
-pub fn examples(doc: &Document) -> Vec<Example<'_>> {
-    let raw = &doc.raw;
-    let mut out = Vec::new();
-    for ptr in schema_pointers(raw) {
-        if let Some(value) = raw.pointer(&ptr).and_then(|s| s.get("example")) {
-            out.push(Example {
-                schema_pointer: ptr.clone(),
-                pointer: format!("{ptr}/example"),
-                value,
-            });
-        }
+/// A node found by the walk: where it is, and the node.
+pub type Node<'a> = (String, &'a Value);
+
+/// The schema objects and example holders of a document, found in one walk.
+#[derive(Debug, Default)]
+pub struct Schemas<'a> {
+    /// Every schema object (`$ref`s excluded), in document order.
+    pub schemas: Vec<Node<'a>>,
+    /// Every object with a `schema` key: media types, parameters, headers.
+    pub holders: Vec<Node<'a>>,
+}
+
+impl<'a> Schemas<'a> {
+    /// Walks the document once.
+    pub fn of(raw: &'a Value) -> Self {
+        let mut found = Schemas::default();
+        walk(raw, "", None, &mut found);
+        found
     }
-    let mut schemas = Vec::new();
-    let mut holders = Vec::new();
-    walk(raw, "", None, &mut schemas, &mut holders);
-    for ptr in holders {
-        let Some(holder) = raw.pointer(&ptr) else {
-            continue;
-        };
-        let schema_pointer = format!("{ptr}/schema");
-        if let Some(value) = holder.get("example") {
-            out.push(Example {
-                schema_pointer: schema_pointer.clone(),
-                pointer: format!("{ptr}/example"),
-                value,
-            });
-        }
-        for (name, ex) in holder
-            .get("examples")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let ex_ptr = pointer::push(&format!("{ptr}/examples"), name);
-            let Some((ex, ex_ptr)) = doc.resolve(ex, &ex_ptr) else {
-                continue;
-            };
-            if let Some(value) = ex.get("value") {
+
+    /// Every example: `example` on schemas, and `example` or
+    /// `examples/*/value` on media types, parameters and headers.
+    pub fn examples(&self, doc: &'a Document) -> Vec<Example<'a>> {
+        let mut out = Vec::new();
+        for (ptr, schema) in &self.schemas {
+            if let Some(value) = schema.get("example") {
                 out.push(Example {
-                    schema_pointer: schema_pointer.clone(),
-                    pointer: format!("{ex_ptr}/value"),
+                    schema_pointer: ptr.clone(),
+                    pointer: format!("{ptr}/example"),
                     value,
                 });
             }
         }
+        for (ptr, holder) in &self.holders {
+            let schema_pointer = format!("{ptr}/schema");
+            if let Some(value) = holder.get("example") {
+                out.push(Example {
+                    schema_pointer: schema_pointer.clone(),
+                    pointer: format!("{ptr}/example"),
+                    value,
+                });
+            }
+            for (name, ex) in holder
+                .get("examples")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let ex_ptr = pointer::push(&format!("{ptr}/examples"), name);
+                let Some((ex, ex_ptr)) = doc.resolve(ex, &ex_ptr) else {
+                    continue;
+                };
+                if let Some(value) = ex.get("value") {
+                    out.push(Example {
+                        schema_pointer: schema_pointer.clone(),
+                        pointer: format!("{ex_ptr}/value"),
+                        value,
+                    });
+                }
+            }
+        }
+        out
     }
-    out
+}
+
+/// Every example of the document: `example` on schemas, and `example` or
+/// `examples/*/value` on media types, parameters and headers.
+pub fn examples(doc: &Document) -> Vec<Example<'_>> {
+    Schemas::of(&doc.raw).examples(doc)
 }
 
 /// Pointers of every schema object in the document (`$ref`s excluded).
 pub fn schema_pointers(raw: &Value) -> Vec<String> {
-    let mut schemas = Vec::new();
-    walk(raw, "", None, &mut schemas, &mut Vec::new());
-    schemas
+    Schemas::of(raw)
+        .schemas
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect()
 }
 
 /// Finds schema objects and example holders (objects with a `schema` key:
 /// media types, parameters, headers) by the document's structure.
-fn walk(
-    v: &Value,
-    at: &str,
-    parent_key: Option<&str>,
-    schemas: &mut Vec<String>,
-    holders: &mut Vec<String>,
-) {
+fn walk<'a>(v: &'a Value, at: &str, parent_key: Option<&str>, found: &mut Schemas<'a>) {
     let Value::Object(m) = v else {
         if let Value::Array(a) = v {
             for (i, c) in a.iter().enumerate() {
-                walk(c, &format!("{at}/{i}"), parent_key, schemas, holders);
+                walk(c, &format!("{at}/{i}"), parent_key, found);
             }
         }
         return;
     };
-    if m.contains_key("schema") && m.get("schema").is_some_and(Value::is_object) {
-        holders.push(at.to_string());
+    if m.get("schema").is_some_and(Value::is_object) {
+        found.holders.push((at.to_string(), v));
     }
     for (k, child) in m {
         let here = pointer::push(at, k);
@@ -182,7 +198,7 @@ fn walk(
             continue;
         }
         if k == "schema" || (at == "/components/schemas") {
-            schema_tree(child, &here, schemas);
+            schema_tree(child, &here, &mut found.schemas);
             continue;
         }
         let next_parent = if parent_key == Some("examples") {
@@ -190,17 +206,17 @@ fn walk(
         } else {
             Some(k.as_str())
         };
-        walk(child, &here, next_parent, schemas, holders);
+        walk(child, &here, next_parent, found);
     }
 }
 
 /// Every schema object below (and including) `v`, skipping `$ref`s.
-fn schema_tree(v: &Value, at: &str, out: &mut Vec<String>) {
+fn schema_tree<'a>(v: &'a Value, at: &str, out: &mut Vec<Node<'a>>) {
     let Some(m) = v.as_object() else { return };
     if m.contains_key("$ref") {
         return;
     }
-    out.push(at.to_string());
+    out.push((at.to_string(), v));
     for (k, child) in m {
         let here = pointer::push(at, k);
         match k.as_str() {
