@@ -269,10 +269,11 @@ fn main() {{
 "#
     );
     let lines: String = cases.iter().map(|(t, j)| format!("{t}\t{j}\n")).collect();
+    let _ = std::fs::remove_dir_all(dir.join("src"));
     std::fs::create_dir_all(dir.join("src/bin")).expect("crate folder");
     std::fs::write(dir.join("Cargo.toml"), MANIFEST).expect("manifest");
     std::fs::write(dir.join("src/lib.rs"), code).expect("models");
-    std::fs::write(dir.join("src/bin/examples.rs"), program).expect("program");
+    std::fs::write(dir.join("src/bin/parse-examples.rs"), program).expect("program");
     std::fs::write(dir.join("examples.jsonl"), lines).expect("examples");
     cases.len()
 }
@@ -282,7 +283,7 @@ fn main() {{
 fn check_crate(dir: &Path) {
     let start = Instant::now();
     let out = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--bin", "examples"])
+        .args(["run", "--quiet", "--bin", "parse-examples"])
         .current_dir(dir)
         .env(
             "CARGO_TARGET_DIR",

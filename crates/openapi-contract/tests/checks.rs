@@ -769,7 +769,7 @@ components:
       required: [id]
       properties:
         id: {type: integer}
-        roles: {type: array, items: {type: object, properties: {name: {type: string}}}}
+        roles: {type: array, items: {type: object, required: [name], properties: {name: {type: string, nullable: true}}}}
     Agent:
       type: object
       required: [id, desk]
@@ -866,4 +866,14 @@ fn a_decided_property_missing_or_misshapen_is_the_discriminators_in_plain_words(
             .any(|m| m.starts_with("sender_type is user but sender.roles[0].name: ")),
         "{messages:?}"
     );
+}
+
+#[test]
+fn a_missing_nullable_key_inside_a_decided_list_is_the_nullable_checks() {
+    // roles[0] lacks `name`, which is required but nullable: the nullable
+    // check says so; the schema check does not say it twice.
+    let body = r#"{"sender_type":"user","sender":{"id":1,"roles":[{}]},"link":"https://a.test/"}"#;
+    let failing = bodies("message", body);
+    let names: Vec<&str> = failing.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["body.nullable"], "{failing:?}");
 }
