@@ -23,6 +23,8 @@ struct Target {
     schemas: &'static str,
     /// The published reference (`cargo xtask docs`).
     docs: &'static str,
+    /// The typed client's generated methods.
+    client: &'static str,
 }
 
 const TARGETS: &[Target] = &[Target {
@@ -31,6 +33,7 @@ const TARGETS: &[Target] = &[Target {
     models_crate: "signalzen_models",
     schemas: "openapi/schemas",
     docs: "docs/reference",
+    client: "crates/signalzen-client/src/generated.rs",
 }];
 
 /// Which artefacts a run writes or checks.
@@ -159,6 +162,19 @@ fn render(root: &Path, t: &Target) -> Result<BTreeMap<PathBuf, Generated>, Strin
     let code = rust::rustfmt(&code).map_err(|e| format!("{}: {e}", t.spec))?;
     let model = |text| Generated { text, docs: false };
     files.insert(root.join(t.models), model(code));
+    let document_model =
+        openapi_model::Model::build(&doc, None).map_err(|e| format!("{}: {e}", t.spec))?;
+    let client = openapi_codegen::client::generate(
+        &doc,
+        &document_model,
+        &openapi_codegen::client::Options {
+            source: t.spec.to_string(),
+            models_crate: t.models_crate.to_string(),
+        },
+    )
+    .map_err(|e| format!("{}: {e}", t.spec))?;
+    let client = rust::rustfmt(&client).map_err(|e| format!("{}: {e}", t.spec))?;
+    files.insert(root.join(t.client), model(client));
     let schemas =
         openapi_codegen::schemas::generate(&doc).map_err(|e| format!("{}: {e}", t.spec))?;
     let reference = docs(&doc, t, &schemas)?;

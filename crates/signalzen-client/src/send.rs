@@ -1,0 +1,169 @@
+//! Sending one request: the credential where the document's security
+//! scheme puts it, the Accept media type it requires, Retry-After waits
+//! within the budget, and the answer decoded or turned into an [`Error`].
+
+use std::time::{Duration, Instant};
+
+use serde::de::DeserializeOwned;
+
+use crate::{Client, Error, Response};
+
+/// Where the credential goes (from the document's security scheme; a
+/// document names one of them, so the other is unused in a given build).
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Credential {
+    /// A header, with a prefix (`Authorization: Bearer …`).
+    Header(&'static str, &'static str),
+    /// A query parameter.
+    Query(&'static str),
+}
+
+/// One GET, as the generated methods describe it.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    /// The path under the base path, parameters filled and encoded.
+    pub path: String,
+    /// Query parameters set.
+    pub query: Vec<(&'static str, String)>,
+    /// The status keys the document lists (`200`, `4XX`, `default`).
+    pub documented: &'static [&'static str],
+}
+
+impl Request {
+    pub fn get(path: String, documented: &'static [&'static str]) -> Self {
+        Request {
+            path,
+            query: Vec::new(),
+            documented,
+        }
+    }
+}
+
+/// Whether `keys` documents `status` (a code, its class, or `default`).
+fn documents(keys: &[&str], status: u16) -> bool {
+    let code = status.to_string();
+    let class = format!("{}XX", status / 100);
+    keys.iter()
+        .any(|k| *k == code || k.eq_ignore_ascii_case(&class) || *k == "default")
+}
+
+/// Seconds in a `Retry-After` header (the delta form).
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(crate::generated::RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+impl Client {
+    /// Sends `request` (again, as the retry policy allows) and decodes the
+    /// answer into `T`.
+    pub(crate) async fn execute<T: DeserializeOwned>(
+        &self,
+        request: &Request,
+    ) -> Result<Response<T>, Error> {
+        let started = Instant::now();
+        let mut server_errors = 0;
+        let mut backoff = self.retries.backoff;
+        loop {
+            let (status, headers, raw) = self.once(request).await?;
+            let waited = started.elapsed();
+            let limited = crate::generated::WAIT_STATUSES.contains(&status);
+            if limited
+                && let Some(wait) = retry_after(&headers)
+                && waited + wait <= self.retries.budget
+            {
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            if (500..600).contains(&status)
+                && !limited
+                && server_errors < self.retries.server_errors
+            {
+                server_errors += 1;
+                tokio::time::sleep(backoff).await;
+                backoff *= 2;
+                continue;
+            }
+            return answer(request, status, headers, raw);
+        }
+    }
+
+    /// One attempt: status, headers and the whole body.
+    async fn once(
+        &self,
+        request: &Request,
+    ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>), Error> {
+        let mut query = request.query.clone();
+        let mut builder;
+        let header = match crate::generated::CREDENTIAL {
+            Credential::Header(name, prefix) => {
+                Some((name, format!("{prefix}{}", self.credential)))
+            }
+            Credential::Query(name) => {
+                query.push((name, self.credential.clone()));
+                None
+            }
+        };
+        let url = format!("{}{}", self.base, request.path);
+        let mut url = reqwest::Url::parse(&url)
+            .map_err(|e| Error::Setup(format!("the base URL {}: {e}", self.base)))?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&query);
+        }
+        builder = self.http.get(url).timeout(self.timeout);
+        builder = builder.header(reqwest::header::ACCEPT, crate::generated::ACCEPT);
+        if let Some((name, value)) = header {
+            builder = builder.header(name, value);
+        }
+        let response = builder.send().await.map_err(|e| self.transport(e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let raw = response.bytes().await.map_err(|e| self.transport(e))?;
+        Ok((status, headers, raw.to_vec()))
+    }
+
+    fn transport(&self, e: reqwest::Error) -> Error {
+        if e.is_timeout() {
+            return Error::Timeout(self.timeout);
+        }
+        // reqwest's message names the URL, never a header: no secret.
+        Error::Transport(e.without_url().to_string())
+    }
+}
+
+/// The typed answer, or the error it is.
+fn answer<T: DeserializeOwned>(
+    request: &Request,
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    raw: Vec<u8>,
+) -> Result<Response<T>, Error> {
+    if !documents(request.documented, status) {
+        return Err(Error::Undocumented {
+            status,
+            raw,
+            headers: Box::new(headers),
+        });
+    }
+    if !(200..300).contains(&status) {
+        let body = serde_json::from_slice(&raw).ok();
+        return Err(Error::Status {
+            status,
+            body,
+            raw,
+            headers: Box::new(headers),
+        });
+    }
+    match serde_json::from_slice(&raw) {
+        Ok(value) => Ok(Response {
+            value,
+            status,
+            headers,
+        }),
+        Err(e) => Err(Error::Decode {
+            status,
+            message: e.to_string(),
+            raw,
+        }),
+    }
+}
