@@ -27,6 +27,7 @@ pub struct Options {
 pub fn generate(doc: &Document, model: &Model, options: &Options) -> Result<String, CodegenError> {
     let models = format_ident!("{}", options.models_crate);
     let constants = constants(model);
+    let webhooks = webhooks(doc, model);
     let mut methods = Vec::new();
     let mut builders = Vec::new();
     for op in model
@@ -51,6 +52,8 @@ pub fn generate(doc: &Document, model: &Model, options: &Options) -> Result<Stri
         }
 
         #(#builders)*
+
+        #webhooks
     };
     let file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Parse(e.to_string()))?;
     Ok(format!(
@@ -381,6 +384,76 @@ fn page_stream(
             match self.request() {
                 Ok(request) => crate::paging::stream(self.client, request, walk, limit, offset).left_stream(),
                 Err(e) => futures_util::stream::once(async move { Err(e) }).right_stream(),
+            }
+        }
+    }
+}
+
+/// The webhook side: the header deliveries are signed in (the first
+/// required header parameter of the webhooks), and a `Delivery` enum with
+/// one variant per webhook, read as the first kind its JSON fits.
+fn webhooks(doc: &Document, model: &Model) -> TokenStream {
+    let header = model
+        .webhooks
+        .iter()
+        .flat_map(|op| {
+            let at = pointer::push(&op.pointer, "parameters");
+            let list = doc
+                .raw
+                .pointer(&at)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            list.into_iter().enumerate().filter_map(move |(i, p)| {
+                let here = pointer::push(&at, &i.to_string());
+                let (p, _) = doc.resolve(&p, &here).map(|(v, s)| (v.clone(), s))?;
+                let header = p.get("in").and_then(Value::as_str) == Some("header");
+                let required = p.get("required").and_then(Value::as_bool) == Some(true);
+                (header && required)
+                    .then(|| p.get("name")?.as_str().map(str::to_ascii_lowercase))?
+            })
+        })
+        .next();
+    let mut variants = Vec::new();
+    let mut attempts = Vec::new();
+    for op in &model.webhooks {
+        let Some(body) = &op.request_body else {
+            continue;
+        };
+        let ty = schema_type(doc, &body.schema);
+        let variant = format_ident!("{}", type_name(&op.template));
+        let doc_line = format!(" The `{}` webhook (operationId `{}`).", op.template, op.id);
+        variants.push(quote! { #[doc = #doc_line] #variant(#ty), });
+        attempts.push(quote!(serde_json::from_slice(raw).map(Delivery::#variant)));
+    }
+    let (first, rest) = match attempts.split_first() {
+        Some((first, rest)) => (first.clone(), rest.to_vec()),
+        None => (
+            quote!(Err(serde::de::Error::custom(
+                "the document describes no webhook body"
+            ))),
+            Vec::new(),
+        ),
+    };
+    let header = header.map(|h| {
+        quote! {
+            /// The header every webhook delivery is signed in.
+            pub const SIGNATURE_HEADER: &str = #h;
+        }
+    });
+    quote! {
+        #header
+
+        /// A webhook delivery, by the webhook it is.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Delivery {
+            #(#variants)*
+        }
+
+        impl Delivery {
+            /// The delivery's JSON as the first webhook it fits, in document order.
+            pub(crate) fn from_json(raw: &[u8]) -> Result<Delivery, serde_json::Error> {
+                #first #(.or_else(|_| #rest))*
             }
         }
     }

@@ -228,3 +228,21 @@ impl<'c> ListUsers<'c> {
         }
     }
 }
+/// The header every webhook delivery is signed in.
+pub const SIGNATURE_HEADER: &str = "x-signalzen-signature";
+/// A webhook delivery, by the webhook it is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    /// The `messageCreated` webhook (operationId `messageCreatedWebhook`).
+    MessageCreated(models::MessageCreatedEvent),
+    /// The `urlVerification` webhook (operationId `webhookChallenge`).
+    UrlVerification(models::WebhookChallenge),
+}
+impl Delivery {
+    /// The delivery's JSON as the first webhook it fits, in document order.
+    pub(crate) fn from_json(raw: &[u8]) -> Result<Delivery, serde_json::Error> {
+        serde_json::from_slice(raw)
+            .map(Delivery::MessageCreated)
+            .or_else(|_| serde_json::from_slice(raw).map(Delivery::UrlVerification))
+    }
+}

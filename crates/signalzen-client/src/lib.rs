@@ -25,6 +25,7 @@
 mod generated;
 mod paging;
 mod send;
+pub mod webhook;
 
 use std::time::Duration;
 

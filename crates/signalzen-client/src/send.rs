@@ -122,6 +122,40 @@ impl Client {
         Ok((status, headers, raw.to_vec()))
     }
 
+    /// Fetches a signed link (a message's `file_url`) at once, without the
+    /// API secret, as the document says a client must: the link carries
+    /// its own signature and expires within seconds.
+    pub async fn fetch_signed(&self, link: &str) -> Result<Vec<u8>, Error> {
+        let url = reqwest::Url::parse(link).map_err(|e| Error::Parameter {
+            name: "link",
+            message: e.to_string(),
+        })?;
+        let response = self
+            .http
+            .get(url)
+            .timeout(self.timeout)
+            .send()
+            .await
+            .map_err(|e| self.transport(e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let raw = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport(e))?
+            .to_vec();
+        if (200..300).contains(&status) {
+            Ok(raw)
+        } else {
+            Err(Error::Status {
+                status,
+                body: serde_json::from_slice(&raw).ok(),
+                raw,
+                headers: Box::new(headers),
+            })
+        }
+    }
+
     fn transport(&self, e: reqwest::Error) -> Error {
         if e.is_timeout() {
             return Error::Timeout(self.timeout);

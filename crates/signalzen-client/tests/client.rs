@@ -198,3 +198,99 @@ async fn rate_limits_are_waited_out_within_the_budget() {
     assert!(headers.contains_key("retry-after"));
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn signed_links_are_fetched_without_the_secret() {
+    let (sandbox, client) = sandbox(&[]).await;
+    let users: Vec<_> = client
+        .list_users()
+        .limit(99)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let mut link = None;
+    for u in &users {
+        let page = client.list_messages(u.id).limit(99).send().await.unwrap();
+        if let Some(l) = page.value.messages.iter().find_map(|m| m.file_url.clone()) {
+            link = Some(l);
+            break;
+        }
+    }
+    let link = link.expect("a seeded attachment");
+    let bytes = client.fetch_signed(&link).await.unwrap();
+    assert!(!bytes.is_empty());
+    // Tampered with, the link is refused.
+    let tampered = link.replace("signature=", "signature=00");
+    let refused = client.fetch_signed(&tampered).await.unwrap_err();
+    assert!(matches!(refused, Error::Status { .. }), "{refused:?}");
+    sandbox.stop().await;
+}
+
+mod webhooks {
+    use signalzen_client::webhook::{self, Delivery, WebhookError};
+
+    const SECRET: &str = "website-api-secret";
+
+    fn sign(raw: &[u8]) -> String {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, SECRET.as_bytes());
+        ring::hmac::sign(&key, raw)
+            .as_ref()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The document's own example delivery, as compact JSON.
+    fn event() -> String {
+        let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../openapi/signalzen-v1.yaml");
+        let doc = openapi_spec::load(&spec, &Default::default()).unwrap();
+        let at = "/x-webhooks/messageCreated/post/requestBody/content/application~1json/examples/vendor/value";
+        doc.raw.pointer(at).expect("the vendor example").to_string()
+    }
+
+    #[test]
+    fn a_signed_event_is_typed_and_a_challenge_answered_exactly() {
+        assert_eq!(webhook::SIGNATURE_HEADER, "x-signalzen-signature");
+        let event = event();
+        let event = webhook::receive(SECRET, event.as_bytes(), Some(&sign(event.as_bytes())));
+        let delivery = event.unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            matches!(delivery, Delivery::MessageCreated(_)),
+            "{delivery:?}"
+        );
+        assert_eq!(delivery.challenge_answer(), None);
+        let challenge = br#"{"challenge":"3f9c2b7e-challenge-text"}"#;
+        let delivery = webhook::receive(SECRET, challenge, Some(&sign(challenge))).unwrap();
+        assert_eq!(delivery.challenge_answer(), Some("3f9c2b7e-challenge-text"));
+    }
+
+    #[test]
+    fn a_wrong_missing_or_reserialised_signature_is_refused() {
+        let event = event();
+        let raw = event.as_bytes();
+        let missing = webhook::receive(SECRET, raw, None).unwrap_err();
+        assert!(matches!(missing, WebhookError::MissingSignature));
+        let wrong = webhook::receive("another-secret", raw, Some(&sign(raw))).unwrap_err();
+        assert!(matches!(wrong, WebhookError::BadSignature));
+        let upper = sign(raw).to_uppercase();
+        assert!(matches!(
+            webhook::verify(SECRET, raw, Some(&upper)),
+            Err(WebhookError::BadSignature)
+        ));
+        // The same JSON re-serialised (other spacing) is not what was signed.
+        let value: serde_json::Value = serde_json::from_str(&event).unwrap();
+        let pretty = serde_json::to_vec_pretty(&value).unwrap();
+        assert!(matches!(
+            webhook::receive(SECRET, &pretty, Some(&sign(raw))),
+            Err(WebhookError::BadSignature)
+        ));
+        // Signed, but no webhook's shape.
+        let other = br#"{"hello":1}"#;
+        assert!(matches!(
+            webhook::receive(SECRET, other, Some(&sign(other))),
+            Err(WebhookError::Body(_))
+        ));
+    }
+}
