@@ -372,7 +372,7 @@ fn page_stream(
         /// size set (or the document's default), in the documented order.
         /// Stops at `total`; fails with [`Error::Paging`] when the server
         /// repeats an item, skips some, or changes `total` mid-walk.
-        pub fn stream(self) -> impl futures_util::Stream<Item = Result<#item, Error>> + 'c {
+        pub fn stream(self) -> futures_util::stream::BoxStream<'c, Result<#item, Error>> {
             use futures_util::StreamExt as _;
             let walk = crate::paging::Walk {
                 limit_param: #limit_param,
@@ -382,8 +382,8 @@ fn page_stream(
             };
             let (limit, offset) = (self.#limit, self.#offset.unwrap_or(0));
             match self.request() {
-                Ok(request) => crate::paging::stream(self.client, request, walk, limit, offset).left_stream(),
-                Err(e) => futures_util::stream::once(async move { Err(e) }).right_stream(),
+                Ok(request) => crate::paging::stream(self.client, request, walk, limit, offset).boxed(),
+                Err(e) => futures_util::stream::once(async move { Err(e) }).boxed(),
             }
         }
     }

@@ -131,7 +131,7 @@ impl<'c> ListMessages<'c> {
     /// size set (or the document's default), in the documented order.
     /// Stops at `total`; fails with [`Error::Paging`] when the server
     /// repeats an item, skips some, or changes `total` mid-walk.
-    pub fn stream(self) -> impl futures_util::Stream<Item = Result<models::Message, Error>> + 'c {
+    pub fn stream(self) -> futures_util::stream::BoxStream<'c, Result<models::Message, Error>> {
         use futures_util::StreamExt as _;
         let walk = crate::paging::Walk {
             limit_param: "limit",
@@ -144,10 +144,8 @@ impl<'c> ListMessages<'c> {
         };
         let (limit, offset) = (self.limit, self.offset.unwrap_or(0));
         match self.request() {
-            Ok(request) => {
-                crate::paging::stream(self.client, request, walk, limit, offset).left_stream()
-            }
-            Err(e) => futures_util::stream::once(async move { Err(e) }).right_stream(),
+            Ok(request) => crate::paging::stream(self.client, request, walk, limit, offset).boxed(),
+            Err(e) => futures_util::stream::once(async move { Err(e) }).boxed(),
         }
     }
 }
@@ -208,7 +206,7 @@ impl<'c> ListUsers<'c> {
     /// size set (or the document's default), in the documented order.
     /// Stops at `total`; fails with [`Error::Paging`] when the server
     /// repeats an item, skips some, or changes `total` mid-walk.
-    pub fn stream(self) -> impl futures_util::Stream<Item = Result<models::User, Error>> + 'c {
+    pub fn stream(self) -> futures_util::stream::BoxStream<'c, Result<models::User, Error>> {
         use futures_util::StreamExt as _;
         let walk = crate::paging::Walk {
             limit_param: "limit",
@@ -221,10 +219,8 @@ impl<'c> ListUsers<'c> {
         };
         let (limit, offset) = (self.limit, self.offset.unwrap_or(0));
         match self.request() {
-            Ok(request) => {
-                crate::paging::stream(self.client, request, walk, limit, offset).left_stream()
-            }
-            Err(e) => futures_util::stream::once(async move { Err(e) }).right_stream(),
+            Ok(request) => crate::paging::stream(self.client, request, walk, limit, offset).boxed(),
+            Err(e) => futures_util::stream::once(async move { Err(e) }).boxed(),
         }
     }
 }

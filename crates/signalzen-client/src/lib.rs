@@ -13,8 +13,7 @@
 //! let client = signalzen_client::Client::new("https://api.signalzen.com/external", secret)?;
 //! let user = client.get_user(42).await?;                       // typed model
 //! let page = client.list_users().limit(20).offset(40).send().await?;
-//! let all = client.list_users().limit(99).stream();             // every user, page after page
-//! futures_util::pin_mut!(all);
+//! let mut all = client.list_users().limit(99).stream();         // every user, page after page
 //! while let Some(user) = all.try_next().await? { /* ... */ }
 //! # let _ = (user, page);
 //! # Ok(()) }

@@ -122,10 +122,10 @@ pub(crate) fn stream<'c, P, T>(
     walk: Walk<P, T>,
     limit: Option<i64>,
     offset: i64,
-) -> impl Stream<Item = Result<T, Error>> + 'c
+) -> impl Stream<Item = Result<T, Error>> + Send + 'c
 where
-    P: DeserializeOwned + 'c,
-    T: Serialize + 'c,
+    P: DeserializeOwned + Send + 'c,
+    T: Serialize + Send + 'c,
 {
     let state = State {
         client,
