@@ -126,8 +126,14 @@ fn path_of(op: &Operation, values: &PathValues) -> Option<String> {
 
 /// The identity of a listed item: its linked properties, else all of it.
 fn key_of(list: &List<'_>, item: &Value) -> String {
-    match list.item {
-        Some((_, params)) if !params.is_empty() => params
+    identity(list.item.map(|(_, params)| params), item)
+}
+
+/// An item's identity from the properties its item link names; the whole
+/// item when there is no link (or it names none).
+fn identity(params: Option<&[ItemParameter]>, item: &Value) -> String {
+    match params {
+        Some(params) if !params.is_empty() => params
             .iter()
             .map(|p| {
                 let value = item.get(&p.property).map(Value::to_string);
@@ -1172,7 +1178,51 @@ async fn isolation(
 mod tests {
     use serde_json::json;
 
-    use super::{drawn_offsets, first_difference, in_order, pages_needed, sample, sampled_offsets};
+    use openapi_model::ItemParameter;
+
+    use super::{
+        drawn_offsets, first_difference, identity, in_order, page_size_agreement, pages_needed,
+        sample, sampled_offsets,
+    };
+
+    #[test]
+    fn the_draw_is_fixed_by_total_and_page_size_and_stays_inside_the_list() {
+        // Reports are reproducible: the same list asks the same pages.
+        assert_eq!(drawn_offsets(100_000, 7), [30_110, 53_318, 67_814]);
+        assert_eq!(drawn_offsets(100_000, 13), [18_717, 51_750, 69_515]);
+        // A two-item list: offsets 0 and 1 only, never `total`.
+        assert_eq!(drawn_offsets(2, 1), [0, 1, 1]);
+        // The last page of a list that fills its pages exactly starts one
+        // page before `total`.
+        assert_eq!(sampled_offsets(70, 7, &[]), [7, 14, 63, 70]);
+        assert!(drawn_offsets(0, 5).iter().all(|&o| o == 0));
+    }
+
+    #[test]
+    fn an_item_is_known_by_its_linked_properties_or_whole() {
+        let item = json!({"id": 7, "name": "Ann"});
+        let by_id = [ItemParameter {
+            path_parameter: "user_id".into(),
+            property: "id".into(),
+        }];
+        assert_eq!(identity(Some(&by_id), &item), "id=7");
+        assert_eq!(identity(Some(&[]), &item), item.to_string());
+        assert_eq!(identity(None, &item), item.to_string());
+    }
+
+    #[test]
+    fn two_page_sizes_must_list_the_same_items_first() {
+        let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(
+            page_size_agreement(&keys(&["a", "b"]), &keys(&["a", "b", "c"]), 0, 7, 13).is_empty()
+        );
+        let findings = page_size_agreement(&keys(&["a", "b"]), &keys(&["a", "c"]), 14, 7, 13);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].message,
+            "at offset 14, limit 13 lists c at position 1 where limit 7 lists b: the order is not stable"
+        );
+    }
 
     #[test]
     fn sampled_offsets_cover_start_middle_end_and_past_the_end() {

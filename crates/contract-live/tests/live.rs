@@ -158,6 +158,17 @@ async fn the_clean_sandbox_passes_twenty_runs_in_a_row() {
             "run {i}:\n{}",
             failures(&run)
         );
+        // Within the default budget every list is walked in full.
+        let sampled = run
+            .report
+            .exchanges
+            .iter()
+            .filter(|e| e.note.as_deref().is_some_and(|n| n.starts_with("sampled:")))
+            .count();
+        assert_eq!(
+            sampled, 0,
+            "run {i}: a walk that fits the budget was sampled"
+        );
         // The same exchanges in the same order every time.
         let labels: Vec<String> = run.report.exchanges.iter().map(|e| e.label()).collect();
         match &first {
