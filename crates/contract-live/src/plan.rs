@@ -1181,9 +1181,65 @@ mod tests {
     use openapi_model::ItemParameter;
 
     use super::{
-        drawn_offsets, first_difference, identity, in_order, page_size_agreement, pages_needed,
-        sample, sampled_offsets,
+        Walk, collect_strings, drawn_offsets, first_difference, identity, in_order, lists,
+        page_size_agreement, pages_needed, sample, sampled_offsets,
     };
+
+    #[test]
+    fn signed_links_are_found_inside_lists_too() {
+        let page = json!({"messages": [{"file_url": "https://f.test/a"}, {"file_url": null}, {"nested": {"file_url": "https://f.test/b"}}]});
+        let mut found = Vec::new();
+        collect_strings(&page, &["file_url".to_string()], "", &mut found);
+        assert_eq!(
+            found,
+            [
+                (
+                    "/messages/0/file_url".to_string(),
+                    "https://f.test/a".to_string()
+                ),
+                (
+                    "/messages/2/nested/file_url".to_string(),
+                    "https://f.test/b".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_total_that_changes_during_a_walk_is_a_finding() {
+        let text = r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      x-pagination: {style: offset-limit, itemsField: things, order: [id]}
+      responses:
+        '200': {description: a page}
+"#;
+        let doc = openapi_spec::load_str(
+            text,
+            std::path::Path::new("t.yaml"),
+            false,
+            &Default::default(),
+        )
+        .unwrap();
+        let model = openapi_model::Model::build(&doc, None).unwrap();
+        let all = lists(&model.operations);
+        let mut walk = Walk::new(&all[0]);
+        let items = |ids: &[i64]| ids.iter().map(|i| json!({"id": i})).collect::<Vec<_>>();
+        assert!(
+            walk.page(&json!({"total": 4}), &items(&[1, 2]), 0)
+                .is_empty()
+        );
+        let findings = walk.page(&json!({"total": 5}), &items(&[3, 4]), 2);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(
+            findings[0].message,
+            "`total` changed during the walk: 4 on the first page, 5 at offset 2"
+        );
+        assert!(walk.page(&json!({"total": 4}), &items(&[5]), 4).is_empty());
+    }
 
     #[test]
     fn the_draw_is_fixed_by_total_and_page_size_and_stays_inside_the_list() {
