@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use openapi_jsonschema::Converter;
 use serde_json::{Map, Value};
 
-use crate::visit::{Root, Schemas, is_data_key, operations};
+use crate::visit::{Root, Schemas, is_data_key, operations, parameter_lists};
 use crate::{Document, Location, pointer};
 
 /// How much a finding matters.
@@ -324,23 +324,12 @@ impl Linter<'_> {
     }
 
     /// A parameter list names each (name, in) once (headers case-blind).
+    /// A path item's own list is seen once per operation; the identical
+    /// findings are merged when the findings are sorted.
     fn duplicate_parameters(&mut self, op_ptr: &str) {
-        let item_ptr = op_ptr.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
-        for list_ptr in [
-            format!("{item_ptr}/parameters"),
-            format!("{op_ptr}/parameters"),
-        ] {
-            // A path item's own list is seen once per operation; the
-            // identical findings are merged when the findings are sorted.
-            let Some(list) = self.doc.raw.pointer(&list_ptr).and_then(Value::as_array) else {
-                continue;
-            };
+        for list in parameter_lists(self.doc, op_ptr) {
             let mut seen = BTreeMap::new();
-            for (i, p) in list.iter().enumerate() {
-                let here = format!("{list_ptr}/{i}");
-                let Some((p, _)) = self.doc.resolve(p, &here) else {
-                    continue;
-                };
+            for (here, p) in list {
                 let place = p
                     .get("in")
                     .and_then(Value::as_str)
@@ -397,26 +386,12 @@ impl Linter<'_> {
             .skip(1)
             .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_string()))
             .collect();
-        let item_ptr = op_ptr.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
-        let mut declared = BTreeSet::new();
-        for list_ptr in [
-            format!("{item_ptr}/parameters"),
-            format!("{op_ptr}/parameters"),
-        ] {
-            let Some(list) = self.doc.raw.pointer(&list_ptr).and_then(Value::as_array) else {
-                continue;
-            };
-            for (i, p) in list.iter().enumerate() {
-                let Some((p, _)) = self.doc.resolve(p, &format!("{list_ptr}/{i}")) else {
-                    continue;
-                };
-                if p.get("in").and_then(Value::as_str) == Some("path")
-                    && let Some(n) = p.get("name").and_then(Value::as_str)
-                {
-                    declared.insert(n.to_string());
-                }
-            }
-        }
+        let declared: BTreeSet<String> = parameter_lists(self.doc, op_ptr)
+            .into_iter()
+            .flatten()
+            .filter(|(_, p)| p.get("in").and_then(Value::as_str) == Some("path"))
+            .filter_map(|(_, p)| p.get("name").and_then(Value::as_str).map(String::from))
+            .collect();
         for missing in in_template.difference(&declared) {
             self.push(
                 "path-parameter",

@@ -235,3 +235,22 @@ fn schema_tree<'a>(v: &'a Value, at: &str, out: &mut Vec<Node<'a>>) {
         }
     }
 }
+
+/// The two parameter lists an operation sees, its Path Item's then its
+/// own: each entry `$ref`-resolved, with the pointer where it is written
+/// (dangling references are left out; the `ref` rule reports them).
+pub fn parameter_lists<'a>(doc: &'a Document, op_pointer: &str) -> [Vec<Node<'a>>; 2] {
+    let item_pointer = op_pointer.rsplit_once('/').map_or("", |(p, _)| p);
+    [item_pointer, op_pointer].map(|holder| {
+        let list_pointer = format!("{holder}/parameters");
+        let list = doc.raw.pointer(&list_pointer).and_then(Value::as_array);
+        list.into_iter()
+            .flatten()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let here = format!("{list_pointer}/{i}");
+                doc.resolve(p, &here).map(|(p, _)| (here, p))
+            })
+            .collect()
+    })
+}
