@@ -11,6 +11,7 @@
 
 mod client;
 mod plan;
+pub mod webhooks;
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -361,15 +362,9 @@ fn result(check: Check, findings: Vec<Finding>) -> CheckResult {
     openapi_contract::result(check, findings, Outcome::Fail)
 }
 
-/// Runs the live suite against `config.base_url`; `progress` ticks once per exchange.
-pub async fn run(
-    contract: &Contract,
-    config: &LiveConfig,
-    progress: &(dyn Fn() + Sync),
-) -> Result<LiveRun, LiveError> {
-    if config.secrets.is_empty() || config.secrets.iter().any(|s| s.trim().is_empty()) {
-        return Err(LiveError::NoSecret);
-    }
+/// A client that places the secret and asks for the media type as the
+/// document says.
+fn client_for(contract: &Contract, config: &LiveConfig) -> Result<Client, LiveError> {
     let model = contract.model();
     let placement = model
         .operations
@@ -382,8 +377,19 @@ pub async fn run(
         .accept_media_type
         .clone()
         .unwrap_or_else(|| "application/json".into());
-    let client = Client::new(config, placement, accept, model.rules.rate_limited.clone())
-        .map_err(LiveError::Client)?;
+    Client::new(config, placement, accept, model.rules.rate_limited.clone()).map_err(LiveError::Client)
+}
+
+/// Runs the live suite against `config.base_url`; `progress` ticks once per exchange.
+pub async fn run(
+    contract: &Contract,
+    config: &LiveConfig,
+    progress: &(dyn Fn() + Sync),
+) -> Result<LiveRun, LiveError> {
+    if config.secrets.is_empty() || config.secrets.iter().any(|s| s.trim().is_empty()) {
+        return Err(LiveError::NoSecret);
+    }
+    let client = client_for(contract, config)?;
     let mut secrets = har::SecretSet::new();
     for s in &config.secrets {
         secrets.insert(s);

@@ -15,6 +15,8 @@ pub(crate) struct Compiled {
     pub graph: SchemaGraph,
     /// One per `Model::operations`, in the same order.
     pub operations: Vec<CompiledOperation>,
+    /// One per `Model::webhooks`: the delivery body's check, when it has a JSON body.
+    pub webhooks: Vec<Option<BodyCheck>>,
 }
 
 /// One operation's validators.
@@ -50,10 +52,7 @@ impl Compiled {
             let mut responses = Vec::new();
             for r in &op.responses {
                 let check = match &r.body {
-                    Some(body) => Some(BodyCheck {
-                        validator: compile_at(&converter, raw, &body.schema)?,
-                        node: graph.node(raw, &body.schema),
-                    }),
+                    Some(body) => Some(body_check(&converter, &mut graph, raw, &body.schema)?),
                     None => None,
                 };
                 responses.push(check);
@@ -70,8 +69,34 @@ impl Compiled {
                 .collect::<Result<_, _>>()?;
             operations.push(CompiledOperation { responses, query });
         }
-        Ok(Compiled { graph, operations })
+        let webhooks = model
+            .webhooks
+            .iter()
+            .map(|op| {
+                op.request_body
+                    .as_ref()
+                    .map(|body| body_check(&converter, &mut graph, raw, &body.schema))
+                    .transpose()
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Compiled {
+            graph,
+            operations,
+            webhooks,
+        })
     }
+}
+
+fn body_check(
+    converter: &Converter,
+    graph: &mut SchemaGraph,
+    raw: &Value,
+    schema: &str,
+) -> Result<BodyCheck, ContractError> {
+    Ok(BodyCheck {
+        validator: compile_at(converter, raw, schema)?,
+        node: graph.node(raw, schema),
+    })
 }
 
 fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {

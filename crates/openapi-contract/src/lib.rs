@@ -17,6 +17,7 @@ mod pagination;
 mod report;
 mod request;
 pub mod run;
+mod webhook;
 
 use openapi_spec::Document;
 use openapi_spec::media::is_json_media_type;
@@ -30,6 +31,7 @@ pub use report::{
 use compiled::{BodyCheck, Compiled, CompiledOperation};
 use inspect::{ErrorKind, Inspection, SchemaError};
 pub use openapi_model::Model;
+pub use webhook::{CarriedResource, CheckedDelivery, Deliveries, Delivery};
 use openapi_model::{Operation, Scheme, Segment};
 
 /// Why a document cannot be turned into checks.

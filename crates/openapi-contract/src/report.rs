@@ -54,11 +54,25 @@ pub enum Check {
     LiveSignedUrl,
     /// Live: a rate-limit refusal says when to retry, and retrying works.
     LiveRateLimit,
+    /// A webhook delivery uses the documented method.
+    WebhookMethod,
+    /// A webhook delivery's body comes with its documented media type.
+    WebhookContentType,
+    /// A webhook delivery is signed as documented, over the exact bytes sent.
+    WebhookSignature,
+    /// The URL check came before any event, matched its schema, and was answered.
+    WebhookChallenge,
+    /// A webhook delivery's body validates against its request-body schema.
+    WebhookSchema,
+    /// The same event was delivered more than once (a warning).
+    WebhookDuplicate,
+    /// The resource a delivery carries equals the API's answer for it.
+    WebhookConsistency,
 }
 
 impl Check {
     /// Every check, in report order.
-    pub const ALL: [Check; 23] = [
+    pub const ALL: [Check; 30] = [
         Check::Input,
         Check::Operation,
         Check::Status,
@@ -82,6 +96,13 @@ impl Check {
         Check::LiveIsolation,
         Check::LiveSignedUrl,
         Check::LiveRateLimit,
+        Check::WebhookMethod,
+        Check::WebhookContentType,
+        Check::WebhookSignature,
+        Check::WebhookChallenge,
+        Check::WebhookSchema,
+        Check::WebhookDuplicate,
+        Check::WebhookConsistency,
     ];
 
     /// The check's stable name (`body.schema`).
@@ -110,12 +131,24 @@ impl Check {
             Check::LiveIsolation => "live.isolation",
             Check::LiveSignedUrl => "live.signed-url",
             Check::LiveRateLimit => "live.rate-limit",
+            Check::WebhookMethod => "webhook.method",
+            Check::WebhookContentType => "webhook.content-type",
+            Check::WebhookSignature => "webhook.signature",
+            Check::WebhookChallenge => "webhook.challenge",
+            Check::WebhookSchema => "webhook.schema",
+            Check::WebhookDuplicate => "webhook.duplicate",
+            Check::WebhookConsistency => "webhook.consistency",
         }
     }
 
     /// Checks only a live run can make (they span several exchanges).
     pub fn is_live(self) -> bool {
         self.name().starts_with("live.")
+    }
+
+    /// Checks of webhook deliveries (requests the provider sends).
+    pub fn is_webhook(self) -> bool {
+        self.name().starts_with("webhook.")
     }
 
     /// The check of a stable name.

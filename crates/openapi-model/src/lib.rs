@@ -4,7 +4,8 @@
 //! paging, security and rules from it. Nothing here validates a value.
 //!
 //! Architecture invariant: knows OpenAPI and our documented extensions
-//! (`x-contract`, `x-pagination`, `x-webhooks`), never a particular API.
+//! (`x-contract`, `x-pagination`, `x-webhooks` and the `x-webhook-*` keys
+//! on them), never a particular API.
 
 #![warn(missing_docs)]
 
@@ -15,6 +16,7 @@ mod security;
 mod server;
 mod status;
 mod union;
+mod webhook;
 
 use openapi_spec::Document;
 use openapi_spec::visit::{self, Root};
@@ -25,6 +27,7 @@ pub use rules::{MethodNotAllowed, RateLimit, Rules};
 pub use security::{Credential, Scheme};
 pub use status::StatusKey;
 pub use union::{Discriminator, Union};
+pub use webhook::{Algorithm, Challenge, Delivery, Encoding, Resource, Signature};
 
 /// Why a document cannot be read into a model.
 #[derive(Debug, thiserror::Error)]

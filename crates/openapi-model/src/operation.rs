@@ -10,6 +10,7 @@ use crate::pagination::{ItemLink, Pagination};
 use crate::resolve_schema;
 use crate::security::{self, Scheme};
 use crate::status::StatusKey;
+use crate::webhook::Delivery;
 
 /// One operation.
 #[derive(Debug, Clone)]
@@ -38,6 +39,8 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// `x-pagination.item`: how to fetch one listed item alone.
     pub item: Option<ItemLink>,
+    /// A webhook's `x-webhook-*` extensions: signature, challenge, resource.
+    pub delivery: Option<Delivery>,
 }
 
 /// A segment of a path template.
@@ -179,6 +182,7 @@ impl Operation {
             ),
             pagination: op.get("x-pagination").map(Pagination::read),
             item: op.pointer("/x-pagination/item").and_then(ItemLink::read),
+            delivery: Delivery::read(op),
             pointer: ptr,
             segments,
         }

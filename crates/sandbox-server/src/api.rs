@@ -57,6 +57,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .nest(BASE_PATH, api)
         .route("/files/{*path}", get(file))
         .merge(crate::docs::routes())
+        .merge(crate::webhook::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(log))
         .with_state(app);
@@ -640,7 +641,7 @@ fn html(app: &App) -> Response {
 }
 
 /// The stored message as v1 shows it: `file_url` signed for this response.
-fn present(app: &App, stored: StoredMessage) -> signalzen_models::Message {
+pub(crate) fn present(app: &App, stored: StoredMessage) -> signalzen_models::Message {
     let mut message = stored.message;
     message.file_url = stored.attachment.map(|path| {
         let lifetime = app.lifetime.as_secs() as i64;

@@ -52,10 +52,24 @@ pub enum Fault {
     SecretInBody,
     /// A valid `limit` of 7 is answered 500 with a well-formed error body.
     ServerError,
+    /// Webhook deliveries are signed with a wrong key.
+    WebhookBadSignature,
+    /// Webhook deliveries are signed compact but sent re-serialised (indented).
+    WebhookReserialized,
+    /// Webhook deliveries carry no signature header.
+    WebhookUnsigned,
+    /// Events are delivered without the URL check first.
+    WebhookNoChallenge,
+    /// An event's `sender_type` names the other sender shape.
+    WebhookSenderSwapped,
+    /// Every event is delivered twice.
+    WebhookDuplicate,
+    /// An event's message differs from what `getMessage` returns.
+    WebhookInconsistent,
 }
 
 /// Each fault's `--fault` name and what it breaks.
-const TABLE: [(Fault, &str, &str); 24] = [
+const TABLE: [(Fault, &str, &str); 31] = [
     (
         Fault::AuthIgnored,
         "auth-ignored",
@@ -176,11 +190,46 @@ const TABLE: [(Fault, &str, &str); 24] = [
         "server-error",
         "a valid `limit` of 7 is answered 500 with a well-formed error body",
     ),
+    (
+        Fault::WebhookBadSignature,
+        "webhook-bad-signature",
+        "webhook deliveries are signed with a wrong key",
+    ),
+    (
+        Fault::WebhookReserialized,
+        "webhook-reserialized",
+        "webhook deliveries are signed compact but sent re-serialised (indented)",
+    ),
+    (
+        Fault::WebhookUnsigned,
+        "webhook-unsigned",
+        "webhook deliveries carry no signature header",
+    ),
+    (
+        Fault::WebhookNoChallenge,
+        "webhook-no-challenge",
+        "events are delivered without the URL check first",
+    ),
+    (
+        Fault::WebhookSenderSwapped,
+        "webhook-sender-swapped",
+        "an event's `sender_type` names the other sender shape",
+    ),
+    (
+        Fault::WebhookDuplicate,
+        "webhook-duplicate",
+        "every event is delivered twice",
+    ),
+    (
+        Fault::WebhookInconsistent,
+        "webhook-inconsistent",
+        "an event's message differs from what `getMessage` returns",
+    ),
 ];
 
 impl Fault {
     /// Every fault, in `--help` order.
-    pub const ALL: [Fault; 24] = [
+    pub const ALL: [Fault; 31] = [
         Fault::AuthIgnored,
         Fault::AcceptIgnored,
         Fault::BoundsIgnored,
@@ -205,6 +254,13 @@ impl Fault {
         Fault::SecretInHeader,
         Fault::SecretInBody,
         Fault::ServerError,
+        Fault::WebhookBadSignature,
+        Fault::WebhookReserialized,
+        Fault::WebhookUnsigned,
+        Fault::WebhookNoChallenge,
+        Fault::WebhookSenderSwapped,
+        Fault::WebhookDuplicate,
+        Fault::WebhookInconsistent,
     ];
 
     /// The name `--fault` takes.
@@ -222,6 +278,11 @@ impl Fault {
             .iter()
             .find(|(f, _, _)| *f == self)
             .map_or(("", ""), |(_, name, what)| (*name, *what))
+    }
+
+    /// Whether the fault breaks a webhook delivery (the API answers stay correct).
+    pub fn is_webhook(self) -> bool {
+        self.name().starts_with("webhook-")
     }
 
     /// The fault of a `--fault` name.

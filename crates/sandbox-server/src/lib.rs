@@ -10,6 +10,7 @@ mod docs;
 mod echo;
 mod fault;
 mod signing;
+mod webhook;
 
 use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -18,10 +19,12 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sandbox_store::{SeedConfig, Store, Website};
+use sandbox_store::{SeedConfig, Store, StoredMessage, Website};
 
 pub use api::ApiDoc;
 pub use fault::Fault;
+pub use sandbox_store::NewMessage;
+pub use webhook::{ATTEMPTS, CONTROL_ROUTE, FIRST_RETRY, SIGNATURE_HEADER, TIMEOUT, message_kinds};
 
 /// The sandbox's base path, as in the document's server URL.
 pub const BASE_PATH: &str = "/external";
@@ -47,6 +50,9 @@ pub enum SandboxError {
     /// A secret from the environment is empty or not printable (the website's number).
     #[error("a secret override for website {0} is empty or repeats another website's secret")]
     BadSecret(usize),
+    /// A webhook registered for a website the seed does not have.
+    #[error("--webhook-url names website {0}, which the sandbox does not have")]
+    NoSuchWebsite(usize),
     /// The system has no randomness for signing keys.
     #[error("no random key for signing attachment URLs")]
     Random,
@@ -71,6 +77,10 @@ pub struct Config {
     pub rate_limit: Option<u32>,
     /// How long a signed `file_url` stays valid.
     pub signed_url_lifetime: Duration,
+    /// Website number (1-based) → the URL its webhook deliveries go to.
+    pub webhooks: Vec<(usize, String)>,
+    /// Add a message (and deliver its event) this often per registered website.
+    pub webhook_every: Option<Duration>,
 }
 
 impl Default for Config {
@@ -84,6 +94,8 @@ impl Default for Config {
             faults: BTreeSet::new(),
             rate_limit: None,
             signed_url_lifetime: Duration::from_secs(20),
+            webhooks: Vec::new(),
+            webhook_every: None,
         }
     }
 }
@@ -116,11 +128,33 @@ pub(crate) struct App {
     lifetime: Duration,
     /// `http://127.0.0.1:port`, the origin signed links point at.
     origin: String,
+    /// Website → its receiver's event queue.
+    queues: webhook::Queues,
+    /// Held while a message is added to every store copy, so all copies
+    /// add messages in the same order and agree on ids.
+    adding: Mutex<()>,
 }
 
 impl App {
     pub(crate) fn has(&self, fault: Fault) -> bool {
         self.faults.contains(&fault)
+    }
+
+    /// Adds a message to every copy of the data; the copy's answer.
+    pub(crate) fn add_message(
+        &self,
+        website: i64,
+        user: i64,
+        new: &NewMessage,
+        at: i64,
+    ) -> Result<Option<StoredMessage>, sandbox_store::StoreError> {
+        let _adding = self.adding.lock().unwrap_or_else(|p| p.into_inner());
+        let mut added = None;
+        for store in &self.stores {
+            let store = store.lock().unwrap_or_else(|p| p.into_inner());
+            added = store.add_message(website, user, new, at)?;
+        }
+        Ok(added)
     }
 
     /// Runs `f` on a free connection (round robin; waits only when all are busy).
@@ -148,6 +182,9 @@ pub struct Sandbox {
     websites: Vec<Website>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
+    /// Webhook delivery and timer tasks, stopped with the server.
+    background: Vec<tokio::task::JoinHandle<()>>,
+    app: Arc<App>,
 }
 
 impl Sandbox {
@@ -168,9 +205,17 @@ impl Sandbox {
         let addr = listener
             .local_addr()
             .map_err(|source| SandboxError::Bind { addr, source })?;
-        let app = Arc::new(build(&config, addr)?);
+        let (app, registrations) = build(&config, addr)?;
+        let app = Arc::new(app);
         let websites = app.websites.clone();
-        let router = api::router(app);
+        let mut background: Vec<_> = registrations
+            .into_iter()
+            .map(|r| tokio::spawn(webhook::deliver(Arc::downgrade(&app), r)))
+            .collect();
+        if let Some(every) = config.webhook_every.filter(|_| !config.webhooks.is_empty()) {
+            background.push(tokio::spawn(webhook::every(Arc::downgrade(&app), every)));
+        }
+        let router = api::router(app.clone());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let shutdown = async move {
@@ -191,6 +236,8 @@ impl Sandbox {
             websites,
             stop: Some(stop),
             task,
+            background,
+            app,
         })
     }
 
@@ -209,21 +256,44 @@ impl Sandbox {
         &self.websites
     }
 
+    /// Adds a message as the control route does (its event goes to the
+    /// website's receiver, if one is registered); the message as
+    /// `getMessage` shows it, or `None` for an unknown user.
+    pub fn add_message(
+        &self,
+        website: i64,
+        user: i64,
+        new: &NewMessage,
+    ) -> Result<Option<signalzen_models::Message>, SandboxError> {
+        Ok(webhook::publish(&self.app, website, user, new)?)
+    }
+
+    /// The website's user with the lowest id.
+    pub fn first_user(&self, website: i64) -> Result<Option<i64>, SandboxError> {
+        let (_, users) = self.app.with_store(|s| s.users_page(website, 1, 0))?;
+        Ok(users.first().map(|u| u.id))
+    }
+
     /// Stops accepting, lets requests in flight finish, and waits.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         let _ = (&mut self.task).await;
+        self.background.iter().for_each(|t| t.abort());
     }
 
     /// Waits until the server ends (its shutdown signal fired).
     pub async fn wait(mut self) {
         let _ = (&mut self.task).await;
+        self.background.iter().for_each(|t| t.abort());
     }
 }
 
-fn build(config: &Config, addr: SocketAddr) -> Result<App, SandboxError> {
+fn build(
+    config: &Config,
+    addr: SocketAddr,
+) -> Result<(App, Vec<webhook::Registration>), SandboxError> {
     let mut store = Store::open(config.db.as_deref())?;
     store.seed(&config.seed)?;
     for (n, secret) in &config.secrets {
@@ -246,7 +316,22 @@ fn build(config: &Config, addr: SocketAddr) -> Result<App, SandboxError> {
         stores.push(Mutex::new(store.copy()?));
     }
     stores.push(Mutex::new(store));
-    Ok(App {
+    let mut queues = webhook::Queues::new();
+    let mut registrations = Vec::new();
+    for (n, url) in &config.webhooks {
+        let website = websites
+            .iter()
+            .find(|w| w.id == *n as i64)
+            .ok_or(SandboxError::NoSuchWebsite(*n))?;
+        let (tx, events) = tokio::sync::mpsc::unbounded_channel();
+        queues.insert(website.id, tx);
+        registrations.push(webhook::Registration {
+            url: url.clone(),
+            secret: website.secret.clone(),
+            events,
+        });
+    }
+    let app = App {
         stores,
         next_store: AtomicUsize::new(0),
         by_secret: websites.iter().map(|w| (w.secret.clone(), w.id)).collect(),
@@ -258,7 +343,10 @@ fn build(config: &Config, addr: SocketAddr) -> Result<App, SandboxError> {
         signer: signing::Signer::random().map_err(|_| SandboxError::Random)?,
         lifetime: config.signed_url_lifetime,
         origin: format!("http://{addr}"),
-    })
+        queues,
+        adding: Mutex::new(()),
+    };
+    Ok((app, registrations))
 }
 
 /// Completes on SIGINT or SIGTERM (SIGINT only where there is no SIGTERM).

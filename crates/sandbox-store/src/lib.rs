@@ -73,6 +73,17 @@ pub struct StoredMessage {
     pub attachment: Option<String>,
 }
 
+/// A message to add to a chat.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewMessage {
+    /// Sent by the website's operator (else by the visitor).
+    pub from_operator: bool,
+    /// Its text; `None` for an attachment alone.
+    pub body: Option<String>,
+    /// Whether it carries an attachment.
+    pub attachment: bool,
+}
+
 /// The sandbox's data in SQLite.
 pub struct Store {
     conn: Connection,
@@ -348,6 +359,46 @@ impl Store {
         if self.user_exists(website, user)?.is_none() {
             return Ok(None);
         }
+        Ok(self
+            .messages_where("WHERE m.user_id = ?1 AND m.id = ?2", &[&user, &id])?
+            .pop())
+    }
+
+    /// Adds a message to a user's chat (the sandbox's control route), sent
+    /// by the visitor or by the website's first operator, created `at`
+    /// (milliseconds since the epoch); `None` when the user is not this
+    /// website's. Ids continue the seeded ones, so copies that add the same
+    /// messages in the same order agree.
+    pub fn add_message(
+        &self,
+        website: i64,
+        user: i64,
+        new: &NewMessage,
+        at: i64,
+    ) -> Result<Option<StoredMessage>, StoreError> {
+        if self.user_exists(website, user)?.is_none() {
+            return Ok(None);
+        }
+        let operator: Option<i64> = if new.from_operator {
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT MIN(id) FROM operators WHERE website_id = ?1")?;
+            st.query_row([website], |r| r.get(0))?
+        } else {
+            None
+        };
+        let id: i64 = self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(id), 0) + 1 FROM messages")?
+            .query_row([], |r| r.get(0))?;
+        let attachment = new
+            .attachment
+            .then(|| format!("attachments/{id}/file-{id}.pdf"));
+        self.conn.execute(
+            "INSERT INTO messages (id, user_id, body, read_by_user, created_at, attachment, auto_invitation, operator_id, read_by_operator)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)",
+            params![id, user, new.body, operator.is_none(), at, attachment, operator, operator.is_some()],
+        )?;
         Ok(self
             .messages_where("WHERE m.user_id = ?1 AND m.id = ?2", &[&user, &id])?
             .pop())

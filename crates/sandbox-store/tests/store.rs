@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use sandbox_store::{SeedConfig, Store};
+use sandbox_store::{NewMessage, SeedConfig, Store};
 use serde_json::Value;
 use signalzen_models::{MessageSender, MessagesPage, UsersPage};
 
@@ -247,4 +247,37 @@ fn attributes_follow_their_user_one_by_one_and_in_pages() {
             assert_eq!(&alone, u);
         }
     }
+}
+
+#[test]
+fn added_messages_continue_the_ids_and_are_read_back() {
+    let mut store = Store::open(None).unwrap();
+    store.seed(&SeedConfig::default()).unwrap();
+    let (_, users) = store.users_page(1, 1, 0).unwrap();
+    let user = users[0].id;
+    let (total, before) = store.messages_page(1, user, 99, 0).unwrap().unwrap();
+    let new = NewMessage {
+        from_operator: true,
+        body: None,
+        attachment: true,
+    };
+    let at = 1_900_000_000_000;
+    let added = store.add_message(1, user, &new, at).unwrap().unwrap();
+    assert!(added.attachment.is_some());
+    assert_eq!(added.message.body, None);
+    assert!(added.message.id > before.iter().map(|m| m.message.id).max().unwrap_or(0));
+    let (after, page) = store.messages_page(1, user, 99, 0).unwrap().unwrap();
+    assert_eq!(after, total + 1);
+    assert_eq!(page.last().unwrap(), &added);
+    assert_eq!(
+        store.message(1, user, added.message.id).unwrap().as_ref(),
+        Some(&added)
+    );
+    // Another website's user cannot get messages this way.
+    assert_eq!(store.add_message(2, user, &new, at).unwrap(), None);
+    let visitor = store
+        .add_message(1, user, &NewMessage { body: Some("hi".into()), ..NewMessage::default() }, at)
+        .unwrap()
+        .unwrap();
+    assert_eq!(visitor.message.id, added.message.id + 1);
 }

@@ -1,0 +1,172 @@
+//! Webhooks end to end against the embedded sandbox: it delivers to the
+//! receiver, the run checks every delivery. Clean, it passes (20 times in a
+//! row); every webhook fault fails it with the check that owns the rule.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use contract_live::LiveConfig;
+use contract_live::webhooks::{self, Listen, Receiver, WebhookRun};
+use openapi_contract::{Check, Contract, Options, Outcome};
+use sandbox_server::{Config, Fault, Sandbox};
+
+fn doc() -> openapi_spec::Document {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../openapi/signalzen-v1.yaml");
+    openapi_spec::load(&spec, &openapi_spec::LoadOptions::default()).unwrap()
+}
+
+/// Receiver, sandbox delivering to it, one message of each kind, checked.
+async fn round_trip(faults: &[Fault]) -> WebhookRun {
+    let model = openapi_model::Model::build(&doc(), None).unwrap();
+    let mut receiver = Receiver::start(&model, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let config = Config {
+        faults: faults.iter().copied().collect(),
+        webhooks: vec![(1, format!("http://{}/hook", receiver.addr()))],
+        ..Config::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let secrets: Vec<String> = sandbox
+        .websites()
+        .iter()
+        .map(|w| w.secret.clone())
+        .collect();
+    let contract = Contract::new(
+        doc(),
+        Options {
+            base_url: Some(sandbox.base_url()),
+            valid_secrets: secrets.clone(),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let user = sandbox.first_user(1).unwrap().unwrap();
+    let kinds = sandbox_server::message_kinds();
+    for new in &kinds {
+        sandbox.add_message(1, user, new).unwrap().unwrap();
+    }
+    let listen = Listen {
+        deliveries: None,
+        events: Some((kinds.len(), Duration::from_millis(300))),
+        wait: Duration::from_secs(10),
+    };
+    let api = LiveConfig::new(sandbox.base_url(), secrets);
+    let run = webhooks::check(&contract, &mut receiver, &listen, Some(&api), &|| {})
+        .await
+        .unwrap();
+    sandbox.stop().await;
+    receiver.stop().await;
+    run
+}
+
+fn outcomes(run: &WebhookRun, outcome: Outcome) -> BTreeSet<Check> {
+    run.report
+        .exchanges
+        .iter()
+        .flat_map(|e| e.checks.iter())
+        .filter(|c| c.outcome == outcome)
+        .map(|c| c.check)
+        .collect()
+}
+
+fn text(run: &WebhookRun) -> String {
+    let report = openapi_contract::RunReport {
+        files: vec![run.report.clone()],
+    };
+    contract_report::text(
+        &report,
+        contract_report::TextOptions {
+            color: false,
+            verbose: true,
+        },
+    )
+}
+
+/// The check that must catch each webhook fault.
+fn owner(fault: Fault) -> (Check, Outcome) {
+    match fault {
+        Fault::WebhookBadSignature | Fault::WebhookReserialized | Fault::WebhookUnsigned => {
+            (Check::WebhookSignature, Outcome::Fail)
+        }
+        Fault::WebhookNoChallenge => (Check::WebhookChallenge, Outcome::Fail),
+        Fault::WebhookSenderSwapped => (Check::WebhookSchema, Outcome::Fail),
+        Fault::WebhookDuplicate => (Check::WebhookDuplicate, Outcome::Warn),
+        Fault::WebhookInconsistent => (Check::WebhookConsistency, Outcome::Fail),
+        other => panic!("{other} is not a webhook fault"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_webhook_fault_is_caught_by_its_check() {
+    let mut caught = BTreeSet::new();
+    for fault in Fault::ALL.into_iter().filter(|f| f.is_webhook()) {
+        let run = round_trip(&[fault]).await;
+        let (check, outcome) = owner(fault);
+        let got = outcomes(&run, outcome);
+        assert!(got.contains(&check), "{fault}: {check} did not {outcome:?}\n{}", text(&run));
+        caught.insert(check);
+        if outcome == Outcome::Fail {
+            assert_eq!(
+                openapi_contract::RunReport { files: vec![run.report.clone()] }.verdict(),
+                openapi_contract::Verdict::Violation
+            );
+        }
+    }
+    // Every webhook check is owned by some fault, except content-type and
+    // method, which the sandbox never breaks (tests/checks.rs fails them).
+    for check in Check::ALL.into_iter().filter(|c| c.is_webhook()) {
+        if !matches!(check, Check::WebhookMethod | Check::WebhookContentType) {
+            assert!(caught.contains(&check), "no fault makes {check} fail");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clean_sandbox_passes_twenty_round_trips() {
+    for i in 0..20 {
+        let run = round_trip(&[]).await;
+        let report = openapi_contract::RunReport {
+            files: vec![run.report.clone()],
+        };
+        assert_eq!(report.verdict(), openapi_contract::Verdict::Pass, "run {i}:\n{}", text(&run));
+        assert!(!run.timed_out, "run {i} waited for its deadline");
+        // The URL check, then one event per message, each checked in full.
+        let ids: Vec<_> = run.report.exchanges.iter().map(|e| e.operation.clone().unwrap()).collect();
+        assert_eq!(ids[0], "webhookChallenge", "run {i}");
+        assert_eq!(ids.len(), 5, "run {i}: {ids:?}");
+        let passed = outcomes(&run, Outcome::Pass);
+        for check in [
+            Check::WebhookMethod,
+            Check::WebhookContentType,
+            Check::WebhookSignature,
+            Check::WebhookChallenge,
+            Check::WebhookSchema,
+            Check::WebhookDuplicate,
+            Check::WebhookConsistency,
+        ] {
+            assert!(passed.contains(&check), "run {i}: {check} never ran");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_snapshot() {
+    let run = round_trip(&[]).await;
+    // What changes per run: the time, the new ids (in links too), the challenge text.
+    let mut snapshots = run.snapshots.clone();
+    for s in &mut snapshots {
+        for ptr in ["/body/data/created_at", "/body/data/id", "/body/challenge", "/body/data/file_url"] {
+            if let Some(v) = s.pointer_mut(ptr).filter(|v| !v.is_null()) {
+                *v = serde_json::Value::from(format!("[{}]", ptr.rsplit('/').next().unwrap()));
+            }
+        }
+    }
+    insta::assert_json_snapshot!("deliveries", snapshots);
+    // What --record writes: every entry marked as a delivery, no secret.
+    let text = serde_json::to_string(&run.har).unwrap();
+    assert_eq!(run.har.log.entries.len(), 5);
+    assert!(run.har.log.entries.iter().all(|e| e.custom.get("_webhook") == Some(&serde_json::Value::Bool(true))));
+    assert!(!text.contains("sz_sandbox_"), "a secret was recorded");
+}
