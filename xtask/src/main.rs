@@ -13,6 +13,7 @@ mod outcome;
 mod recorded;
 mod report;
 mod sandbox;
+mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -78,7 +79,7 @@ enum Command {
     ///
     /// With no mode: the document lints clean, every artefact derived from
     /// it is fresh, the recorded suite (tests/recorded/) passes, and the live
-    /// suite passes against the embedded sandbox.
+    /// suite and the webhook round trip pass against the embedded sandbox.
     ///
     /// Exits 0 when everything holds, 1 on a violation, 2 on bad input or usage.
     Contract {
@@ -136,6 +137,26 @@ enum ContractMode {
     ///
     /// Exits 0 when all pass, 1 on any violation, 2 on bad input or usage.
     Live(live::LiveArgs),
+    /// Receive webhook deliveries and check each one.
+    ///
+    /// Everything comes from the document's x-webhooks and their
+    /// x-webhook-signature, x-webhook-challenge and x-webhook-resource:
+    /// webhook.method, webhook.content-type, webhook.signature (present,
+    /// encoded as documented, the HMAC of the exact bytes received, compared
+    /// in constant time), webhook.challenge (the URL check came first, fits
+    /// its schema, was answered), webhook.schema (the body against its
+    /// request-body schema), webhook.duplicate (a repeat: a warning) and
+    /// webhook.consistency (the carried resource equals the API's answer).
+    ///
+    /// Without --listen, the embedded sandbox delivers to a loopback
+    /// receiver: the URL check, then one event for each kind of message it
+    /// is made to create. With --listen ADDR, the receiver waits for the
+    /// real provider: expose it (e.g. a tunnel) and register its public URL
+    /// on the provider's integrations page while it waits.
+    ///
+    /// Exits 0 when all pass, 1 on any violation, 2 on bad input or usage
+    /// (also when nothing arrived in time).
+    Webhooks(webhooks::WebhooksArgs),
 }
 
 /// The workspace root (xtask lives one level below it). `XTASK_ROOT`
@@ -184,6 +205,9 @@ fn dispatch(command: Command) -> Outcome {
         Command::Contract {
             mode: Some(ContractMode::Live(args)),
         } => live::run(args),
+        Command::Contract {
+            mode: Some(ContractMode::Webhooks(args)),
+        } => webhooks::run(args),
         Command::Contract { mode: None } => contract_all(),
         Command::Sandbox(args) => sandbox::serve(args),
         Command::Breaking(args) => breaking::run(args),
@@ -191,7 +215,8 @@ fn dispatch(command: Command) -> Outcome {
 }
 
 /// The bare `cargo xtask contract`: lint and freshness gate the rest; then
-/// the recorded and the live suite, the worse verdict winning.
+/// the recorded and the live suite and the webhook round trip, the worst
+/// verdict winning.
 fn contract_all() -> Outcome {
     for gate in [
         lint::run(lint::LintArgs::defaults()),
@@ -204,7 +229,8 @@ fn contract_all() -> Outcome {
     }
     let recorded = recorded::run(recorded::RecordedArgs::defaults());
     let live = live::run(live::LiveArgs::defaults());
-    let verdicts = [recorded, live].map(|o| {
+    let webhooks = webhooks::run(webhooks::WebhooksArgs::defaults());
+    let verdicts = [recorded, live, webhooks].map(|o| {
         o.unwrap_or_else(|f| {
             eprintln!("error: {}", f.0);
             Verdict::BadInput

@@ -16,6 +16,13 @@ pub struct RecordedArgs {
     /// Match recorded URLs under this base URL instead of the document's first server.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Entries whose request path is PATH are webhook deliveries (the
+    /// request is what the provider sent, the response the receiver's
+    /// answer), checked with the webhook.* checks; repeatable. Entries
+    /// marked "_webhook": true (as `contract webhooks --record` writes
+    /// them) are deliveries without it.
+    #[arg(long = "webhook", value_name = "PATH")]
+    pub webhook_paths: Vec<String>,
     /// HAR files or directories searched for *.har (default: tests/recorded/).
     pub paths: Vec<PathBuf>,
 }
@@ -55,7 +62,8 @@ pub fn run(args: RecordedArgs) -> Outcome {
     };
     let forced = args.report.spec.is_some();
     let spec = args.report.spec.clone().unwrap_or_else(crate::default_spec);
-    let mut runner = Runner::new(spec, forced, options);
+    let mut runner =
+        Runner::new(spec, forced, options).with_webhook_paths(args.webhook_paths.clone());
     let bar = progress();
     let mut report = RunReport::default();
     for file in &files {

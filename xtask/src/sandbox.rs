@@ -67,8 +67,36 @@ pub struct ServeArgs {
     /// Keep the data in this SQLite file instead of memory.
     #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
+    /// Deliver website N's webhooks to URL (repeatable), e.g.
+    /// 1=http://127.0.0.1:9000/hook: the URL check first, then a signed
+    /// message.created event per new message. New messages come from
+    /// POST /_sandbox/websites/N/users/ID/messages ({"sender_type":
+    /// "user"|"operator", "body": text|null, "attachment": bool}) or
+    /// --webhook-every. A delivery not answered 200 within 2 s is retried
+    /// 3 times, after 0.25, 0.5 and 1 s (the sandbox's policy).
+    #[arg(long = "webhook-url", value_name = "N=URL", value_parser = parse_webhook)]
+    pub webhooks: Vec<(usize, String)>,
+    /// Also create a message every MS milliseconds for each registered website.
+    #[arg(long, value_name = "MS", requires = "webhooks")]
+    pub webhook_every: Option<u64>,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
+}
+
+fn parse_webhook(text: &str) -> Result<(usize, String), String> {
+    let (n, url) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not N=URL"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{n:?} is not a website number (1, 2, ...)"))?;
+    match url.split_once("://") {
+        Some(("http" | "https", rest)) if !rest.is_empty() => Ok((n, url.to_string())),
+        _ => Err(format!("{url:?} is not an http(s) URL")),
+    }
 }
 
 /// `cargo xtask sandbox`: serves until SIGINT or SIGTERM.
@@ -97,6 +125,10 @@ pub fn serve(args: ServeArgs) -> Outcome {
         let mut config = args.sandbox.config();
         config.port = args.port;
         config.db = args.db.clone();
+        config.webhooks = args.webhooks.clone();
+        config.webhook_every = args
+            .webhook_every
+            .map(|ms| std::time::Duration::from_millis(ms.max(1)));
         let overridden: Vec<usize> = config.secrets.iter().map(|(n, _)| *n).collect();
         let sandbox =
             Sandbox::start_with(config.clone(), sandbox_server::shutdown_signal()).await?;
@@ -119,6 +151,15 @@ pub fn serve(args: ServeArgs) -> Outcome {
         if !config.faults.is_empty() {
             let names: Vec<&str> = config.faults.iter().map(|f| f.name()).collect();
             println!("  faults: {}", names.join(", "));
+        }
+        for (n, url) in &config.webhooks {
+            println!("  website {n}'s webhooks go to {url}");
+        }
+        if !config.webhooks.is_empty() {
+            println!(
+                "  new message: POST http://{}/_sandbox/websites/N/users/ID/messages",
+                sandbox.addr()
+            );
         }
         println!("Ctrl-C stops it.");
         sandbox.wait().await;

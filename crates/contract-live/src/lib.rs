@@ -377,7 +377,8 @@ fn client_for(contract: &Contract, config: &LiveConfig) -> Result<Client, LiveEr
         .accept_media_type
         .clone()
         .unwrap_or_else(|| "application/json".into());
-    Client::new(config, placement, accept, model.rules.rate_limited.clone()).map_err(LiveError::Client)
+    Client::new(config, placement, accept, model.rules.rate_limited.clone())
+        .map_err(LiveError::Client)
 }
 
 /// Runs the live suite against `config.base_url`; `progress` ticks once per exchange.

@@ -17,18 +17,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use openapi_contract::run as recorded;
-use openapi_contract::{
-    Check, Contract, Deliveries, Delivery, ExchangeReport, FileReport,
-};
+use openapi_contract::{Check, Contract, Deliveries, Delivery, ExchangeReport, FileReport};
 use openapi_model::Model;
 use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 
 use crate::client::{Auth, Client, Req};
 use crate::{LiveConfig, LiveError, finding, result};
-
-/// The custom HAR entry field that marks a webhook delivery.
-pub const WEBHOOK_FIELD: &str = "_webhook";
 
 /// One delivery as the receiver got it, and what it answered.
 #[derive(Debug, Clone)]
@@ -206,7 +201,10 @@ pub async fn check(
     let mut deadline = started + listen.wait;
     let mut events = 0usize;
     loop {
-        if listen.deliveries.is_some_and(|n| run.report.exchanges.len() >= n) {
+        if listen
+            .deliveries
+            .is_some_and(|n| run.report.exchanges.len() >= n)
+        {
             break;
         }
         let next = tokio::time::timeout_at(deadline, receiver.received.recv()).await;
@@ -280,7 +278,9 @@ async fn check_one(
     };
     if let (Some(client), Some(resource)) = (client, &checked.resource) {
         let findings = consistency(contract, client, resource).await;
-        report.checks.push(result(Check::WebhookConsistency, findings));
+        report
+            .checks
+            .push(result(Check::WebhookConsistency, findings));
     }
     recorded::scrub(&mut report, secrets);
     let snapshot = serde_json::json!({
@@ -312,12 +312,18 @@ async fn consistency(
     resource: &openapi_contract::CarriedResource,
 ) -> Vec<openapi_contract::Finding> {
     let Some(op) = contract.model().operation(&resource.operation) else {
-        let message = format!("x-webhook-resource names {}, which is no operation", resource.operation);
+        let message = format!(
+            "x-webhook-resource names {}, which is no operation",
+            resource.operation
+        );
         return vec![finding(message)];
     };
-    let path = resource.arguments.iter().fold(op.template.clone(), |p, (name, value)| {
-        p.replace(&format!("{{{name}}}"), &percent(value))
-    });
+    let path = resource
+        .arguments
+        .iter()
+        .fold(op.template.clone(), |p, (name, value)| {
+            p.replace(&format!("{{{name}}}"), &percent(value))
+        });
     let attempts = client.send(&Req::get(path.clone(), Auth::Secret(0))).await;
     let sent = match attempts.last {
         Ok(s) => s,
@@ -348,9 +354,11 @@ fn percent(value: &str) -> String {
 /// A delivery as a HAR entry marked `_webhook`, for `contract recorded`.
 fn entry(got: &Received) -> har::Entry {
     let text = String::from_utf8_lossy(&got.body).into_owned();
-    let mime = har::header(&got.headers, "content-type").unwrap_or("").to_string();
+    let mime = har::header(&got.headers, "content-type")
+        .unwrap_or("")
+        .to_string();
     let mut custom = Map::new();
-    custom.insert(WEBHOOK_FIELD.into(), Value::Bool(true));
+    custom.insert(recorded::WEBHOOK_FIELD.into(), Value::Bool(true));
     har::Entry {
         started_date_time: got.at.clone(),
         request: har::Request {

@@ -107,13 +107,14 @@ fn owner(fault: Fault) -> Check {
         Fault::SecretInHeader => Check::ResponseSecret,
         Fault::SecretInBody => Check::ResponseSecret,
         Fault::ServerError => Check::StatusServerError,
+        webhook => panic!("{webhook} breaks a delivery, not an answer: tests/webhooks.rs"),
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_fails_the_run_with_its_check() {
     let mut caught = BTreeSet::new();
-    for fault in Fault::ALL {
+    for fault in Fault::ALL.into_iter().filter(|f| !f.is_webhook()) {
         let run = live(with(&[fault]), |c| {
             c.timeout = Duration::from_millis(500);
         })

@@ -105,11 +105,18 @@ async fn every_webhook_fault_is_caught_by_its_check() {
         let run = round_trip(&[fault]).await;
         let (check, outcome) = owner(fault);
         let got = outcomes(&run, outcome);
-        assert!(got.contains(&check), "{fault}: {check} did not {outcome:?}\n{}", text(&run));
+        assert!(
+            got.contains(&check),
+            "{fault}: {check} did not {outcome:?}\n{}",
+            text(&run)
+        );
         caught.insert(check);
         if outcome == Outcome::Fail {
             assert_eq!(
-                openapi_contract::RunReport { files: vec![run.report.clone()] }.verdict(),
+                openapi_contract::RunReport {
+                    files: vec![run.report.clone()]
+                }
+                .verdict(),
                 openapi_contract::Verdict::Violation
             );
         }
@@ -130,10 +137,20 @@ async fn the_clean_sandbox_passes_twenty_round_trips() {
         let report = openapi_contract::RunReport {
             files: vec![run.report.clone()],
         };
-        assert_eq!(report.verdict(), openapi_contract::Verdict::Pass, "run {i}:\n{}", text(&run));
+        assert_eq!(
+            report.verdict(),
+            openapi_contract::Verdict::Pass,
+            "run {i}:\n{}",
+            text(&run)
+        );
         assert!(!run.timed_out, "run {i} waited for its deadline");
         // The URL check, then one event per message, each checked in full.
-        let ids: Vec<_> = run.report.exchanges.iter().map(|e| e.operation.clone().unwrap()).collect();
+        let ids: Vec<_> = run
+            .report
+            .exchanges
+            .iter()
+            .map(|e| e.operation.clone().unwrap())
+            .collect();
         assert_eq!(ids[0], "webhookChallenge", "run {i}");
         assert_eq!(ids.len(), 5, "run {i}: {ids:?}");
         let passed = outcomes(&run, Outcome::Pass);
@@ -157,7 +174,12 @@ async fn deliveries_snapshot() {
     // What changes per run: the time, the new ids (in links too), the challenge text.
     let mut snapshots = run.snapshots.clone();
     for s in &mut snapshots {
-        for ptr in ["/body/data/created_at", "/body/data/id", "/body/challenge", "/body/data/file_url"] {
+        for ptr in [
+            "/body/data/created_at",
+            "/body/data/id",
+            "/body/challenge",
+            "/body/data/file_url",
+        ] {
             if let Some(v) = s.pointer_mut(ptr).filter(|v| !v.is_null()) {
                 *v = serde_json::Value::from(format!("[{}]", ptr.rsplit('/').next().unwrap()));
             }
@@ -167,6 +189,12 @@ async fn deliveries_snapshot() {
     // What --record writes: every entry marked as a delivery, no secret.
     let text = serde_json::to_string(&run.har).unwrap();
     assert_eq!(run.har.log.entries.len(), 5);
-    assert!(run.har.log.entries.iter().all(|e| e.custom.get("_webhook") == Some(&serde_json::Value::Bool(true))));
+    assert!(
+        run.har
+            .log
+            .entries
+            .iter()
+            .all(|e| e.custom.get("_webhook") == Some(&serde_json::Value::Bool(true)))
+    );
     assert!(!text.contains("sz_sandbox_"), "a secret was recorded");
 }

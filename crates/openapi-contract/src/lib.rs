@@ -31,8 +31,8 @@ pub use report::{
 use compiled::{BodyCheck, Compiled, CompiledOperation};
 use inspect::{ErrorKind, Inspection, SchemaError};
 pub use openapi_model::Model;
-pub use webhook::{CarriedResource, CheckedDelivery, Deliveries, Delivery};
 use openapi_model::{Operation, Scheme, Segment};
+pub use webhook::{CarriedResource, CheckedDelivery, Deliveries, Delivery};
 
 /// Why a document cannot be turned into checks.
 #[derive(Debug, thiserror::Error)]

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use crate::laws::Sighting;
 use crate::{
-    Check, CheckResult, Contract, Credentials, Exchange, ExchangeReport, FileReport, Finding,
-    Options, Outcome,
+    Check, CheckResult, Contract, Credentials, Deliveries, Delivery, Exchange, ExchangeReport,
+    FileReport, Finding, Options, Outcome,
 };
 
 /// What a checked exchange leaves for snapshotting: its report, its parsed
@@ -38,6 +38,8 @@ pub struct Runner {
     /// Threads checking entries (0: one per core).
     workers: usize,
     contracts: BTreeMap<PathBuf, Result<Contract, String>>,
+    /// Request paths whose entries are webhook deliveries (`--webhook`).
+    webhook_paths: Vec<String>,
 }
 
 impl Runner {
@@ -50,7 +52,15 @@ impl Runner {
             max_file_bytes: har::DEFAULT_MAX_FILE_BYTES,
             workers: 0,
             contracts: BTreeMap::new(),
+            webhook_paths: Vec::new(),
         }
+    }
+
+    /// Entries whose request path is one of these are webhook deliveries,
+    /// as are entries marked `"_webhook": true`.
+    pub fn with_webhook_paths(mut self, paths: Vec<String>) -> Self {
+        self.webhook_paths = paths;
+        self
     }
 
     /// Files larger than `limit` bytes are refused as bad input.
@@ -116,6 +126,7 @@ impl Runner {
         };
         report.spec = spec.display().to_string();
         let workers = self.workers;
+        let paths = self.webhook_paths.clone();
         let contract = match self.contract(&spec) {
             Ok(c) => c,
             Err(e) => {
@@ -123,7 +134,8 @@ impl Runner {
                 return report;
             }
         };
-        report.exchanges = check_entries(contract, &entries.entries, workers, observe);
+        let webhooks = Webhooks { paths: &paths };
+        report.exchanges = check_all(contract, &entries.entries, workers, &webhooks, observe);
         report
     }
 }
@@ -161,6 +173,23 @@ fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Which entries are webhook deliveries.
+struct Webhooks<'a> {
+    paths: &'a [String],
+}
+
+impl Webhooks<'_> {
+    fn holds(&self, entry: &Entry) -> bool {
+        entry.custom.get(WEBHOOK_FIELD) == Some(&Value::Bool(true))
+            || (!self.paths.is_empty()
+                && url::Url::parse(&entry.request.url)
+                    .is_ok_and(|u| self.paths.iter().any(|p| p == u.path())))
+    }
+}
+
+/// The custom entry field that marks a webhook delivery.
+pub const WEBHOOK_FIELD: &str = "_webhook";
+
 /// Checks raw entries with one contract, on every core: entries are taken
 /// in turn by each worker, so at most one entry per worker is in memory
 /// beyond the file itself. Reports come back in entry order.
@@ -170,16 +199,45 @@ pub fn check_entries(
     workers: usize,
     observe: &(dyn Fn(Observed<'_>) + Sync),
 ) -> Vec<ExchangeReport> {
+    check_all(
+        contract,
+        entries,
+        workers,
+        &Webhooks { paths: &[] },
+        observe,
+    )
+}
+
+/// [`check_entries`]; webhook deliveries are checked afterwards, in file
+/// order, since the URL check's place and repeats span deliveries.
+fn check_all(
+    contract: &Contract,
+    entries: &[RawEntry<'_>],
+    workers: usize,
+    webhooks: &Webhooks<'_>,
+    observe: &(dyn Fn(Observed<'_>) + Sync),
+) -> Vec<ExchangeReport> {
     let names = contract.sensitive_names();
     let one = |raw: &RawEntry<'_>| match raw.parse() {
-        Ok(entry) => check_entry_seen(contract, &names, raw.index, raw.line, &entry, observe),
+        Ok(entry) if webhooks.holds(&entry) => {
+            let placeholder = input_error(raw.index, raw.line, "?", "?", String::new());
+            (placeholder, Sighting::default(), true)
+        }
+        Ok(entry) => {
+            let (report, sighting) =
+                check_entry_seen(contract, &names, raw.index, raw.line, &entry, observe);
+            (report, sighting, false)
+        }
         Err(e) => (
             input_error(raw.index, raw.line, "?", "?", e.to_string()),
             Sighting::default(),
+            false,
         ),
     };
+    let checked = checked_in_order(entries, workers, &one);
+    let is_delivery: Vec<bool> = checked.iter().map(|c| c.2).collect();
     let (mut reports, sightings): (Vec<ExchangeReport>, Vec<Sighting>) =
-        checked_in_order(entries, workers, &one).into_iter().unzip();
+        checked.into_iter().map(|(r, s, _)| (r, s)).unzip();
     let max_body = contract.options().max_body_bytes;
     let body_of = |i: usize| -> Option<Value> {
         let entry = entries.get(i)?.parse().ok()?;
@@ -193,7 +251,95 @@ pub fn check_entries(
             apply_expectations(report, &sighting.expected_live);
         }
     }
+    let mut deliveries = Deliveries::default();
+    for (i, raw) in entries.iter().enumerate().filter(|(i, _)| is_delivery[*i]) {
+        if let Ok(entry) = raw.parse() {
+            reports[i] =
+                check_delivery_entry(contract, &names, &mut deliveries, raw, &entry, observe);
+        }
+    }
     reports
+}
+
+/// Checks one recorded webhook delivery: the request is what the provider
+/// sent, the response what the receiver answered.
+fn check_delivery_entry(
+    contract: &Contract,
+    names: &SensitiveNames,
+    deliveries: &mut Deliveries,
+    raw: &RawEntry<'_>,
+    entry: &Entry,
+    observe: &(dyn Fn(Observed<'_>) + Sync),
+) -> ExchangeReport {
+    let mut secrets = SecretSet::new();
+    secrets.collect(entry, names);
+    for s in &contract.options().valid_secrets {
+        secrets.insert(s);
+    }
+    let method = entry.request.method.to_ascii_uppercase();
+    let target = secrets.scrub(&target_of(&entry.request.url)).into_owned();
+    let bad = |message: String| {
+        input_error(
+            raw.index,
+            raw.line,
+            &method,
+            &target,
+            secrets.scrub(&message).into_owned(),
+        )
+    };
+    let expected = match expectations(entry) {
+        Ok(e) => e,
+        Err(m) => return bad(m),
+    };
+    let post = entry.request.post_data.as_ref();
+    let text = post
+        .and_then(|p| p.get("text"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let mut headers = entry.request.headers.clone();
+    if har::header(&headers, "content-type").is_none()
+        && let Some(mime) = post.and_then(|p| p.get("mimeType")).and_then(Value::as_str)
+    {
+        headers.push(har::Header::new("content-type", mime));
+    }
+    let answer_body = match &entry.response {
+        Some(r) => match r.content.decoded(contract.options().max_body_bytes) {
+            Ok(b) => b.map(|b| b.into_owned()).unwrap_or_default(),
+            Err(e) => return bad(e.to_string()),
+        },
+        None => Vec::new(),
+    };
+    let answer = entry
+        .response
+        .as_ref()
+        .and_then(|r| u16::try_from(r.status).ok())
+        .filter(|s| (100..=599).contains(s));
+    let delivery = Delivery {
+        method: &entry.request.method,
+        headers: &headers,
+        body: text.as_bytes(),
+        answer: answer.map(|s| (s, answer_body.as_slice())),
+    };
+    let checked = contract.check_delivery(deliveries, &delivery);
+    let mut report = ExchangeReport {
+        note: checked.note,
+        index: raw.index,
+        line: raw.line,
+        method,
+        target,
+        operation: checked.webhook,
+        status: answer,
+        checks: checked.results,
+    };
+    apply_expectations(&mut report, &expected);
+    scrub(&mut report, &secrets);
+    observe(Observed {
+        report: &report,
+        content_type: har::header(&headers, "content-type"),
+        body: checked.body.as_ref(),
+        secrets: &secrets,
+    });
+    report
 }
 
 /// Runs `one` on every entry, on up to `workers` threads; results in entry order.

@@ -70,10 +70,15 @@ impl Contract {
     pub fn check_delivery(&self, seen: &mut Deliveries, d: &Delivery<'_>) -> CheckedDelivery {
         let parsed = parse_body(Some(d.body));
         let Some(index) = self.webhook_for(parsed.as_ref().ok()) else {
-            let message = "the document describes no webhook (x-webhooks) to check deliveries against";
+            let message =
+                "the document describes no webhook (x-webhooks) to check deliveries against";
             return CheckedDelivery {
                 webhook: None,
-                results: vec![result(Check::Input, vec![finding("", message)], Outcome::Error)],
+                results: vec![result(
+                    Check::Input,
+                    vec![finding("", message)],
+                    Outcome::Error,
+                )],
                 body: None,
                 note: None,
                 resource: None,
@@ -134,7 +139,10 @@ impl Contract {
         }
         let repeated = !seen.seen.insert((index, body.to_string()));
         let findings = if repeated {
-            vec![finding("", "the same delivery arrived before: a receiver that is not idempotent would act twice")]
+            vec![finding(
+                "",
+                "the same delivery arrived before: a receiver that is not idempotent would act twice",
+            )]
         } else {
             Vec::new()
         };
@@ -172,13 +180,16 @@ impl Contract {
         let hooks = &self.model().webhooks;
         let fits = |i: usize| {
             let check = self.compiled.webhooks[i].as_ref();
-            body.zip(check).is_some_and(|(b, c)| c.validator.is_valid(b))
+            body.zip(check)
+                .is_some_and(|(b, c)| c.validator.is_valid(b))
         };
         let echoes = |op: &Operation| {
             let echo = op.delivery.as_ref().and_then(|d| d.challenge.as_ref());
-            echo.zip(body).is_some_and(|(c, b)| b.get(&c.echo).is_some())
+            echo.zip(body)
+                .is_some_and(|(c, b)| b.get(&c.echo).is_some())
         };
-        let is_challenge = |op: &Operation| op.delivery.as_ref().is_some_and(|d| d.challenge.is_some());
+        let is_challenge =
+            |op: &Operation| op.delivery.as_ref().is_some_and(|d| d.challenge.is_some());
         (0..hooks.len())
             .find(|&i| fits(i))
             .or_else(|| hooks.iter().position(echoes))
@@ -198,7 +209,11 @@ impl Contract {
     fn schema_result(&self, check: &BodyCheck, body: &Value) -> CheckResult {
         let mut parts = Vec::new();
         self.check_body(check, body, &mut parts);
-        let outcome = parts.iter().map(|p| p.outcome).max().unwrap_or(Outcome::Pass);
+        let outcome = parts
+            .iter()
+            .map(|p| p.outcome)
+            .max()
+            .unwrap_or(Outcome::Pass);
         let findings = parts.into_iter().flat_map(|p| p.findings).collect();
         CheckResult {
             check: Check::WebhookSchema,
@@ -229,7 +244,10 @@ fn content_type_findings(op: &Operation, d: &Delivery<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let message = if essence.is_empty() {
-        format!("the delivery has no content type; the document says {}", body.media_type)
+        format!(
+            "the delivery has no content type; the document says {}",
+            body.media_type
+        )
     } else {
         format!("the content type is not the documented {}", body.media_type)
     };
@@ -263,20 +281,31 @@ fn signature_findings(
             Encoding::Hex => "lowercase hex",
             Encoding::Base64 => "base64",
         };
-        return fail(format!("{header} is not {how}"), Some(shorten(&sent.into())));
+        return fail(
+            format!("{header} is not {how}"),
+            Some(shorten(&sent.into())),
+        );
     };
     let Algorithm::HmacSha256 = signature.algorithm else {
         let Algorithm::Unsupported(name) = &signature.algorithm else {
             unreachable!("the only other algorithm")
         };
-        return (Vec::new(), Some(format!("{header} not verified: {name} is not computed by this tool")));
+        return (
+            Vec::new(),
+            Some(format!(
+                "{header} not verified: {name} is not computed by this tool"
+            )),
+        );
     };
     if tag.len() != 32 {
         let message = format!("{header} holds {} bytes; an HMAC-SHA256 has 32", tag.len());
         return fail(message, None);
     }
     if secrets.is_empty() {
-        return (Vec::new(), Some(format!("{header} not verified: no API secret was given")));
+        return (
+            Vec::new(),
+            Some(format!("{header} not verified: no API secret was given")),
+        );
     }
     let verifies = |bytes: &[u8]| {
         secrets.iter().any(|s| {
@@ -292,7 +321,9 @@ fn signature_findings(
         .and_then(|v| serde_json::to_vec(&v).ok())
         .filter(|b| b.as_slice() != d.body && verifies(b));
     let message = if reserialised.is_some() {
-        format!("{header} signs the body re-serialised, not the exact bytes sent: a receiver verifying the raw body (as it must) rejects it")
+        format!(
+            "{header} signs the body re-serialised, not the exact bytes sent: a receiver verifying the raw body (as it must) rejects it"
+        )
     } else {
         format!("{header} is not the HMAC-SHA256 of the bytes received under the API secret")
     };
@@ -332,7 +363,10 @@ fn challenge_findings(
         }
     }
     let Some(text) = body.get(echo).and_then(Value::as_str) else {
-        findings.push(finding(format!("/{echo}"), format!("the challenge has no text in {echo}")));
+        findings.push(finding(
+            format!("/{echo}"),
+            format!("the challenge has no text in {echo}"),
+        ));
         return findings;
     };
     if let Some((status, answered)) = answer
@@ -363,7 +397,10 @@ fn compare(
                 at.push('/');
                 at.push_str(&openapi_spec::pointer::escape(key));
                 if signed.contains(key) {
-                    let strip = |v: &Value| v.as_str().map(|s| s.split('?').next().unwrap_or("").to_string());
+                    let strip = |v: &Value| {
+                        v.as_str()
+                            .map(|s| s.split('?').next().unwrap_or("").to_string())
+                    };
                     if strip(mine) != strip(value) {
                         out.push(differs(at, mine, value));
                     }

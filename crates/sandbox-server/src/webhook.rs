@@ -72,7 +72,9 @@ async fn create(
     } else {
         match serde_json::from_slice(&body) {
             Ok(c) => c,
-            Err(e) => return (StatusCode::BAD_REQUEST, format!("bad message: {e}")).into_response(),
+            Err(e) => {
+                return (StatusCode::BAD_REQUEST, format!("bad message: {e}")).into_response();
+            }
         }
     };
     let from_operator = match request.sender_type.as_deref() {
@@ -251,10 +253,26 @@ impl Sender {
 pub fn message_kinds() -> [NewMessage; 4] {
     let text = |t: &str| Some(t.to_string());
     [
-        NewMessage { from_operator: false, body: text("Hello from the sandbox"), attachment: false },
-        NewMessage { from_operator: false, body: None, attachment: true },
-        NewMessage { from_operator: true, body: text("How can I help?"), attachment: false },
-        NewMessage { from_operator: true, body: text("Here is the file"), attachment: true },
+        NewMessage {
+            from_operator: false,
+            body: text("Hello from the sandbox"),
+            attachment: false,
+        },
+        NewMessage {
+            from_operator: false,
+            body: None,
+            attachment: true,
+        },
+        NewMessage {
+            from_operator: true,
+            body: text("How can I help?"),
+            attachment: false,
+        },
+        NewMessage {
+            from_operator: true,
+            body: text("Here is the file"),
+            attachment: true,
+        },
     ]
 }
 

@@ -276,7 +276,15 @@ fn added_messages_continue_the_ids_and_are_read_back() {
     // Another website's user cannot get messages this way.
     assert_eq!(store.add_message(2, user, &new, at).unwrap(), None);
     let visitor = store
-        .add_message(1, user, &NewMessage { body: Some("hi".into()), ..NewMessage::default() }, at)
+        .add_message(
+            1,
+            user,
+            &NewMessage {
+                body: Some("hi".into()),
+                ..NewMessage::default()
+            },
+            at,
+        )
         .unwrap()
         .unwrap();
     assert_eq!(visitor.message.id, added.message.id + 1);
