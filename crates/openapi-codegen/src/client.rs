@@ -389,30 +389,15 @@ fn page_stream(
     }
 }
 
-/// The webhook side: the header deliveries are signed in (the first
-/// required header parameter of the webhooks), and a `Delivery` enum with
-/// one variant per webhook, read as the first kind its JSON fits.
+/// The webhook side: the header deliveries are signed in (from
+/// `x-webhook-signature`), and a `Delivery` enum with one variant per
+/// webhook, read as the first kind its JSON fits.
 fn webhooks(doc: &Document, model: &Model) -> TokenStream {
     let header = model
         .webhooks
         .iter()
-        .flat_map(|op| {
-            let at = pointer::push(&op.pointer, "parameters");
-            let list = doc
-                .raw
-                .pointer(&at)
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            list.into_iter().enumerate().filter_map(move |(i, p)| {
-                let here = pointer::push(&at, &i.to_string());
-                let (p, _) = doc.resolve(&p, &here).map(|(v, s)| (v.clone(), s))?;
-                let header = p.get("in").and_then(Value::as_str) == Some("header");
-                let required = p.get("required").and_then(Value::as_bool) == Some(true);
-                (header && required)
-                    .then(|| p.get("name")?.as_str().map(str::to_ascii_lowercase))?
-            })
-        })
+        .filter_map(|op| op.delivery.as_ref()?.signature.as_ref())
+        .map(|s| s.header.to_ascii_lowercase())
         .next();
     let mut variants = Vec::new();
     let mut attempts = Vec::new();

@@ -1,6 +1,6 @@
-//! The toolkit's extensions: `x-pagination` per operation, `x-contract`
-//! and `x-date-time-format` at the top. Their keys are the toolkit's, not
-//! a vendor's.
+//! The toolkit's extensions: `x-pagination` and the webhooks'
+//! `x-webhook-*` per operation, `x-contract` and `x-date-time-format` at
+//! the top. Their keys are the toolkit's, not a vendor's.
 
 use openapi_spec::pointer;
 use openapi_spec::visit::OperationRef;
@@ -31,7 +31,73 @@ const CONTRACT_STATUSES: &[&str] = &[
     "rateLimited",
 ];
 
+/// A webhook's `x-webhook-*` extensions, each with the rules for its
+/// removal, addition and change.
+const WEBHOOK_EXTENSIONS: &[(&str, [&str; 3], &str)] = &[
+    (
+        "x-webhook-signature",
+        [
+            "webhook.signature-removed",
+            "webhook.signature-added",
+            "webhook.signature-changed",
+        ],
+        "receivers that verify deliveries the old way reject every one",
+    ),
+    (
+        "x-webhook-challenge",
+        [
+            "webhook.challenge-changed",
+            "webhook.challenge-changed",
+            "webhook.challenge-changed",
+        ],
+        "receivers answer the URL check the old way, and the URL is not verified",
+    ),
+    (
+        "x-webhook-resource",
+        [
+            "webhook.resource-changed",
+            "webhook.resource-changed",
+            "webhook.resource-changed",
+        ],
+        "receivers that fetch the delivered resource back fetch it the old way",
+    ),
+];
+
+/// `x-webhook-*` on a webhook present in both documents.
+fn webhook(out: &mut Changes<'_, '_>, b: &OperationRef<'_>, r: &OperationRef<'_>) {
+    let what = format!("the `{}` webhook", r.path);
+    for (key, [removed, added, changed], why) in WEBHOOK_EXTENSIONS {
+        let (bp, rp) = (
+            pointer::push(&b.pointer(), key),
+            pointer::push(&r.pointer(), key),
+        );
+        let (old, new) = (b.operation.get(*key), r.operation.get(*key));
+        let (rule, at, message) = match (old, new) {
+            (Some(_), None) => (
+                removed,
+                Pointers::both(&bp, &r.pointer()),
+                format!("{what} lost its {key}: {why}"),
+            ),
+            (None, Some(_)) => (
+                added,
+                Pointers::both(&b.pointer(), &rp),
+                format!("{what} gained {key}"),
+            ),
+            (Some(x), Some(y)) if x != y => (
+                changed,
+                Pointers::both(&bp, &rp),
+                format!("{what}'s {key} changed from {x} to {y}: {why}"),
+            ),
+            _ => continue,
+        };
+        out.fixed(rule, at, message);
+    }
+}
+
 pub(crate) fn operation(out: &mut Changes<'_, '_>, b: &OperationRef<'_>, r: &OperationRef<'_>) {
+    if b.root == openapi_spec::visit::Root::Webhooks {
+        webhook(out, b, r);
+    }
     let (bp, rp) = (
         pointer::push(&b.pointer(), "x-pagination"),
         pointer::push(&r.pointer(), "x-pagination"),

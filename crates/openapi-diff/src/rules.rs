@@ -434,6 +434,31 @@ pub const FIXED: &[(&str, Level, &str)] = &[
         "the operation that fetches a listed item alone changed",
     ),
     (
+        "webhook.signature-removed",
+        Level::Error,
+        "deliveries are no longer signed as documented (x-webhook-signature removed)",
+    ),
+    (
+        "webhook.signature-added",
+        Level::Info,
+        "deliveries are now signed (x-webhook-signature added)",
+    ),
+    (
+        "webhook.signature-changed",
+        Level::Error,
+        "how deliveries are signed changed (header, algorithm, encoding, what is signed, the key)",
+    ),
+    (
+        "webhook.challenge-changed",
+        Level::Error,
+        "the URL check a receiver must answer changed, appeared or disappeared (x-webhook-challenge)",
+    ),
+    (
+        "webhook.resource-changed",
+        Level::Warning,
+        "the API operation that returns a delivered resource changed (x-webhook-resource)",
+    ),
+    (
         "contract.accept-media-type-changed",
         Level::Error,
         "the Accept media type every request must send changed",

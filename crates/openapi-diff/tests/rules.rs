@@ -503,6 +503,38 @@ fn fixed_cases() -> Vec<(&'static str, Edit)> {
             at("/paths/~1users/get/x-pagination/item", None),
         ),
         (
+            "webhook.signature-removed",
+            at("/x-webhooks/messageCreated/post/x-webhook-signature", None),
+        ),
+        (
+            "webhook.signature-added",
+            at(
+                "/x-webhooks/messageRead/post/x-webhook-signature",
+                Some(json!({"header": "x-signature", "secret": "bearer"})),
+            ),
+        ),
+        (
+            "webhook.signature-changed",
+            at(
+                "/x-webhooks/messageCreated/post/x-webhook-signature/encoding",
+                Some(json!("base64")),
+            ),
+        ),
+        (
+            "webhook.challenge-changed",
+            at(
+                "/x-webhooks/messageCreated/post/x-webhook-challenge",
+                Some(json!({"echo": "token"})),
+            ),
+        ),
+        (
+            "webhook.resource-changed",
+            at(
+                "/x-webhooks/messageCreated/post/x-webhook-resource/parameters/user_id",
+                Some(json!("/data/user")),
+            ),
+        ),
+        (
             "contract.accept-media-type-changed",
             at(
                 "/x-contract/acceptMediaType",

@@ -7,6 +7,7 @@
 //! `unused-component`, `discriminator` and `path-parameter`.
 
 mod structure;
+mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -90,6 +91,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "security-defined",
         Severity::Error,
         "a security requirement naming a scheme components/securitySchemes lacks",
+    ),
+    (
+        "webhook-extension",
+        Severity::Error,
+        "an x-webhook-signature, -challenge or -resource that is malformed or names what the document lacks",
     ),
     (
         "operation-id",
@@ -253,6 +259,9 @@ fn all_findings(doc: &Document) -> Vec<Finding> {
     l.structure();
     l.security_defined(doc.raw.get("security"), "/security");
     l.operations();
+    for (pointer, message) in webhooks::check(doc) {
+        l.push("webhook-extension", Severity::Error, &pointer, message);
+    }
     l.refs();
     l.cycles();
     l.schemas_and_examples();

@@ -92,6 +92,8 @@ pub struct Op {
     #[serde(skip)]
     pub rust: RustItems,
     pub paging: Option<String>,
+    /// A webhook's signature, URL check and carried resource, in words.
+    pub delivery: Option<String>,
 }
 
 /// `use` lines and items (functions) of an operation's Rust samples.

@@ -241,7 +241,73 @@ impl<'a> Builder<'a> {
             samples,
             rust,
             paging: if webhook { None } else { self.paging_text(&id) },
+            delivery: if webhook {
+                self.delivery_text(&id)
+            } else {
+                None
+            },
         }
+    }
+
+    /// The `x-webhook-*` extensions of a webhook, in words (Markdown).
+    fn delivery_text(&self, id: &str) -> Option<String> {
+        let delivery = self
+            .model
+            .webhooks
+            .iter()
+            .find(|o| o.id == id)?
+            .delivery
+            .as_ref()?;
+        let mut parts = Vec::new();
+        if let Some(s) = &delivery.signature {
+            let algorithm = match &s.algorithm {
+                openapi_model::Algorithm::HmacSha256 => "HMAC-SHA256".to_string(),
+                openapi_model::Algorithm::Unsupported(name) => name.clone(),
+            };
+            let encoding = match s.encoding {
+                openapi_model::Encoding::Hex => "lowercase hex",
+                openapi_model::Encoding::Base64 => "base64",
+            };
+            let signed = if s.signed == "raw-body" {
+                "the raw body, exactly as sent".to_string()
+            } else {
+                format!("`{}`", s.signed)
+            };
+            parts.push(format!(
+                "Signed: the `{}` header holds the {encoding} {algorithm} of {signed}, keyed with the `{}` credential. Verify it over the bytes received, before parsing, in constant time.",
+                s.header, s.secret
+            ));
+        }
+        if let Some(c) = &delivery.challenge {
+            parts.push(format!(
+                "This is the URL check, sent before any event: answer 200 with the `{}` text, unchanged, as the whole body.",
+                c.echo
+            ));
+        }
+        if let Some(r) = &delivery.resource {
+            let args: Vec<String> = r
+                .parameters
+                .iter()
+                .map(|(name, ptr)| format!("`{name}` from `{ptr}`"))
+                .collect();
+            let when: Vec<String> = r
+                .when
+                .iter()
+                .map(|(ptr, v)| format!("`{ptr}` is `{}`", scalar(v)))
+                .collect();
+            let condition = if when.is_empty() {
+                String::new()
+            } else {
+                format!(" when {}", when.join(" and "))
+            };
+            parts.push(format!(
+                "`{}` is the resource {} returns ({}){condition}.",
+                r.data,
+                self.op_link(&r.operation, &r.operation),
+                args.join(", ")
+            ));
+        }
+        Some(self.target.inline(&parts.join(" ")))
     }
 
     /// The headers a request sends: Accept, and the credential's header
