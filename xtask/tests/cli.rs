@@ -102,7 +102,7 @@ fn json_and_junit_reports() {
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
     assert_eq!(v["exit_code"], 0);
-    assert_eq!(v["files"].as_array().unwrap().len(), 4);
+    assert_eq!(v["files"].as_array().unwrap().len(), 5);
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(
         xml.contains("<testsuite name=\"tests/recorded/signalzen/edge-cases.har\""),
