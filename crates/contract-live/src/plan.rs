@@ -77,6 +77,19 @@ struct Walked {
     complete: bool,
 }
 
+impl Walked {
+    /// The walk stopped before `total` with items seen (an empty page, or
+    /// the page cap): what it saw is still a whole sequence to compare.
+    fn ended_early(&self) -> bool {
+        !self.complete && !self.items.is_empty() && self.last.is_some()
+    }
+}
+
+/// A page that cannot lead further: no page size to step by, or no items.
+fn walk_ends(step: i64, items: usize) -> bool {
+    step <= 0 || items == 0
+}
+
 /// The phases of a live run, in report order: an exchange's place in the
 /// report is its phase first, so the report reads the same on every run
 /// whatever order the answers arrive in.
@@ -414,7 +427,7 @@ impl Ctx<'_> {
                 .or_else(|| page.get(&list.paging.limit_field).and_then(Value::as_i64))
                 .unwrap_or(0);
             walk.step = Some(step);
-            if step <= 0 || items.is_empty() {
+            if walk_ends(step, items.len()) {
                 capped = false;
                 break;
             }
@@ -500,7 +513,7 @@ impl Ctx<'_> {
     /// The end of a walk: complete unless it saw nothing; its count against `total`.
     fn finish_walk(&self, mut walk: Walk<'_>) -> Walked {
         let walked = &mut walk.walked;
-        if !walked.complete && !walked.items.is_empty() && walked.last.is_some() {
+        if walked.ended_early() {
             // An empty page before `total` was reached, or the page cap.
             walked.complete = true;
         }
@@ -1181,8 +1194,8 @@ mod tests {
     use openapi_model::ItemParameter;
 
     use super::{
-        Walk, collect_strings, drawn_offsets, first_difference, identity, in_order, lists,
-        page_size_agreement, pages_needed, sample, sampled_offsets,
+        Walk, Walked, collect_strings, drawn_offsets, first_difference, identity, in_order, lists,
+        page_size_agreement, pages_needed, sample, sampled_offsets, walk_ends,
     };
 
     #[test]
@@ -1278,6 +1291,29 @@ paths:
             findings[0].message,
             "at offset 14, limit 13 lists c at position 1 where limit 7 lists b: the order is not stable"
         );
+    }
+
+    #[test]
+    fn a_walk_ends_without_a_step_or_without_items() {
+        assert!(walk_ends(0, 5));
+        assert!(walk_ends(-1, 5));
+        assert!(walk_ends(7, 0));
+        assert!(!walk_ends(7, 5));
+        assert!(!walk_ends(1, 1));
+    }
+
+    #[test]
+    fn a_walk_ended_early_only_when_incomplete_with_items_and_a_last_page() {
+        let walked = |complete, items: usize, last: Option<usize>| Walked {
+            items: vec![serde_json::Value::Null; items],
+            keys: Vec::new(),
+            last,
+            complete,
+        };
+        assert!(walked(false, 3, Some(2)).ended_early());
+        assert!(!walked(true, 3, Some(2)).ended_early());
+        assert!(!walked(false, 0, Some(2)).ended_early());
+        assert!(!walked(false, 3, None).ended_early());
     }
 
     #[test]

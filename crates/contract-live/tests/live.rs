@@ -481,3 +481,113 @@ async fn over_the_budget_walks_are_sampled_and_still_catch_walk_faults() {
         );
     }
 }
+
+/// The budget's boundary and the sampled walk's second page size: with a
+/// budget of 100 requests (an allowance of 10 pages per walk), 500 users
+/// at the default page size of 50 are exactly 10 pages, walked in full;
+/// at page size 7 they are 72 pages, sampled, and the drawn offsets are
+/// asked again at half that size (3); a walk at page size 1 has no half
+/// size, and no sampled page is asked twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_walk_at_the_allowance_is_full_and_a_sampled_one_asks_half_pages_once() {
+    let mut config = Config::default();
+    config.seed.users_per_website = 500;
+    let sandbox = Sandbox::start(config).await.unwrap();
+    // The first user's chat (always a sampled parent) gets more messages
+    // than the allowance at page size 1, so that walk is sampled too.
+    let user = sandbox.first_user(1).unwrap().unwrap();
+    for _ in 0..15 {
+        let new = sandbox_server::NewMessage {
+            body: Some("again".into()),
+            ..Default::default()
+        };
+        sandbox.add_message(1, user, &new).unwrap().unwrap();
+    }
+    let secrets: Vec<String> = sandbox
+        .websites()
+        .iter()
+        .map(|w| w.secret.clone())
+        .collect();
+    let contract = contract(&sandbox.base_url(), &secrets);
+    let mut cfg = LiveConfig::new(sandbox.base_url(), secrets);
+    cfg.max_requests = 100;
+    let run = contract_live::run(&contract, &cfg, &|| {}).await.unwrap();
+    sandbox.stop().await;
+    assert_eq!(
+        report(&run).verdict(),
+        openapi_contract::Verdict::Pass,
+        "{}",
+        failures(&run)
+    );
+    let sampled: Vec<&str> = run
+        .report
+        .exchanges
+        .iter()
+        .filter(|e| e.note.as_deref().is_some_and(|n| n.starts_with("sampled:")))
+        .map(|e| e.target.as_str())
+        .collect();
+    let users: Vec<&str> = sampled
+        .iter()
+        .copied()
+        .filter(|t| t.starts_with("/external/users?"))
+        .collect();
+    assert!(
+        users.iter().all(|t| t.contains("limit=")),
+        "the 10-page walk at the default size was sampled: {users:?}"
+    );
+    assert!(users.iter().any(|t| t.contains("limit=7")), "{users:?}");
+    assert!(users.iter().any(|t| t.contains("limit=3")), "{users:?}");
+    // Message lists are per user: a target asked twice there is a repeat.
+    let mut seen = BTreeSet::new();
+    for t in sampled.iter().filter(|t| t.contains("/messages")) {
+        assert!(seen.insert(*t), "{t} was asked twice");
+    }
+    assert!(!seen.is_empty(), "no message list was sampled: {sampled:?}");
+    // Child lists, and only they, are also walked at their smallest page size.
+    let targets: Vec<&str> = run
+        .report
+        .exchanges
+        .iter()
+        .map(|e| e.target.as_str())
+        .collect();
+    assert!(targets.iter().any(|t| t.contains("/messages?limit=1&")));
+    assert!(
+        !targets
+            .iter()
+            .any(|t| t.starts_with("/external/users?limit=1&"))
+    );
+}
+
+/// An operation the document leaves public (`security: []`) gets no
+/// credential probes; its guarded neighbours still do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_operation_gets_no_credential_probes() {
+    let text = std::fs::read_to_string(spec()).unwrap().replace(
+        "\n      operationId: getUser\n",
+        "\n      operationId: getUser\n      security: []\n",
+    );
+    let sandbox = Sandbox::start(Config::default()).await.unwrap();
+    let secrets: Vec<String> = sandbox
+        .websites()
+        .iter()
+        .map(|w| w.secret.clone())
+        .collect();
+    let doc = openapi_spec::load_str(&text, &spec(), false, &openapi_spec::LoadOptions::default())
+        .unwrap();
+    let options = Options {
+        base_url: Some(sandbox.base_url()),
+        valid_secrets: secrets.clone(),
+        ..Options::default()
+    };
+    let contract = Contract::new(doc, options).unwrap();
+    let cfg = LiveConfig::new(sandbox.base_url(), secrets);
+    let run = contract_live::run(&contract, &cfg, &|| {}).await.unwrap();
+    sandbox.stop().await;
+    let probed = |id: &str| {
+        run.report.exchanges.iter().any(|e| {
+            e.operation.as_deref() == Some(id) && e.note.as_deref() == Some("no credentials")
+        })
+    };
+    assert!(!probed("getUser"));
+    assert!(probed("listUsers"));
+}
