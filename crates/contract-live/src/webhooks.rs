@@ -341,10 +341,14 @@ async fn consistency(
         .as_ref()
         .and_then(|r| r.content.decoded(usize::MAX).ok().flatten())
         .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
-    match body {
-        Some(answer) => contract.compare_resource(&resource.data, &answer),
-        None => vec![finding(format!("GET {path} did not answer JSON"))],
+    let Some(answer) = body else {
+        return vec![finding(format!("GET {path} did not answer JSON"))];
+    };
+    let mut findings = contract.compare_resource(&resource.data, &answer);
+    for f in &mut findings {
+        f.pointer = format!("{}{}", resource.pointer, f.pointer);
     }
+    findings
 }
 
 fn percent(value: &str) -> String {

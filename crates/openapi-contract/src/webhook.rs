@@ -61,6 +61,8 @@ pub struct CarriedResource {
     pub operation: String,
     /// Its path parameters, filled from the delivery.
     pub arguments: Vec<(String, String)>,
+    /// Where in the delivery's body the resource is (a JSON pointer).
+    pub pointer: String,
     /// The resource as delivered.
     pub data: Value,
 }
@@ -151,6 +153,7 @@ impl Contract {
             Some(CarriedResource {
                 operation: r.operation.clone(),
                 arguments: r.arguments(&body)?,
+                pointer: r.data.clone(),
                 data: body.pointer(&r.data)?.clone(),
             })
         });
