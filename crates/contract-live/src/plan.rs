@@ -85,6 +85,18 @@ impl Walked {
     }
 }
 
+/// Whether `status` is the right answer for something that does not exist:
+/// 404 when the operation documents it, else a 4xx that is not about the
+/// request's credentials, Accept or rate; and what was expected, in words.
+fn missing_verdict(op: &Operation, status: u16) -> (bool, &'static str) {
+    if op.responses.iter().any(|r| r.status.code() == Some(404)) {
+        (status == 404, "404")
+    } else {
+        let other = (400..500).contains(&status) && ![401, 403, 406, 429].contains(&status);
+        (other, "a 4xx")
+    }
+}
+
 /// A page that cannot lead further: no page size to step by, or no items.
 fn walk_ends(step: i64, items: usize) -> bool {
     step <= 0 || items == 0
@@ -693,13 +705,7 @@ impl Ctx<'_> {
         let Some(status) = answer.status else {
             return; // live.transport already says why
         };
-        let documents_404 = op.responses.iter().any(|r| r.status.code() == Some(404));
-        let ok = if documents_404 {
-            status == 404
-        } else {
-            (400..500).contains(&status) && ![401, 403, 406, 429].contains(&status)
-        };
-        let expected = if documents_404 { "404" } else { "a 4xx" };
+        let (ok, expected) = missing_verdict(op, status);
         let findings = if ok {
             Vec::new()
         } else {
@@ -1194,9 +1200,155 @@ mod tests {
     use openapi_model::ItemParameter;
 
     use super::{
-        Walk, Walked, collect_strings, drawn_offsets, first_difference, identity, in_order, lists,
-        page_size_agreement, pages_needed, sample, sampled_offsets, walk_ends,
+        Context, Contexts, PathValues, Walk, Walked, address, collect_strings, drawn_offsets,
+        first_difference, identity, in_order, lists, missing_items, missing_verdict,
+        page_size_agreement, pages_needed, sample, sampled_offsets, unknown_parent, walk_ends,
     };
+
+    fn signalzen() -> openapi_model::Model {
+        let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../openapi/signalzen-v1.yaml");
+        let doc = openapi_spec::load(&spec, &Default::default()).unwrap();
+        openapi_model::Model::build(&doc, None).unwrap()
+    }
+
+    fn values(pairs: &[(&str, &str)]) -> PathValues {
+        let mut v = PathValues::default();
+        for (name, value) in pairs {
+            v.push(name, value.to_string());
+        }
+        v
+    }
+
+    fn context(pairs: &[(&str, &str)], ids: &[i64]) -> Context {
+        Context {
+            values: values(pairs),
+            items: ids.iter().map(|i| json!({"id": i})).collect(),
+        }
+    }
+
+    fn shown(v: &Option<PathValues>) -> Option<Vec<(String, String)>> {
+        v.as_ref().map(|v| {
+            v.0.iter()
+                .map(|p| (p.name.clone(), p.value.clone()))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn an_operation_is_addressed_from_the_walks_of_its_list() {
+        let model = signalzen();
+        let all = lists(&model.operations);
+        let users = all.iter().find(|l| l.op.id == "listUsers").unwrap();
+        let messages = all.iter().find(|l| l.op.id == "listMessages").unwrap();
+        let op = |id: &str| model.operation(id).unwrap();
+        let mut contexts = Contexts::new();
+        contexts.insert("listUsers".into(), vec![context(&[], &[5, 6])]);
+        contexts.insert(
+            "listMessages".into(),
+            vec![
+                context(&[("user_id", "5")], &[]),
+                context(&[("user_id", "6")], &[9]),
+            ],
+        );
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            shown(&address(users, op("listUsers"), &contexts)),
+            Some(vec![])
+        );
+        assert_eq!(
+            shown(&address(users, op("getUser"), &contexts)),
+            Some(vec![pair("user_id", "5")])
+        );
+        // The first walk that found items addresses the item operation.
+        assert_eq!(
+            shown(&address(messages, op("getMessage"), &contexts)),
+            Some(vec![pair("user_id", "6"), pair("message_id", "9")])
+        );
+        assert_eq!(
+            shown(&address(messages, op("listMessages"), &contexts)),
+            Some(vec![pair("user_id", "5")])
+        );
+        assert!(address(users, op("getMessage"), &contexts).is_none());
+        assert!(address(messages, op("getUser"), &contexts).is_none());
+    }
+
+    #[test]
+    fn missing_probes_ask_unknown_non_integer_and_foreign_items() {
+        let model = signalzen();
+        let all = lists(&model.operations);
+        let messages = all.iter().find(|l| l.op.id == "listMessages").unwrap();
+        let probes = |contexts: &[Context]| {
+            let mut out = Vec::new();
+            missing_items(messages, contexts, &mut out);
+            out.into_iter()
+                .map(|p| (p.path, p.what))
+                .collect::<Vec<_>>()
+        };
+        let got = probes(&[
+            context(&[("user_id", "5")], &[1, 2]),
+            context(&[("user_id", "7")], &[]),
+            context(&[("user_id", "6")], &[3]),
+        ]);
+        let paths: Vec<&str> = got.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths.len(), 3, "{got:?}");
+        assert!(paths[0].starts_with("/users/5/messages/") && paths[0] != "/users/5/messages/1");
+        assert_eq!(paths[1], "/users/5/messages/abc");
+        // Message 1 of user 5, asked for under user 6 (the next parent with items).
+        assert_eq!(paths[2], "/users/6/messages/1");
+        assert_eq!(got[2].1, "the item id=1 under another parent");
+        // When the other parent lists the same item, there is no such probe.
+        let got = probes(&[
+            context(&[("user_id", "5")], &[1]),
+            context(&[("user_id", "6")], &[1]),
+        ]);
+        assert_eq!(got.len(), 2, "{got:?}");
+    }
+
+    #[test]
+    fn a_child_list_is_asked_for_under_an_unknown_parent() {
+        let model = signalzen();
+        let all = lists(&model.operations);
+        let users = all.iter().find(|l| l.op.id == "listUsers").unwrap();
+        let messages = all.iter().find(|l| l.op.id == "listMessages").unwrap();
+        let probe = unknown_parent(messages, users, &[context(&[], &[5, 6])]).unwrap();
+        assert!(probe.path.starts_with("/users/") && probe.path.ends_with("/messages"));
+        assert!(!probe.path.starts_with("/users/5/") && !probe.path.starts_with("/users/6/"));
+        assert!(
+            probe.what.starts_with("an unknown user_id"),
+            "{}",
+            probe.what
+        );
+    }
+
+    #[test]
+    fn not_found_is_404_when_documented_else_a_4xx_not_about_the_request() {
+        let model = signalzen();
+        let get_user = model.operation("getUser").unwrap();
+        assert_eq!(missing_verdict(get_user, 404), (true, "404"));
+        assert_eq!(missing_verdict(get_user, 400), (false, "404"));
+        let mut undocumented = get_user.clone();
+        undocumented
+            .responses
+            .retain(|r| r.status.code() != Some(404));
+        for (status, ok) in [
+            (404, true),
+            (400, true),
+            (410, true),
+            (401, false),
+            (403, false),
+            (406, false),
+            (429, false),
+            (200, false),
+            (500, false),
+        ] {
+            assert_eq!(
+                missing_verdict(&undocumented, status),
+                (ok, "a 4xx"),
+                "{status}"
+            );
+        }
+    }
 
     #[test]
     fn signed_links_are_found_inside_lists_too() {

@@ -591,3 +591,32 @@ async fn a_public_operation_gets_no_credential_probes() {
     assert!(!probed("getUser"));
     assert!(probed("listUsers"));
 }
+
+/// With the second website's secret, its items and the lists under them
+/// are asked for with the first's; with one secret there is nothing to
+/// isolate from, and no such probe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn isolation_probes_need_two_secrets_and_reach_child_lists() {
+    let isolation_ops = |run: &LiveRun| -> BTreeSet<String> {
+        run.report
+            .exchanges
+            .iter()
+            .filter(|e| e.checks.iter().any(|c| c.check == Check::LiveIsolation))
+            .filter_map(|e| e.operation.clone())
+            .collect()
+    };
+    let both = live(Config::default(), |_| {}).await;
+    let ops = isolation_ops(&both);
+    assert!(
+        ops.contains("getUser") && ops.contains("listMessages"),
+        "{ops:?}"
+    );
+    let one = live(Config::default(), |c| c.secrets.truncate(1)).await;
+    assert_eq!(
+        report(&one).verdict(),
+        openapi_contract::Verdict::Pass,
+        "{}",
+        failures(&one)
+    );
+    assert!(isolation_ops(&one).is_empty());
+}
