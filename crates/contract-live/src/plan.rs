@@ -414,8 +414,9 @@ impl Ctx<'_> {
         let mut offset = 0i64;
         let mut capped = true;
         for _ in 0..self.config.max_pages {
-            if offset > 0
-                && let Some(step) = walk.step
+            // After the first page (which sets the step and the total): is a
+            // full walk over the budget?
+            if let Some(step) = walk.step
                 && let Some(total) = walk.total
                 && pages_needed(total, step) > self.page_allowance()
             {
@@ -468,8 +469,8 @@ impl Ctx<'_> {
     /// pages, adjacent pairs at three offsets spread by a fixed-seed draw,
     /// the last page and one past the end, in offset order (so the order,
     /// repeat and `total` laws still apply across them; each page's size is
-    /// judged by `pagination`); and each drawn offset again at a second
-    /// page size, which must list the same items.
+    /// judged by `pagination`); and each drawn offset that answered again
+    /// at a second page size, which must list the same items.
     async fn sampled_walk(
         &self,
         seq: &mut Seq,
@@ -505,7 +506,7 @@ impl Ctx<'_> {
         }
         let second = (step / 2).max(list.limit.and_then(|l| l.minimum).unwrap_or(1));
         if second < step {
-            for offset in drawn.iter().filter(|o| **o > 0) {
+            for offset in drawn.iter().filter(|o| seen.contains_key(o)) {
                 let req = page_request(list, path, auth, Some(second), *offset).noted(note.clone());
                 let answer = self.send(seq, req).await;
                 let findings = match (page_items(list, &answer, *offset), seen.get(offset)) {
