@@ -877,3 +877,13 @@ fn a_missing_nullable_key_inside_a_decided_list_is_the_nullable_checks() {
     let names: Vec<&str> = failing.iter().map(|(n, _)| *n).collect();
     assert_eq!(names, ["body.nullable"], "{failing:?}");
 }
+
+#[test]
+fn a_nullable_key_missing_inside_an_array_of_a_decided_property_is_bodynullables() {
+    // roles[0] lacks `name`, required and nullable: body.nullable's finding
+    // alone, not also a schema error nor the discriminator's.
+    let body = r#"{"sender_type":"user","sender":{"id":1,"roles":[{}]},"link":"https://a.test/"}"#;
+    let failing = bodies("message", body);
+    let names: Vec<&str> = failing.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["body.nullable"], "{failing:?}");
+}
