@@ -368,3 +368,62 @@ fn the_carried_resource_is_named_and_compared_field_by_field() {
     let pointers: Vec<&str> = findings.iter().map(|f| f.pointer.as_str()).collect();
     assert_eq!(pointers, ["/state", "/link"], "{findings:?}");
 }
+
+#[test]
+fn a_body_that_fits_nothing_is_judged_as_the_event_not_the_url_check() {
+    let c = contract();
+    let body = br#"{"order": 5}"#;
+    let h = signed(body);
+    let checked = c.check_delivery(&mut Deliveries::default(), &delivery(&h, body));
+    assert_eq!(checked.webhook.as_deref(), Some("orderShipped"));
+    let schema = checked
+        .results
+        .iter()
+        .find(|r| r.check == Check::WebhookSchema)
+        .unwrap();
+    assert_eq!(schema.outcome, Outcome::Fail);
+}
+
+#[test]
+fn without_a_url_check_in_the_document_events_need_none() {
+    let text =
+        document("hex", "hmac-sha256").replace("      x-webhook-challenge: {echo: token}\n", "");
+    let c = contract_with(&text, &[SECRET]);
+    let h = signed(SHIPPED);
+    let results = run(&c, &[delivery(&h, SHIPPED)]);
+    assert_eq!(
+        outcome(&results[0], Check::WebhookChallenge),
+        None,
+        "{results:?}"
+    );
+}
+
+#[test]
+fn a_wrong_key_over_an_indented_body_is_not_called_re_serialised() {
+    let c = contract();
+    let pretty =
+        serde_json::to_vec_pretty(&serde_json::from_slice::<serde_json::Value>(SHIPPED).unwrap())
+            .unwrap();
+    let headers = vec![Header::new("X-Hook-Mac", hex(&mac("another key", SHIPPED)))];
+    let checked = c.check_delivery(&mut Deliveries::default(), &delivery(&headers, &pretty));
+    let r = checked
+        .results
+        .iter()
+        .find(|r| r.check == Check::WebhookSignature)
+        .unwrap();
+    assert!(
+        r.findings[0].message.contains("is not the HMAC-SHA256"),
+        "{:?}",
+        r.findings
+    );
+}
+
+#[test]
+fn arrays_are_compared_element_by_element_when_their_lengths_agree() {
+    let c = contract();
+    let delivered = json!({"tags": ["a", "b"], "ids": [1, 2, 3]});
+    let answer = json!({"tags": ["a", "c"], "ids": [1, 2]});
+    let findings = c.compare_resource(&delivered, &answer);
+    let pointers: Vec<&str> = findings.iter().map(|f| f.pointer.as_str()).collect();
+    assert_eq!(pointers, ["/tags/1", "/ids"], "{findings:?}");
+}
