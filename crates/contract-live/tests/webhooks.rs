@@ -198,3 +198,137 @@ async fn deliveries_snapshot() {
     );
     assert!(!text.contains("sz_sandbox_"), "a secret was recorded");
 }
+
+fn event(id: i64) -> String {
+    format!(
+        r##"{{"event_type":"message.created","data":{{"id":{id},"body":"Hi","read_by_user":null,"created_at":"2021-03-04T10:11:12.000Z","file_url":null,"auto_invitation":false,"sender_type":"user","read_by_operator":false,"sender":{{"id":5,"name":"#5","email":null}},"type":"Message","rating":null}}}}"##
+    )
+}
+
+/// Posts `bodies` to the receiver, waiting `gap` before each.
+fn post_later(url: String, bodies: Vec<(Duration, String)>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let http = reqwest::Client::new();
+        for (gap, body) in bodies {
+            tokio::time::sleep(gap).await;
+            let _ = http
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await;
+        }
+    })
+}
+
+/// The listener's own limits: a count of deliveries, a grace after the
+/// expected events (long enough for a late repeat, short of the deadline),
+/// the deadline itself (its own limit: `timed_out`, and the events that
+/// never came), and a receiver that stops listening.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_listener_stops_when_told_and_says_what_never_came() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let contract = Contract::new(doc(), Options::default()).unwrap();
+    let listen = |deliveries, events, wait| Listen {
+        deliveries,
+        events,
+        wait,
+    };
+    let ms = Duration::from_millis;
+    let challenge = r#"{"challenge":"x"}"#.to_string();
+
+    // Two deliveries asked for: the third is not waited for.
+    let mut receiver = Receiver::start(contract.model(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let url = format!("http://{}/hook", receiver.addr());
+    let sending = post_later(
+        url,
+        vec![
+            (ms(0), challenge.clone()),
+            (ms(0), event(1)),
+            (ms(0), event(2)),
+        ],
+    );
+    let run = webhooks::check(
+        &contract,
+        &mut receiver,
+        &listen(Some(2), None, ms(5000)),
+        None,
+        &|| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(run.report.exchanges.len(), 2);
+    assert!(!run.timed_out);
+    sending.await.unwrap();
+    receiver.stop().await;
+
+    // Three events 400 ms apart, and a repeat of the last 100 ms after it:
+    // the grace runs from the third event, not the first, and catches it.
+    let mut receiver = Receiver::start(contract.model(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let addr = receiver.addr();
+    let url = format!("http://{addr}/hook");
+    let sending = post_later(
+        url.clone(),
+        vec![
+            (ms(0), challenge.clone()),
+            (ms(0), event(1)),
+            (ms(400), event(2)),
+            (ms(400), event(3)),
+            (ms(100), event(3)),
+        ],
+    );
+    let run = webhooks::check(
+        &contract,
+        &mut receiver,
+        &listen(None, Some((3, ms(300))), ms(10_000)),
+        None,
+        &|| {},
+    )
+    .await
+    .unwrap();
+    sending.await.unwrap();
+    assert_eq!(run.report.exchanges.len(), 5, "{}", text(&run));
+    assert!(!run.timed_out);
+    assert!(
+        run.report.exchanges[4]
+            .checks
+            .iter()
+            .any(|c| c.check == Check::WebhookDuplicate && c.outcome == Outcome::Warn)
+    );
+    // Stopped, it no longer listens.
+    receiver.stop().await;
+    let refused = reqwest::Client::new()
+        .post(&url)
+        .body(event(4))
+        .send()
+        .await;
+    assert!(refused.is_err(), "the receiver still answers after stop");
+
+    // Two events expected, one comes: the deadline ends the run, and the
+    // missing one is reported.
+    let mut receiver = Receiver::start(contract.model(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let url = format!("http://{}/hook", receiver.addr());
+    let sending = post_later(url, vec![(ms(0), challenge), (ms(0), event(1))]);
+    let run = webhooks::check(
+        &contract,
+        &mut receiver,
+        &listen(None, Some((2, ms(100))), ms(600)),
+        None,
+        &|| {},
+    )
+    .await
+    .unwrap();
+    sending.await.unwrap();
+    receiver.stop().await;
+    assert!(run.timed_out);
+    let last = run.report.exchanges.last().unwrap();
+    assert_eq!(run.report.exchanges.len(), 3, "{}", text(&run));
+    assert_eq!(last.target, "(missing deliveries)");
+    assert!(last.failed(Check::WebhookConsistency));
+}
