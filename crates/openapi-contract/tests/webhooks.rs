@@ -427,3 +427,20 @@ fn arrays_are_compared_element_by_element_when_their_lengths_agree() {
     let pointers: Vec<&str> = findings.iter().map(|f| f.pointer.as_str()).collect();
     assert_eq!(pointers, ["/tags/1", "/ids"], "{findings:?}");
 }
+
+#[test]
+fn with_no_event_webhook_the_url_check_is_the_match_and_with_none_it_is_bad_input() {
+    let text = document("hex", "hmac-sha256");
+    let only_ping = &text[..text.find("  orderShipped:").unwrap()];
+    let c = contract_with(only_ping, &[SECRET]);
+    let body = br#"{"x": 1}"#;
+    let h = signed(body);
+    let checked = c.check_delivery(&mut Deliveries::default(), &delivery(&h, body));
+    assert_eq!(checked.webhook.as_deref(), Some("ping"));
+    let none = &text[..text.find("x-webhooks:").unwrap()];
+    let c = contract_with(none, &[SECRET]);
+    let checked = c.check_delivery(&mut Deliveries::default(), &delivery(&h, body));
+    assert_eq!(checked.webhook, None);
+    assert_eq!(checked.results[0].check, Check::Input);
+    assert_eq!(checked.results[0].outcome, Outcome::Error);
+}
