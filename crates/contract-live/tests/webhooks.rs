@@ -11,6 +11,9 @@ use contract_live::webhooks::{self, Listen, Receiver, WebhookRun};
 use openapi_contract::{Check, Contract, Options, Outcome};
 use sandbox_server::{Config, Fault, Sandbox};
 
+/// The sandbox's seeded secret of website 1 (public test data).
+const SITE_1_SECRET: &str = "sz_sandbox_site1_69e3b498225cc227";
+
 fn doc() -> openapi_spec::Document {
     let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../openapi/signalzen-v1.yaml");
     openapi_spec::load(&spec, &openapi_spec::LoadOptions::default()).unwrap()
@@ -189,6 +192,58 @@ async fn deliveries_snapshot() {
     // What --record writes: every entry marked as a delivery, no secret.
     let text = serde_json::to_string(&run.har).unwrap();
     assert_eq!(run.har.log.entries.len(), 5);
+    for (entry, snapshot) in run.har.log.entries.iter().zip(&run.snapshots) {
+        assert!(chrono::DateTime::parse_from_rfc3339(&entry.started_date_time).is_ok());
+        let request = &entry.request;
+        assert_eq!(
+            (
+                request.method.as_str(),
+                request.url.as_str(),
+                request.http_version.as_str()
+            ),
+            ("POST", "http://receiver.invalid/hook", "HTTP/1.1")
+        );
+        assert!(
+            request
+                .headers
+                .iter()
+                .any(|h| h.name == "x-signalzen-signature")
+        );
+        let text = request.post_data.as_ref().unwrap()["text"]
+            .as_str()
+            .unwrap();
+        assert_eq!(request.body_size, text.len() as i64);
+        assert_eq!(request.headers_size, -1);
+        let response = entry.response.as_ref().unwrap();
+        assert_eq!(response.status, 200);
+        // The URL check's answer is its text; an event's is empty.
+        let answer = response.content.text.as_deref().unwrap();
+        let sent: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(answer, sent["challenge"].as_str().unwrap_or(""));
+        assert!(snapshot["webhook"].is_string());
+    }
+    // What was recorded checks the same in recorded mode (signatures verified).
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("webhooks.har");
+    run.har.write(&file, &Default::default()).unwrap();
+    let doc_path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../openapi/signalzen-v1.yaml");
+    let options = Options {
+        valid_secrets: vec![SITE_1_SECRET.into()],
+        ..Options::default()
+    };
+    let mut runner = openapi_contract::run::Runner::new(doc_path, true, options);
+    let report = runner.run_file(&file, "webhooks.har", &|_| {});
+    assert_eq!(report.exchanges.len(), 5);
+    for e in &report.exchanges {
+        assert_eq!(e.outcome(), Outcome::Pass, "{e:?}");
+        assert!(
+            e.checks
+                .iter()
+                .any(|c| c.check == Check::WebhookSignature && c.outcome == Outcome::Pass)
+        );
+        assert!(e.note.is_none(), "verified, so no note: {e:?}");
+    }
     assert!(
         run.har
             .log
