@@ -215,7 +215,23 @@ async fn deliveries_snapshot() {
         assert_eq!(request.body_size, text.len() as i64);
         assert_eq!(request.headers_size, -1);
         let response = entry.response.as_ref().unwrap();
-        assert_eq!(response.status, 200);
+        assert_eq!(
+            (
+                response.status,
+                response.status_text.as_str(),
+                response.http_version.as_str()
+            ),
+            (200, "OK", "HTTP/1.1")
+        );
+        let answered = response.content.text.as_deref().unwrap_or("").len() as i64;
+        assert_eq!(
+            (response.body_size, response.content.size),
+            (answered, answered)
+        );
+        assert_eq!(
+            (response.headers_size, response.content.mime_type.as_str()),
+            (-1, "text/plain")
+        );
         // The URL check's answer is its text; an event's is empty.
         let answer = response.content.text.as_deref().unwrap();
         let sent: serde_json::Value = serde_json::from_str(text).unwrap();
