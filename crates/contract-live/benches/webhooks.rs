@@ -10,7 +10,6 @@
 //! `cargo bench -p contract-live --bench webhooks` (BENCH_DELIVERIES sets
 //! how many deliveries; 2,000 by default).
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use contract_live::LiveConfig;
@@ -18,12 +17,12 @@ use contract_live::webhooks::{self, Listen, Receiver};
 use openapi_contract::{Contract, Deliveries, Delivery, Options, RunReport};
 use sandbox_server::{Config, Sandbox};
 
-const SECRET: &str = "bench-secret-0123456789";
+#[path = "../tests/common/mod.rs"]
+mod common;
 
-fn doc() -> openapi_spec::Document {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/signalzen-v1.yaml");
-    openapi_spec::load(&spec, &openapi_spec::LoadOptions::default()).unwrap()
-}
+use common::doc;
+
+const SECRET: &str = "bench-secret-0123456789";
 
 fn contract(secrets: Vec<String>, base_url: Option<String>) -> Contract {
     let options = Options {
@@ -223,35 +222,7 @@ async fn round_trip_against_live() -> (f64, f64) {
     let live = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
-    let model = openapi_model::Model::build(&doc(), None).unwrap();
-    let mut receiver = Receiver::start(&model, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let config = Config {
-        webhooks: vec![(1, format!("http://{}/hook", receiver.addr()))],
-        ..Config::default()
-    };
-    let sandbox = Sandbox::start(config).await.unwrap();
-    let secrets: Vec<String> = sandbox
-        .websites()
-        .iter()
-        .map(|w| w.secret.clone())
-        .collect();
-    let c = contract(secrets.clone(), Some(sandbox.base_url()));
-    let user = sandbox.first_user(1).unwrap().unwrap();
-    let kinds = sandbox_server::message_kinds();
-    for new in &kinds {
-        sandbox.add_message(1, user, new).unwrap();
-    }
-    let listen = Listen {
-        deliveries: None,
-        events: Some((kinds.len(), Duration::from_millis(300))),
-        wait: Duration::from_secs(10),
-    };
-    let api = LiveConfig::new(sandbox.base_url(), secrets);
-    let run = webhooks::check(&c, &mut receiver, &listen, Some(&api), &|| {})
-        .await
-        .unwrap();
+    let run = common::round_trip(&[]).await;
     assert_eq!(
         RunReport {
             files: vec![run.report]
@@ -260,7 +231,5 @@ async fn round_trip_against_live() -> (f64, f64) {
         .code(),
         0
     );
-    sandbox.stop().await;
-    receiver.stop().await;
     (live, started.elapsed().as_secs_f64())
 }

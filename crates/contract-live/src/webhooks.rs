@@ -265,7 +265,7 @@ async fn check_one(
         answer: Some((got.status, &got.answer)),
     };
     let checked = contract.check_delivery(state, &delivery);
-    let is_event = !is_challenge(contract, checked.webhook.as_deref());
+    let is_event = !checked.url_check;
     let mut report = ExchangeReport {
         index,
         line: 0,
@@ -292,17 +292,6 @@ async fn check_one(
         }),
     });
     (report, snapshot, is_event)
-}
-
-/// Whether the webhook of this operationId is the URL check.
-fn is_challenge(contract: &Contract, webhook: Option<&str>) -> bool {
-    contract
-        .model()
-        .webhooks
-        .iter()
-        .find(|op| Some(op.id.as_str()) == webhook)
-        .and_then(|op| op.delivery.as_ref())
-        .is_some_and(|d| d.challenge.is_some())
 }
 
 /// `webhook.consistency`: the API's answer for the carried resource.

@@ -271,11 +271,7 @@ fn check_delivery_entry(
     entry: &Entry,
     observe: &(dyn Fn(Observed<'_>) + Sync),
 ) -> ExchangeReport {
-    let mut secrets = SecretSet::new();
-    secrets.collect(entry, names);
-    for s in &contract.options().valid_secrets {
-        secrets.insert(s);
-    }
+    let secrets = entry_secrets(contract, names, entry);
     let method = entry.request.method.to_ascii_uppercase();
     let target = secrets.scrub(&target_of(&entry.request.url)).into_owned();
     let bad = |message: String| {
@@ -440,11 +436,7 @@ fn check_entry_seen(
     entry: &Entry,
     observe: &(dyn Fn(Observed<'_>) + Sync),
 ) -> (ExchangeReport, Sighting) {
-    let mut secrets = SecretSet::new();
-    secrets.collect(entry, names);
-    for s in &contract.options().valid_secrets {
-        secrets.insert(s);
-    }
+    let secrets = entry_secrets(contract, names, entry);
     let method = entry.request.method.to_ascii_uppercase();
     let target = secrets.scrub(&target_of(&entry.request.url)).into_owned();
     let bad = |message: String| {
@@ -510,6 +502,17 @@ fn check_entry_seen(
         secrets: &secrets,
     });
     (report, sighting)
+}
+
+/// The secrets to keep out of an entry's report: what it carried, and
+/// the run's known secrets.
+fn entry_secrets(contract: &Contract, names: &SensitiveNames, entry: &Entry) -> SecretSet {
+    let mut secrets = SecretSet::new();
+    secrets.collect(entry, names);
+    for s in &contract.options().valid_secrets {
+        secrets.insert(s);
+    }
+    secrets
 }
 
 /// The entry's `_credentials` annotation.

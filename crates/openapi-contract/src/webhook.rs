@@ -43,6 +43,8 @@ pub struct Deliveries {
 pub struct CheckedDelivery {
     /// The webhook's operationId.
     pub webhook: Option<String>,
+    /// The delivery is the URL check (`x-webhook-challenge`), not an event.
+    pub url_check: bool,
     /// Every check's verdict.
     pub results: Vec<CheckResult>,
     /// The body as JSON, when it parsed.
@@ -76,6 +78,7 @@ impl Contract {
                 "the document describes no webhook (x-webhooks) to check deliveries against";
             return CheckedDelivery {
                 webhook: None,
+                url_check: false,
                 results: vec![result(
                     Check::Input,
                     vec![finding("", message)],
@@ -113,6 +116,7 @@ impl Contract {
                 results.push(result(check, vec![finding("", message)], Outcome::Fail));
                 return CheckedDelivery {
                     webhook: Some(op.id.clone()),
+                    url_check: delivery.challenge.is_some(),
                     results,
                     body: None,
                     note,
@@ -159,6 +163,7 @@ impl Contract {
         });
         CheckedDelivery {
             webhook: Some(op.id.clone()),
+            url_check: delivery.challenge.is_some(),
             results,
             body: Some(body),
             note,

@@ -376,6 +376,7 @@ fn a_body_that_fits_nothing_is_judged_as_the_event_not_the_url_check() {
     let h = signed(body);
     let checked = c.check_delivery(&mut Deliveries::default(), &delivery(&h, body));
     assert_eq!(checked.webhook.as_deref(), Some("orderShipped"));
+    assert!(!checked.url_check);
     let schema = checked
         .results
         .iter()
@@ -437,6 +438,7 @@ fn with_no_event_webhook_the_url_check_is_the_match_and_with_none_it_is_bad_inpu
     let h = signed(body);
     let checked = c.check_delivery(&mut Deliveries::default(), &delivery(&h, body));
     assert_eq!(checked.webhook.as_deref(), Some("ping"));
+    assert!(checked.url_check);
     let none = &text[..text.find("x-webhooks:").unwrap()];
     let c = contract_with(none, &[SECRET]);
     let checked = c.check_delivery(&mut Deliveries::default(), &delivery(&h, body));
