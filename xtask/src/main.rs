@@ -40,11 +40,19 @@ struct Cli {
 enum Command {
     /// Load and lint an OpenAPI 3.0 document (default: the SignalZen v1 document).
     ///
-    /// Rules and their default severities: unknown-key, status-code,
-    /// path-key, array-items, path-parameter, duplicate-parameter,
-    /// security-defined, operation-id, ref, ref-cycle, example, bounds,
-    /// discriminator (errors) and unused-component (warning). A project sets
-    /// its own in .openapi-lint.yaml next to the document or with --rule.
+    /// Every document is validated against the OpenAPI Initiative's
+    /// published JSON Schema for 3.0 (oas-schema), then by rules for the
+    /// MUSTs no JSON Schema can say (docs/spec-musts.md lists them with the
+    /// sentence each enforces). Rules and their default severities:
+    /// unknown-key, status-code, path-key, array-items, path-parameter,
+    /// duplicate-parameter, security-defined, webhook-extension,
+    /// operation-id, ref, ref-cycle, example, bounds, discriminator,
+    /// discriminator-required, oas-schema, path-equivalent, server-variable,
+    /// server-variable-unused, security-scopes, tag-unique, link-operation,
+    /// encoding-property, read-write-only, example-value, default-type,
+    /// string-scalar, component-name (errors) and unused-component
+    /// (warning). A project sets its own in .openapi-lint.yaml next to the
+    /// document or with --rule.
     ///
     /// Exits 0 when clean (warnings allowed), 1 on lint errors, 2 when the
     /// file or the configuration cannot be read.

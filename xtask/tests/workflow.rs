@@ -67,9 +67,19 @@ fn the_gate_runs_on_pull_requests_with_annotations_and_live_on_a_schedule() {
     let w = workflow();
     let text = serde_json::to_string(&w).unwrap();
     assert!(
-        text.contains(
-            "cargo xtask breaking --base \\\"origin/${{ github.base_ref }}\\\" --format github"
-        ),
+        text.contains("cargo xtask breaking --base \\\"origin/$BASE_REF\\\" --format github"),
+        "{text}"
+    );
+    // A context reaches a script only through `env:` (zizmor's
+    // template-injection): no `${{` inside any `run:`.
+    for (name, job) in w["jobs"].as_object().unwrap() {
+        for step in job["steps"].as_array().unwrap() {
+            let run = step.get("run").and_then(Value::as_str).unwrap_or("");
+            assert!(!run.contains("${{"), "{name}: {run}");
+        }
+    }
+    assert!(
+        text.contains("\"BASE_REF\":\"${{ github.base_ref }}\""),
         "{text}"
     );
     assert!(w["on"]["schedule"].is_array());
@@ -79,4 +89,32 @@ fn the_gate_runs_on_pull_requests_with_annotations_and_live_on_a_schedule() {
         "${{ secrets.SIGNALZEN_API_SECRET }}"
     );
     assert!(text.contains("::notice::SIGNALZEN_API_SECRET is not a repository secret"));
+}
+
+#[test]
+fn every_action_is_pinned_to_a_commit_and_no_checkout_keeps_credentials() {
+    let w = workflow();
+    let mut uses = 0;
+    for (name, job) in w["jobs"].as_object().unwrap() {
+        assert!(
+            job["permissions"].is_object(),
+            "{name}: no permissions of its own"
+        );
+        for step in job["steps"].as_array().unwrap() {
+            let Some(action) = step.get("uses").and_then(Value::as_str) else {
+                continue;
+            };
+            uses += 1;
+            let (_, rev) = action.split_once('@').expect("action@rev");
+            assert!(
+                rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{name}: {action} is not pinned to a full commit SHA"
+            );
+            if action.starts_with("actions/checkout@") {
+                assert_eq!(step["with"]["persist-credentials"], false, "{name}");
+            }
+        }
+    }
+    assert!(uses >= 6, "{uses}");
+    assert_eq!(w["permissions"], serde_json::json!({}));
 }

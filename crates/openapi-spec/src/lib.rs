@@ -8,6 +8,7 @@
 pub mod lint;
 mod load;
 pub mod media;
+mod official;
 pub mod pointer;
 mod position;
 pub mod schema;
@@ -31,6 +32,11 @@ pub struct Document {
     pub raw: Value,
     /// Where each node is in the file.
     pub positions: PositionIndex,
+    /// Pointers of values OpenAPI defines as strings that the source wrote
+    /// as a number or boolean (`version: 1.10`): `raw` holds them as the
+    /// text written, so every tool reads `"1.10"`, and the lint reports
+    /// them (`string-scalar`).
+    pub coerced: Vec<String>,
 }
 
 impl Document {

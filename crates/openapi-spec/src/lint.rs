@@ -6,6 +6,7 @@
 //! (inconsistent minimum/maximum, lengths, item counts, defaults),
 //! `unused-component`, `discriminator` and `path-parameter`.
 
+mod musts;
 mod structure;
 mod webhooks;
 
@@ -124,9 +125,79 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "a discriminator that a branch does not carry or allow",
     ),
     (
+        "discriminator-required",
+        Severity::Error,
+        "a discriminator's property that a branch (or the schema holding it) does not list as required",
+    ),
+    (
         "unused-component",
         Severity::Warning,
         "a component nothing references",
+    ),
+    (
+        "oas-schema",
+        Severity::Error,
+        "what the OpenAPI Initiative's published JSON Schema for the document's version rejects (a missing required field, a wrong type, a value outside its list, fields that exclude each other)",
+    ),
+    (
+        "default-type",
+        Severity::Error,
+        "a schema default that is not of the schema's type",
+    ),
+    (
+        "string-scalar",
+        Severity::Error,
+        "a value OpenAPI defines as a string written as a YAML number or boolean (version: 1.10)",
+    ),
+    (
+        "component-name",
+        Severity::Error,
+        "a components key outside ^[a-zA-Z0-9.\\-_]+$",
+    ),
+    (
+        "path-equivalent",
+        Severity::Error,
+        "two path templates that differ only in their parameter names",
+    ),
+    (
+        "server-variable",
+        Severity::Error,
+        "a server URL with unbalanced braces, or a {name} its variables do not define",
+    ),
+    (
+        "server-variable-unused",
+        Severity::Error,
+        "a server variable its URL never names",
+    ),
+    (
+        "security-scopes",
+        Severity::Error,
+        "scopes listed for a scheme that is not oauth2 or openIdConnect",
+    ),
+    (
+        "tag-unique",
+        Severity::Error,
+        "a tag name declared twice in the top-level tags",
+    ),
+    (
+        "link-operation",
+        Severity::Error,
+        "a link whose operationId no operation has",
+    ),
+    (
+        "encoding-property",
+        Severity::Error,
+        "an encoding entry for a property the media type's schema does not have",
+    ),
+    (
+        "read-write-only",
+        Severity::Error,
+        "a schema both readOnly and writeOnly",
+    ),
+    (
+        "example-value",
+        Severity::Error,
+        "an Example with both value and externalValue",
     ),
 ];
 
@@ -262,10 +333,21 @@ fn all_findings(doc: &Document) -> Vec<Finding> {
     for (pointer, message) in webhooks::check(doc) {
         l.push("webhook-extension", Severity::Error, &pointer, message);
     }
+    for at in &doc.coerced {
+        let written = doc.raw.pointer(at).and_then(Value::as_str).unwrap_or("");
+        let message = format!(
+            "`{written}` is written as a number or boolean, and OpenAPI wants a string here: quote it ('{written}')"
+        );
+        l.push("string-scalar", Severity::Error, at, message);
+    }
+    for (rule, pointer, message) in musts::check(&doc.raw) {
+        l.push(rule, Severity::Error, &pointer, message);
+    }
     l.refs();
     l.cycles();
     l.schemas_and_examples();
     l.unused_components();
+    l.official_schema();
     l.out.sort_by(|a, b| {
         (a.location.position, &a.location.pointer, a.rule, &a.message).cmp(&(
             b.location.position,
@@ -291,6 +373,33 @@ impl Linter<'_> {
             location: self.doc.locate(pointer),
             message,
         });
+    }
+
+    /// What the published JSON Schema rejects, where no rule of ours has
+    /// already said it at the same place (one problem, one finding).
+    fn official_schema(&mut self) {
+        let said: BTreeSet<String> = self
+            .out
+            .iter()
+            .map(|f| f.location.pointer.clone())
+            .collect();
+        let under_said = |at: &str| {
+            let prefix = format!("{at}/");
+            said.iter().any(|p| p.starts_with(&prefix))
+        };
+        for problem in crate::official::check(&self.doc.raw) {
+            // A weak problem (a list with a repeated item, an object that
+            // fits two branches) is the echo of a sharper one inside it.
+            let echoed = problem.weak && under_said(&problem.pointer);
+            if !said.contains(&problem.pointer) && !echoed {
+                self.push(
+                    "oas-schema",
+                    Severity::Error,
+                    &problem.pointer,
+                    problem.message,
+                );
+            }
+        }
     }
 
     /// Keys OpenAPI 3.0 does not define, and shape rules (see `structure`).
@@ -616,6 +725,18 @@ impl Linter<'_> {
                 format!("default {d} is not one of the enum values"),
             );
         }
+        // "Unlike JSON Schema, the value MUST conform to the defined type
+        // for the Schema Object defined at the same level." (3.0.3)
+        if let (Some(kind), Some(d)) = (s.get("type").and_then(Value::as_str), s.get("default"))
+            && !fits_type(kind, d, crate::schema::nullable(s))
+        {
+            self.push(
+                "default-type",
+                Severity::Error,
+                &format!("{ptr}/default"),
+                format!("default {d} is not of the schema's type {kind}"),
+            );
+        }
     }
 
     fn discriminator(&mut self, ptr: &str, schema: &Value, d: &Value) {
@@ -681,6 +802,13 @@ impl Linter<'_> {
                         && !values.iter().any(|v| v.as_str() == Some(tag)) {
                             self.push("discriminator", Severity::Error, &branch_ptr, format!("branch {target} does not allow `{prop}: {tag}`, the tag that selects it"));
                         }
+                    // "the discriminator field MUST be a required field"
+                    // (3.0.3, Composition and Inheritance): by the branch
+                    // or by the schema that holds the discriminator.
+                    let parent_requires = crate::schema::required(schema).contains(prop);
+                    if !parent_requires && !requires(raw, &branch_ptr, prop, 0) {
+                        self.push("discriminator-required", Severity::Error, &branch_ptr, format!("branch {target} does not require `{prop}`, the discriminator's property at #{ptr}; it must be a required field"));
+                    }
                 }
             }
         }
@@ -749,6 +877,43 @@ fn property_schema<'a>(raw: &'a Value, ptr: &str, prop: &str, depth: usize) -> O
         }
     }
     None
+}
+
+/// Whether `value` is of the OpenAPI 3.0 `type` named (null only when the
+/// schema is nullable; an unknown type name is the schema check's to judge).
+fn fits_type(kind: &str, value: &Value, nullable: bool) -> bool {
+    let known = matches!(
+        kind,
+        "boolean" | "number" | "integer" | "string" | "array" | "object"
+    );
+    let fits = match value {
+        Value::Null => nullable,
+        Value::Bool(_) => kind == "boolean",
+        Value::Number(n) => {
+            kind == "number"
+                || kind == "integer"
+                    && (n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0))
+        }
+        Value::String(_) => kind == "string",
+        Value::Array(_) => kind == "array",
+        Value::Object(_) => kind == "object",
+    };
+    fits || !known
+}
+
+/// Whether the schema at `ptr` (through `$ref` and `allOf`) lists `prop`
+/// as required.
+fn requires(raw: &Value, ptr: &str, prop: &str, depth: usize) -> bool {
+    if depth > 32 {
+        return false;
+    }
+    let Some((node, ptr)) = raw.pointer(ptr).and_then(|n| pointer::resolve(raw, n, ptr)) else {
+        return false;
+    };
+    crate::schema::required(node).contains(prop)
+        || crate::schema::all_of(node)
+            .enumerate()
+            .any(|(i, _)| requires(raw, &format!("{ptr}/allOf/{i}"), prop, depth + 1))
 }
 
 /// Component names a schema must contain a value of: through a bare `$ref`,

@@ -186,12 +186,14 @@ pub fn load_str(
         PositionIndex::build(text)
     };
     check_version(&raw, &file, &positions)?;
-    coerce_strings(&mut raw, "", &positions);
+    let mut coerced = Vec::new();
+    coerce_strings(&mut raw, "", &positions, &mut coerced);
     validate(&raw, &file, &positions)?;
     Ok(Document {
         path: file,
         raw,
         positions,
+        coerced,
     })
 }
 
@@ -246,7 +248,12 @@ fn clean_yaml_message(message: &str) -> String {
         Some(i) if first.starts_with("line ") => &first[i + 2..],
         _ => first,
     };
-    strip_position_suffix(first)
+    // The parser's advice to its own caller is not the author's to follow.
+    let first = first
+        .strip_suffix(", set DuplicateKeyPolicy in Options if acceptable")
+        .map(|m| format!("{m} (each key once per object: OpenAPI's patterned fields are unique)"))
+        .unwrap_or_else(|| first.to_string());
+    strip_position_suffix(&first)
 }
 
 fn strip_position_suffix(message: &str) -> String {
@@ -353,7 +360,17 @@ fn is_data_key(key: &str) -> bool {
         || key.starts_with("x-") && key != "x-webhooks"
 }
 
-fn coerce_strings(value: &mut Value, at: &str, positions: &PositionIndex) {
+/// Gives back as text the scalars YAML typed as numbers or booleans where
+/// OpenAPI wants a string; `coerced` gets the pointers of those under
+/// string keywords and mappings (the document is wrong there, and the lint
+/// says so), not of string-schema `enum` items (which only Spectral's
+/// warning-level `typed-enum` judges).
+fn coerce_strings(
+    value: &mut Value,
+    at: &str,
+    positions: &PositionIndex,
+    coerced: &mut Vec<String>,
+) {
     // Depth is bounded by the loader's limits, so recursion is safe here.
     match value {
         Value::Object(map) => {
@@ -374,36 +391,42 @@ fn coerce_strings(value: &mut Value, at: &str, positions: &PositionIndex) {
                 if key == "mapping" {
                     // discriminator mapping: tag → string reference
                     for (k, v) in child.as_object_mut().into_iter().flatten() {
-                        to_text(v, &pointer::push(&here, k), positions);
+                        let at = pointer::push(&here, k);
+                        if to_text(v, &at, positions) {
+                            coerced.push(at);
+                        }
                     }
                     continue;
                 }
                 if key == "examples" {
                     // Example Objects hold data under `value`; schema-level arrays are data.
                     if child.is_object() {
-                        coerce_strings(child, &here, positions);
+                        coerce_strings(child, &here, positions, coerced);
                     }
                     continue;
                 }
-                if STRING_KEYWORDS.contains(&key.as_str()) {
-                    to_text(child, &here, positions);
+                if STRING_KEYWORDS.contains(&key.as_str()) && to_text(child, &here, positions) {
+                    coerced.push(here.clone());
                 }
-                coerce_strings(child, &here, positions);
+                coerce_strings(child, &here, positions, coerced);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                coerce_strings(item, &format!("{at}/{i}"), positions);
+                coerce_strings(item, &format!("{at}/{i}"), positions, coerced);
             }
         }
         _ => {}
     }
 }
 
-fn to_text(value: &mut Value, at: &str, positions: &PositionIndex) {
-    if matches!(value, Value::Number(_) | Value::Bool(_)) {
+/// Whether it changed anything.
+fn to_text(value: &mut Value, at: &str, positions: &PositionIndex) -> bool {
+    let changed = matches!(value, Value::Number(_) | Value::Bool(_));
+    if changed {
         *value = Value::String(scalar_text(value, at, positions));
     }
+    changed
 }
 
 /// Reads the document into `openapiv3`'s types, for the structure they
@@ -424,11 +447,45 @@ fn validate(raw: &Value, file: &Path, positions: &PositionIndex) -> Result<(), L
                     _ => {}
                 }
             }
-            LoadError::Structure {
-                file: file.to_path_buf(),
-                position: positions.locate(&ptr),
-                message: e.inner().to_string(),
-                pointer: ptr,
+            match crate::official::check(raw).as_slice() {
+                // The published JSON Schema says it better: at the value
+                // at fault, in a plain sentence, and every problem at once.
+                [first, rest @ ..] => LoadError::Structure {
+                    file: file.to_path_buf(),
+                    position: positions.locate(&first.pointer),
+                    message: more_problems(&first.message, rest, file, positions),
+                    pointer: first.pointer.clone(),
+                },
+                [] => LoadError::Structure {
+                    file: file.to_path_buf(),
+                    position: positions.locate(&ptr),
+                    message: e.inner().to_string(),
+                    pointer: ptr,
+                },
             }
         })
+}
+
+/// The first problem's sentence, then one line per further problem in the
+/// same `file:line:column (#pointer): sentence` form.
+fn more_problems(
+    first: &str,
+    rest: &[crate::official::Problem],
+    file: &Path,
+    positions: &PositionIndex,
+) -> String {
+    let mut message = first.to_string();
+    for p in rest {
+        let place = positions
+            .locate(&p.pointer)
+            .map(|at| format!(":{at}"))
+            .unwrap_or_default();
+        message.push_str(&format!(
+            "\n{}{place} (#{}): {}",
+            file.display(),
+            p.pointer,
+            p.message
+        ));
+    }
+    message
 }

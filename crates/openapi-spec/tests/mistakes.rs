@@ -23,10 +23,44 @@ fn every_mistake_is_an_error_at_its_place_and_the_base_is_clean() {
     assert!(files.len() >= 16, "{files:?}");
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
+        let expect = text.lines().find_map(|l| l.strip_prefix("# expect: "));
+        // `syntax LINE`: refused by the parser at that line.
+        if let Some(line) = expect.and_then(|e| e.strip_prefix("syntax ")) {
+            let refused = openapi_spec::load(&file, &Default::default())
+                .expect_err(&file.display().to_string());
+            let line: u32 = line.parse().unwrap();
+            assert_eq!(
+                refused.position().map(|p| p.line as u32),
+                Some(line),
+                "{}: {refused}",
+                file.display()
+            );
+            continue;
+        }
+        // `load POINTER`: refused by the loader (exit 2) at that place.
+        if let Some(pointer) = expect.and_then(|e| e.strip_prefix("load ")) {
+            let refused = openapi_spec::load(&file, &Default::default())
+                .expect_err(&file.display().to_string());
+            let (openapi_spec::LoadError::Structure {
+                pointer: at,
+                position,
+                ..
+            }
+            | openapi_spec::LoadError::Version {
+                pointer: at,
+                position,
+                ..
+            }) = &refused
+            else {
+                panic!("{}: {refused}", file.display());
+            };
+            assert_eq!(at, pointer, "{}: {refused}", file.display());
+            assert!(position.is_some(), "{}: no line", file.display());
+            continue;
+        }
         let doc = openapi_spec::load(&file, &Default::default())
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let findings = lint(&doc);
-        let expect = text.lines().find_map(|l| l.strip_prefix("# expect: "));
         let Some(expect) = expect else {
             assert!(findings.is_empty(), "{}: {findings:#?}", file.display());
             continue;
@@ -114,4 +148,35 @@ fn severities_have_conventional_defaults_and_a_project_can_set_them() {
         .unwrap_err();
     assert!(e.to_string().contains("`loud` is not a severity"), "{e}");
     assert!(Config::parse("severity: high\n", "t.yaml").is_err());
+}
+
+/// docs/spec-musts.md: every rule it names exists, and every mistake
+/// document it names exists and expects that rule.
+#[test]
+fn the_table_of_musts_names_real_rules_and_documents() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let table = std::fs::read_to_string(root.join("../../docs/spec-musts.md")).unwrap();
+    let mut rows = 0;
+    for line in table
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.ends_with(".yaml` |"))
+    {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+        let (rule, file) = (cells[2].trim_matches('`'), cells[3].trim_matches('`'));
+        let known = matches!(rule, "load" | "syntax")
+            || openapi_spec::lint::RULES
+                .iter()
+                .any(|(id, _, _)| *id == rule);
+        assert!(known, "docs/spec-musts.md names an unknown rule: {line}");
+        let text = std::fs::read_to_string(root.join("tests/mistakes").join(file))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let expect = text.lines().find_map(|l| l.strip_prefix("# expect: "));
+        assert_eq!(
+            expect.and_then(|e| e.split(' ').next()),
+            Some(rule),
+            "{file} does not expect {rule}"
+        );
+        rows += 1;
+    }
+    assert!(rows >= 40, "{rows} rows");
 }

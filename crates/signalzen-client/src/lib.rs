@@ -112,12 +112,16 @@ impl<T> std::ops::Deref for Response<T> {
 /// How long to wait and how often to try again.
 #[derive(Debug, Clone)]
 pub struct Retries {
-    /// The most time spent waiting for `Retry-After` (429, 503) in one call.
+    /// The most time spent waiting on 429 and 503 in one call: the
+    /// server's `Retry-After`, or the backoff when it sends none.
     pub budget: Duration,
     /// How many times a GET answered with another 5xx is sent again.
     pub server_errors: u32,
-    /// The first backoff after a 5xx; doubled each time.
+    /// The first backoff after a 5xx, or a 429/503 without `Retry-After`;
+    /// doubled each time up to `max_backoff`.
     pub backoff: Duration,
+    /// The longest single backoff.
+    pub max_backoff: Duration,
 }
 
 impl Default for Retries {
@@ -126,6 +130,7 @@ impl Default for Retries {
             budget: Duration::from_secs(30),
             server_errors: 2,
             backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
         }
     }
 }

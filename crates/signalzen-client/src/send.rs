@@ -54,6 +54,28 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
+/// Capped exponential backoff: the first wait, doubled after each use, never
+/// above the cap (a wait that only grows would soon exceed any budget).
+struct Backoff {
+    next: Duration,
+    cap: Duration,
+}
+
+impl Backoff {
+    fn new(retries: &crate::Retries) -> Self {
+        Backoff {
+            next: retries.backoff.min(retries.max_backoff),
+            cap: retries.max_backoff,
+        }
+    }
+
+    fn next(&mut self) -> Duration {
+        let wait = self.next;
+        self.next = (self.next * 2).min(self.cap);
+        wait
+    }
+}
+
 impl Client {
     /// Sends `request` (again, as the retry policy allows) and decodes the
     /// answer into `T`.
@@ -63,25 +85,21 @@ impl Client {
     ) -> Result<Response<T>, Error> {
         let started = Instant::now();
         let mut server_errors = 0;
-        let mut backoff = self.retries.backoff;
+        let mut backoff = Backoff::new(&self.retries);
         loop {
             let (status, headers, raw) = self.once(request).await?;
             let waited = started.elapsed();
-            let limited = crate::generated::WAIT_STATUSES.contains(&status);
-            if limited
-                && let Some(wait) = retry_after(&headers)
-                && waited + wait <= self.retries.budget
-            {
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-            if (500..600).contains(&status)
-                && !limited
-                && server_errors < self.retries.server_errors
-            {
+            if crate::generated::WAIT_STATUSES.contains(&status) {
+                // 429 and 503: the server's Retry-After when it sends one,
+                // else the next capped backoff; either only within budget.
+                let wait = retry_after(&headers).unwrap_or_else(|| backoff.next());
+                if waited + wait <= self.retries.budget {
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+            } else if (500..600).contains(&status) && server_errors < self.retries.server_errors {
                 server_errors += 1;
-                tokio::time::sleep(backoff).await;
-                backoff *= 2;
+                tokio::time::sleep(backoff.next()).await;
                 continue;
             }
             return answer(request, status, headers, raw);

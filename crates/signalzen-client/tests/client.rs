@@ -199,6 +199,84 @@ async fn rate_limits_are_waited_out_within_the_budget() {
     sandbox.stop().await;
 }
 
+/// A server that answers the first `limited` requests 429 without
+/// `Retry-After`, then 200 with `body`; it counts what it was sent.
+async fn limited_server(
+    limited: usize,
+    body: String,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let seen = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    let app = axum::Router::new().fallback(move || {
+        let (counter, body) = (counter.clone(), body.clone());
+        async move {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            if n < limited {
+                (
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    [("content-type", "application/json")],
+                    String::from("{}"),
+                )
+            } else {
+                (
+                    axum::http::StatusCode::OK,
+                    [("content-type", "application/json")],
+                    body,
+                )
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (base, seen)
+}
+
+#[tokio::test]
+async fn a_429_without_retry_after_is_retried_with_capped_backoff_within_the_budget() {
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+    let (sandbox, client) = sandbox(&[]).await;
+    let page = client.list_users().limit(2).send().await.unwrap();
+    let body = serde_json::to_string(&page.value).unwrap();
+    sandbox.stop().await;
+    let retries = |budget_ms| signalzen_client::Retries {
+        budget: Duration::from_millis(budget_ms),
+        server_errors: 0,
+        backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(20),
+    };
+    // Two bare 429s, then the answer: waited out (10 ms, then 20 ms).
+    let (base, seen) = limited_server(2, body.clone()).await;
+    let patient = Client::builder(base, "s3cr3t-value")
+        .retries(retries(5_000))
+        .build()
+        .unwrap();
+    let answered = patient
+        .list_users()
+        .limit(2)
+        .send()
+        .await
+        .expect("backed off");
+    assert_eq!(answered.value, page.value);
+    assert_eq!(seen.load(Ordering::SeqCst), 3);
+    // Always 429: the backoff stops at 20 ms a wait, and the call ends with
+    // the 429 once the next wait would pass the 150 ms budget (10 + 20 × 7).
+    let (base, seen) = limited_server(usize::MAX, body).await;
+    let bounded = Client::builder(base, "s3cr3t-value")
+        .retries(retries(150))
+        .build()
+        .unwrap();
+    let refused = bounded.list_users().send().await.unwrap_err();
+    assert!(
+        matches!(refused, Error::Status { status: 429, .. }),
+        "{refused:?}"
+    );
+    let sent = seen.load(Ordering::SeqCst);
+    assert!((3..=8).contains(&sent), "{sent} requests");
+}
+
 #[tokio::test]
 async fn signed_links_are_fetched_without_the_secret() {
     let (sandbox, client) = sandbox(&[]).await;

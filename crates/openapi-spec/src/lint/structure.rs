@@ -511,6 +511,22 @@ fn rules(map: &Map<String, Value>, at: &str, object: Object, out: &mut Vec<Probl
                     "an array schema must have `items` (OpenAPI 3.0 requires it)".to_string(),
                 ));
             }
+            let set = |key| map.get(key).and_then(Value::as_bool) == Some(true);
+            if set("readOnly") && set("writeOnly") {
+                out.push((
+                    "read-write-only",
+                    at.to_string(),
+                    "a property must not be both readOnly and writeOnly".to_string(),
+                ));
+            }
+        }
+        Object::Example if map.contains_key("value") && map.contains_key("externalValue") => {
+            out.push((
+                "example-value",
+                at.to_string(),
+                "an Example has `value` or `externalValue`, not both (they are mutually exclusive)"
+                    .to_string(),
+            ));
         }
         Object::Parameter => {
             let path = map.get("in").and_then(Value::as_str) == Some("path");

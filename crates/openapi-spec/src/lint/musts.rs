@@ -1,0 +1,398 @@
+//! MUSTs of OpenAPI 3.0.3 that no JSON Schema can say, because they relate
+//! one part of the document to another: templates that are the same path,
+//! server URL variables and their definitions, security scopes on schemes
+//! that have none, unique tag names, links to operations that exist, and
+//! encodings of properties the schema has. Each rule quotes the sentence
+//! it enforces; `docs/spec-musts.md` lists them all with a one-mistake
+//! document each.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use crate::pointer;
+use crate::visit::operations;
+
+/// One problem: rule id, JSON pointer, sentence.
+pub(crate) type Problem = (&'static str, String, String);
+
+/// Every cross-reference MUST broken in `raw`.
+pub(crate) fn check(raw: &Value) -> Vec<Problem> {
+    let mut out = Vec::new();
+    equivalent_paths(raw, &mut out);
+    server_variables(raw, &mut out);
+    security_scopes(raw, &mut out);
+    unique_tags(raw, &mut out);
+    link_operations(raw, &mut out);
+    encoding_properties(raw, &mut out);
+    component_names(raw, &mut out);
+    out
+}
+
+/// "All the fixed fields declared above are objects that MUST use keys that
+/// match the regular expression: `^[a-zA-Z0-9\.\-_]+$`." (Components Object;
+/// the published JSON Schema lets other keys through.)
+fn component_names(raw: &Value, out: &mut Vec<Problem>) {
+    let Some(components) = raw.get("components").and_then(Value::as_object) else {
+        return;
+    };
+    for (kind, map) in components.iter().filter(|(k, _)| !k.starts_with("x-")) {
+        for name in map.as_object().into_iter().flat_map(Map::keys) {
+            let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+            if name.is_empty() || !name.chars().all(allowed) {
+                out.push((
+                    "component-name",
+                    pointer::push(&pointer::push("/components", kind), name),
+                    format!(
+                        "component name `{name}` may only use letters, digits, `.`, `-` and `_`"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// "Templated paths with the same hierarchy but different templated names
+/// MUST NOT exist as they are identical." (Paths Object)
+fn equivalent_paths(raw: &Value, out: &mut Vec<Problem>) {
+    let Some(paths) = raw.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for path in paths.keys().filter(|p| !p.starts_with("x-")) {
+        let shape = template_shape(path);
+        match seen.get(&shape) {
+            Some(first) => out.push((
+                "path-equivalent",
+                pointer::push("/paths", path),
+                format!("`{path}` is the same path as `{first}`: templates that differ only in parameter names are identical"),
+            )),
+            None => {
+                seen.insert(shape, path);
+            }
+        }
+    }
+}
+
+/// `/users/{id}/x` → `/users/{}/x`.
+fn template_shape(path: &str) -> String {
+    let mut shape = String::with_capacity(path.len());
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                shape.push('{');
+            }
+            '}' if inside => {
+                inside = false;
+                shape.push('}');
+            }
+            _ if inside => {}
+            _ => shape.push(c),
+        }
+    }
+    shape
+}
+
+/// Server URLs: braces balanced, and "Variable substitutions will be made
+/// when a variable is named in {brackets}": every name has its entry in
+/// `variables` (Server Object), at the root, a path item and an operation.
+fn server_variables(raw: &Value, out: &mut Vec<Problem>) {
+    let mut lists = vec![("/servers".to_string(), raw.get("servers"))];
+    if let Some(paths) = raw.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            lists.push((
+                format!("{}/servers", pointer::push("/paths", path)),
+                item.get("servers"),
+            ));
+        }
+    }
+    for found in operations(raw) {
+        lists.push((
+            format!("{}/servers", found.pointer()),
+            found.operation.get("servers"),
+        ));
+    }
+    for (at, list) in lists {
+        for (i, server) in list
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            server_url(server, &format!("{at}/{i}"), out);
+        }
+    }
+}
+
+fn server_url(server: &Value, at: &str, out: &mut Vec<Problem>) {
+    let Some(url) = server.get("url").and_then(Value::as_str) else {
+        return;
+    };
+    let Some(names) = template_names(url) else {
+        out.push((
+            "server-variable",
+            format!("{at}/url"),
+            format!("server URL `{url}` has unbalanced braces"),
+        ));
+        return;
+    };
+    let variables = server.get("variables").and_then(Value::as_object);
+    for unused in variables
+        .into_iter()
+        .flat_map(Map::keys)
+        .filter(|v| !names.contains(*v))
+    {
+        out.push((
+            "server-variable-unused",
+            pointer::push(&format!("{at}/variables"), unused),
+            format!(
+                "server variable `{unused}` is defined but the URL `{url}` never names {{{unused}}}"
+            ),
+        ));
+    }
+    for name in names {
+        if !variables.is_some_and(|v| v.contains_key(&name)) {
+            out.push((
+                "server-variable",
+                format!("{at}/url"),
+                format!(
+                    "server URL `{url}` names {{{name}}}, which its `variables` does not define"
+                ),
+            ));
+        }
+    }
+}
+
+/// The names between braces, or `None` when the braces do not pair up.
+fn template_names(text: &str) -> Option<BTreeSet<String>> {
+    let mut names = BTreeSet::new();
+    let mut current: Option<String> = None;
+    for c in text.chars() {
+        match (c, current.as_mut()) {
+            ('{', None) => current = Some(String::new()),
+            ('{', Some(_)) | ('}', None) => return None,
+            ('}', Some(name)) => {
+                names.insert(std::mem::take(name));
+                current = None;
+            }
+            (c, Some(name)) => name.push(c),
+            (_, None) => {}
+        }
+    }
+    current.is_none().then_some(names)
+}
+
+/// "If the security scheme is of type "oauth2" or "openIdConnect", then the
+/// value is a list of scope names required for the execution... For other
+/// security scheme types, the array MUST be empty." (Security Requirement)
+fn security_scopes(raw: &Value, out: &mut Vec<Problem>) {
+    let schemes = raw
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object);
+    let mut lists = vec![("/security".to_string(), raw.get("security"))];
+    for found in operations(raw) {
+        lists.push((
+            format!("{}/security", found.pointer()),
+            found.operation.get("security"),
+        ));
+    }
+    for (at, list) in lists {
+        for (i, requirement) in list
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            for (name, scopes) in requirement.as_object().into_iter().flat_map(Map::iter) {
+                let kind = schemes
+                    .and_then(|s| s.get(name))
+                    .and_then(|s| resolve(raw, s))
+                    .and_then(|s| s.get("type"))
+                    .and_then(Value::as_str);
+                let scoped = matches!(kind, Some("oauth2" | "openIdConnect"));
+                let listed = scopes.as_array().is_some_and(|s| !s.is_empty());
+                if let Some(kind) = kind.filter(|_| listed && !scoped) {
+                    out.push((
+                        "security-scopes",
+                        pointer::push(&format!("{at}/{i}"), name),
+                        format!("`{name}` is an {kind} scheme, which has no scopes: its list must be empty"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// "Each tag name in the list MUST be unique." (OpenAPI Object, `tags`)
+fn unique_tags(raw: &Value, out: &mut Vec<Problem>) {
+    let mut seen = BTreeMap::new();
+    for (i, tag) in raw
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let Some(name) = tag.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        if let Some(first) = seen.insert(name, i) {
+            out.push((
+                "tag-unique",
+                format!("/tags/{i}/name"),
+                format!("tag `{name}` is already declared at #/tags/{first}"),
+            ));
+        }
+    }
+}
+
+/// "In the case of an operationId, it MUST be unique and resolved in the
+/// scope of the OAS document." (Link Object)
+fn link_operations(raw: &Value, out: &mut Vec<Problem>) {
+    let ops = operations(raw);
+    let ids: BTreeSet<&str> = ops
+        .iter()
+        .filter_map(|f| f.operation.get("operationId").and_then(Value::as_str))
+        .collect();
+    let mut maps = vec![(
+        "/components/links".to_string(),
+        raw.pointer("/components/links"),
+    )];
+    let mut responses = vec![(
+        "/components/responses".to_string(),
+        raw.pointer("/components/responses"),
+    )];
+    for found in &ops {
+        responses.push((
+            format!("{}/responses", found.pointer()),
+            found.operation.get("responses"),
+        ));
+    }
+    for (at, list) in responses {
+        for (code, response) in list.and_then(Value::as_object).into_iter().flatten() {
+            maps.push((
+                format!("{}/links", pointer::push(&at, code)),
+                response.get("links"),
+            ));
+        }
+    }
+    for (at, links) in maps {
+        for (name, link) in links.and_then(Value::as_object).into_iter().flatten() {
+            let Some(id) = link.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            if !ids.contains(id) {
+                out.push((
+                    "link-operation",
+                    format!("{}/operationId", pointer::push(&at, name)),
+                    format!("link `{name}` names operationId `{id}`, which no operation has"),
+                ));
+            }
+        }
+    }
+}
+
+/// "A map between a property name and its encoding information. The key,
+/// being the property name, MUST exist in the schema as a property."
+/// (Media Type Object, `encoding`). Schemas whose properties come from
+/// composition other than `allOf` are not judged.
+fn encoding_properties(raw: &Value, out: &mut Vec<Problem>) {
+    let mut bodies = Vec::new();
+    for found in operations(raw) {
+        if let Some(body) = found.operation.get("requestBody") {
+            bodies.push((format!("{}/requestBody", found.pointer()), body));
+        }
+    }
+    for (name, body) in raw
+        .pointer("/components/requestBodies")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        bodies.push((pointer::push("/components/requestBodies", name), body));
+    }
+    for (at, body) in bodies {
+        if body.get("$ref").is_some() {
+            continue;
+        }
+        for (media, content) in body
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let Some(encoding) = content.get("encoding").and_then(Value::as_object) else {
+                continue;
+            };
+            let Some(names) = content
+                .get("schema")
+                .and_then(|s| property_names(raw, s, 0))
+            else {
+                continue;
+            };
+            let here = format!(
+                "{}/encoding",
+                pointer::push(&format!("{at}/content"), media)
+            );
+            for key in encoding.keys().filter(|k| !names.contains(k.as_str())) {
+                out.push((
+                    "encoding-property",
+                    pointer::push(&here, key),
+                    format!(
+                        "encoding names `{key}`, which is not a property of the {media} schema"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The properties a schema declares, through `$ref` and `allOf`; `None`
+/// when they cannot be known (`oneOf`, `anyOf`, open `additionalProperties`
+/// without properties).
+fn property_names<'a>(
+    raw: &'a Value,
+    schema: &'a Value,
+    depth: usize,
+) -> Option<BTreeSet<&'a str>> {
+    if depth > 32 {
+        return None;
+    }
+    let schema = resolve(raw, schema)?;
+    if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() {
+        return None;
+    }
+    let mut names: BTreeSet<&str> = crate::schema::properties(schema)
+        .map(|(k, _)| k.as_str())
+        .collect();
+    for part in crate::schema::all_of(schema) {
+        names.extend(property_names(raw, part, depth + 1)?);
+    }
+    if names.is_empty() {
+        return None;
+    }
+    Some(names)
+}
+
+fn resolve<'a>(raw: &'a Value, value: &'a Value) -> Option<&'a Value> {
+    pointer::resolve(raw, value, "").map(|(v, _)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_shapes_and_names() {
+        assert_eq!(template_shape("/a/{x}/b/{y}"), "/a/{}/b/{}");
+        assert_eq!(template_shape("/a/b"), "/a/b");
+        let names = template_names("https://{host}:{port}/v1").unwrap();
+        assert_eq!(names.into_iter().collect::<Vec<_>>(), ["host", "port"]);
+        assert!(template_names("https://{host/v1").is_none());
+        assert!(template_names("https://host}/v1").is_none());
+        assert!(template_names("https://{a{b}}/").is_none());
+        assert!(template_names("/plain").unwrap().is_empty());
+    }
+}

@@ -1,0 +1,404 @@
+//! The document against the official JSON Schema of its OpenAPI version,
+//! as the OpenAPI Initiative publishes it (vendored under `schemas/`, with
+//! its source and date in `schemas/README.md`). The hand-written rules know
+//! what someone thought of; the published schema knows every field table,
+//! every required field and every mutually exclusive pair the specification
+//! can express in JSON Schema. Its raw errors read badly (a `oneOf` that
+//! failed, with every branch's complaint), so each is reduced to the branch
+//! the document meant and said in one plain sentence at its JSON pointer.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::{ValidationError, ValidationErrorKind};
+use serde_json::Value;
+
+use crate::pointer;
+
+/// The OpenAPI Initiative's schema for 3.0.x documents, iteration
+/// 2024-10-18 (the latest published for 3.0).
+const OAS_3_0: &str = include_str!("../schemas/oas-3.0-2024-10-18.json");
+
+/// One problem the official schema found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Problem {
+    /// The JSON pointer of the value at fault.
+    pub pointer: String,
+    /// One plain sentence.
+    pub message: String,
+    /// Only an echo of a sharper problem inside it, when there is one (a
+    /// list with a repeated item, an object that fits two branches).
+    pub weak: bool,
+}
+
+impl Problem {
+    fn new(pointer: String, message: String) -> Self {
+        Problem {
+            pointer,
+            message,
+            weak: false,
+        }
+    }
+}
+
+struct Official {
+    schema: Value,
+    validator: jsonschema::Validator,
+}
+
+/// The compiled schema, built once per process (compiling it costs more
+/// than validating a small document).
+fn official() -> Option<&'static Official> {
+    static CELL: OnceLock<Option<Official>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let schema: Value = serde_json::from_str(OAS_3_0).ok()?;
+        let validator = jsonschema::draft4::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .ok()?;
+        Some(Official { schema, validator })
+    })
+    .as_ref()
+}
+
+/// Every problem the official schema finds in `raw`, one per place, in
+/// the validator's order.
+pub(crate) fn check(raw: &Value) -> Vec<Problem> {
+    let Some(official) = official() else {
+        // The vendored schema is part of the build; a test pins that it
+        // compiles, so this is unreachable in a released binary.
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for error in official.validator.iter_errors(raw) {
+        official.explain(&error, &mut out);
+    }
+    out.dedup();
+    // An object that fits two branches because another problem already
+    // said what is wrong with it (schema and content both given).
+    let strong: std::collections::BTreeSet<String> = out
+        .iter()
+        .filter(|p| !p.weak)
+        .map(|p| p.pointer.clone())
+        .collect();
+    out.retain(|p| !(p.weak && strong.contains(&p.pointer)));
+    out
+}
+
+impl Official {
+    /// Adds the plain sentences for one error: the branch meant, for a
+    /// `oneOf`/`anyOf`; one sentence per unexpected key; else one.
+    fn explain(&self, error: &ValidationError<'_>, out: &mut Vec<Problem>) {
+        let at = error.instance_path().as_str().to_string();
+        let object = self.object_name(error.schema_path().as_str());
+        match error.kind() {
+            ValidationErrorKind::OneOfNotValid { context }
+            | ValidationErrorKind::AnyOf { context } => match meant_branch(context, &at) {
+                Some(branch) => branch.iter().for_each(|e| self.explain(e, out)),
+                None => out.push(self.no_branch(error, context, &at, &object)),
+            },
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for key in unexpected {
+                    out.push(Problem::new(
+                        pointer::push(&at, key),
+                        format!("`{key}` is not a field of the {object} (and not an x- extension)"),
+                    ));
+                }
+            }
+            ValidationErrorKind::OneOfMultipleValid { .. } | ValidationErrorKind::UniqueItems => {
+                let message = match error.kind() {
+                    ValidationErrorKind::UniqueItems => {
+                        "the list repeats an item; its items must be unique".to_string()
+                    }
+                    _ => format!(
+                        "{} fits more than one of the forms a {object} may take",
+                        what(&at)
+                    ),
+                };
+                out.push(Problem {
+                    pointer: at,
+                    message,
+                    weak: true,
+                });
+            }
+            kind => {
+                let message = self.sentence(
+                    kind,
+                    error.instance(),
+                    error.schema_path().as_str(),
+                    &object,
+                    &at,
+                );
+                out.push(Problem::new(at, message));
+            }
+        }
+    }
+
+    /// The problem for a failed `oneOf`/`anyOf` whose intended branch
+    /// cannot be told: a selector no branch accepts (`in: body`), the
+    /// fields that would select one, or the object as a whole.
+    fn no_branch(
+        &self,
+        error: &ValidationError<'_>,
+        context: &[Vec<ValidationError<'static>>],
+        at: &str,
+        object: &str,
+    ) -> Problem {
+        let mut allowed = Vec::new();
+        let mut selector = None;
+        for e in context.iter().flatten() {
+            let here = e.instance_path().as_str();
+            if let ValidationErrorKind::Enum { options } = e.kind()
+                && matches!(here.strip_prefix(at), Some("/in" | "/type"))
+            {
+                allowed.extend(
+                    options
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string),
+                );
+                selector = Some((here.to_string(), short(e.instance())));
+            }
+        }
+        if let Some((pointer, value)) = selector.filter(|_| context.iter().all(|b| !b.is_empty())) {
+            allowed.dedup();
+            let message = format!(
+                "{value} is not one of {} (the {object})",
+                allowed.join(", ")
+            );
+            return Problem::new(pointer, message);
+        }
+        let fields: Vec<String> = context
+            .iter()
+            .flatten()
+            .filter_map(|e| match e.kind() {
+                ValidationErrorKind::Required { property } => {
+                    property.as_str().map(|p| format!("`{p}`"))
+                }
+                _ => None,
+            })
+            .collect();
+        if !fields.is_empty() && fields.len() == context.len() {
+            return Problem::new(
+                at.to_string(),
+                format!("{} needs one of {}", what(at), fields.join(", ")),
+            );
+        }
+        let shown = match error.instance().as_ref() {
+            Value::Object(_) => what(at),
+            other => short(other),
+        };
+        Problem::new(at.to_string(), format!("{shown} is not a valid {object}"))
+    }
+
+    /// One sentence for one keyword that failed.
+    fn sentence(
+        &self,
+        kind: &ValidationErrorKind,
+        instance: &Value,
+        keyword: &str,
+        object: &str,
+        at: &str,
+    ) -> String {
+        let value = short(instance);
+        match kind {
+            ValidationErrorKind::Required { property } => {
+                format!(
+                    "the {object} lacks its required field `{}`",
+                    property.as_str().unwrap_or("?")
+                )
+            }
+            ValidationErrorKind::Type { .. } => {
+                let wanted = self
+                    .keyword_value(keyword)
+                    .map(|t| t.to_string().replace('"', ""))
+                    .unwrap_or_default();
+                format!("{value} should be of type {wanted} here")
+            }
+            ValidationErrorKind::Enum { options } => match options.as_array().map(Vec::as_slice) {
+                Some([only]) => format!("{value} must be {} here", short(only)),
+                _ => format!("{value} is not one of {}", listed(options)),
+            },
+            ValidationErrorKind::Pattern { pattern } => {
+                format!("{value} does not match the pattern `{pattern}`")
+            }
+            ValidationErrorKind::Format { format } => format!("{value} is not a valid {format}"),
+            ValidationErrorKind::MinItems { limit } => {
+                format!("{} needs at least {}", what(at), count(*limit, "item"))
+            }
+            ValidationErrorKind::MinProperties { limit } => {
+                format!("{} needs at least {}", what(at), count(*limit, "entry"))
+            }
+            ValidationErrorKind::MaxProperties { limit } => {
+                format!("{} may have at most {}", what(at), count(*limit, "entry"))
+            }
+            ValidationErrorKind::Minimum { limit } => {
+                format!("{value} is below the minimum {limit}")
+            }
+            ValidationErrorKind::Not { .. } => match self.description(keyword) {
+                Some(d) if object == "object" => d,
+                Some(d) => format!("{d} (the {object})"),
+                None => {
+                    format!("the {object} has a combination of fields the specification forbids")
+                }
+            },
+            other => format!("the {object} breaks the specification's schema: {other:?}")
+                .chars()
+                .take(200)
+                .collect(),
+        }
+    }
+
+    /// "the Info Object", from the nearest `definitions/Name` in the
+    /// schema path.
+    fn object_name(&self, keyword: &str) -> String {
+        let name = keyword
+            .rsplit_once("/definitions/")
+            .map(|(_, rest)| rest.split('/').next().unwrap_or(rest))
+            .unwrap_or("");
+        object_label(name)
+    }
+
+    /// The value of the keyword at `keyword` in the official schema.
+    fn keyword_value(&self, keyword: &str) -> Option<&Value> {
+        self.schema.pointer(keyword)
+    }
+
+    /// The `description` of the schema that holds `keyword` (the schema
+    /// says why a `not` exists: "Example and examples are mutually
+    /// exclusive").
+    fn description(&self, keyword: &str) -> Option<String> {
+        let at = keyword.strip_suffix("/not").unwrap_or(keyword);
+        let node = self.schema.pointer(at)?;
+        node.get("not")
+            .and_then(|n| n.get("description"))
+            .or_else(|| node.get("description"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }
+}
+
+/// The branch of a `oneOf`/`anyOf` the document meant: the only one not
+/// ruled out by a selector, a field whose presence or value picks the
+/// branch (`$ref` for a Reference, `in` for a Parameter, `type` for a
+/// Security Scheme).
+fn meant_branch<'e>(
+    context: &'e [Vec<ValidationError<'static>>],
+    at: &str,
+) -> Option<&'e [ValidationError<'static>]> {
+    let ruled_out = |branch: &Vec<ValidationError<'static>>| {
+        branch.iter().any(|e| {
+            let here = e.instance_path().as_str();
+            match e.kind() {
+                ValidationErrorKind::Required { property } => {
+                    here == at && property.as_str() == Some("$ref")
+                }
+                ValidationErrorKind::Enum { .. } => {
+                    matches!(here.strip_prefix(at), Some("/in" | "/type"))
+                }
+                _ => false,
+            }
+        })
+    };
+    let mut candidates = context.iter().filter(|b| !b.is_empty() && !ruled_out(b));
+    let first = candidates.next()?;
+    candidates.next().is_none().then_some(first.as_slice())
+}
+
+/// "PathItem" → "Path Item Object"; the parameter and scheme branches keep
+/// the object the specification names.
+fn object_label(definition: &str) -> String {
+    let named = match definition {
+        "" => return "document".to_string(),
+        "PathParameter" | "QueryParameter" | "HeaderParameter" | "CookieParameter" => "Parameter",
+        "APIKeySecurityScheme"
+        | "HTTPSecurityScheme"
+        | "OAuth2SecurityScheme"
+        | "OpenIdConnectSecurityScheme" => "Security Scheme",
+        "ImplicitOAuthFlow"
+        | "PasswordOAuthFlow"
+        | "ClientCredentialsFlow"
+        | "AuthorizationCodeOAuthFlow" => "OAuth Flow",
+        "ExampleXORExamples" | "SchemaXORContent" => return "object".to_string(),
+        "XML" => "XML",
+        other => return format!("{} Object", split_camel(other)),
+    };
+    format!("{named} Object")
+}
+
+fn split_camel(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if i > 0 && c.is_ascii_uppercase() {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "`content`" for `/a/b/content`; "the document" for the root.
+fn what(at: &str) -> String {
+    match at.rsplit_once('/') {
+        Some((_, last)) => format!("`{}`", pointer::unescape(last)),
+        None => "the document".to_string(),
+    }
+}
+
+/// "1 entry", "2 entries".
+fn count(n: u64, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
+/// A value as a finding shows it: text as itself, anything else as JSON,
+/// long ones cut; in backticks.
+fn short(value: &Value) -> String {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if text.chars().count() > 60 {
+        let cut: String = text.chars().take(57).collect();
+        format!("`{cut}…`")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// `["a","b"]` → "a, b".
+fn listed(options: &Value) -> String {
+    match options.as_array() {
+        Some(items) => items
+            .iter()
+            .map(|v| short(v).trim_matches('`').to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => options.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vendored_schema_compiles() {
+        assert!(official().is_some());
+    }
+
+    #[test]
+    fn labels_name_the_specification_objects() {
+        assert_eq!(object_label("PathItem"), "Path Item Object");
+        assert_eq!(object_label("QueryParameter"), "Parameter Object");
+        assert_eq!(
+            object_label("OAuth2SecurityScheme"),
+            "Security Scheme Object"
+        );
+        assert_eq!(object_label(""), "document");
+    }
+}
