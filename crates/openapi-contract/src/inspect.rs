@@ -77,6 +77,10 @@ pub(crate) struct Inspection<'a> {
     skip: HashSet<String>,
 }
 
+/// How deep the walk goes: as deep as serde_json parses (its recursion
+/// limit is 128), so every body that reaches the walk is walked whole; a
+/// `Value` built deeper in code is walked to this depth, not to a stack
+/// overflow.
 const MAX_DEPTH: usize = 128;
 
 /// The branch a discriminator chose for one object, and where it is.
@@ -145,15 +149,18 @@ impl<'a> Inspection<'a> {
         self.value(&[node], value, &mut at, 0);
     }
 
-    fn expand(&mut self, n: NodeId, value: &Value, at: &str, out: &mut Vec<NodeId>, depth: usize) {
-        if depth > MAX_DEPTH {
+    /// `n` and the branches its unions choose for `value`, each node once:
+    /// a union may choose itself again (a discriminator mapping a tag to
+    /// the schema that holds it), and expanding a node twice adds nothing.
+    fn expand(&mut self, n: NodeId, value: &Value, at: &str, out: &mut Vec<NodeId>) {
+        if out.contains(&n) {
             return;
         }
         out.push(n);
         let graph = self.graph;
         for &u in &graph.nodes[n].unions {
             if let Some(i) = self.choose(u, value, at) {
-                self.expand(graph.unions[u].branch_nodes[i], value, at, out, depth + 1);
+                self.expand(graph.unions[u].branch_nodes[i], value, at, out);
             }
         }
     }
@@ -373,7 +380,7 @@ impl<'a> Inspection<'a> {
         }
         let mut expanded = Vec::with_capacity(nodes.len() + 2);
         for &n in nodes {
-            self.expand(n, value, at, &mut expanded, 0);
+            self.expand(n, value, at, &mut expanded);
         }
         match value {
             Value::Object(map) => self.object(&expanded, map, at, depth),
@@ -562,4 +569,95 @@ fn dotted(rel: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A list of nodes, each maybe with a `next`, and a union whose
+    /// discriminator maps one tag back to the union itself.
+    const DOC: &str = r##"openapi: 3.0.3
+info: {title: depth, version: '1'}
+paths:
+  /node:
+    get:
+      operationId: getNode
+      responses:
+        '200':
+          description: a node
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Node'}
+  /pet:
+    get:
+      operationId: getPet
+      responses:
+        '200':
+          description: a pet
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+components:
+  schemas:
+    Node:
+      type: object
+      properties:
+        next: {$ref: '#/components/schemas/Node'}
+    Pet:
+      type: object
+      properties:
+        kind: {type: string}
+      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Pet'}]
+      discriminator: {propertyName: kind, mapping: {cat: '#/components/schemas/Cat', pet: '#/components/schemas/Pet'}}
+    Cat:
+      type: object
+      required: [kind]
+      properties:
+        kind: {type: string}
+"##;
+
+    fn contract() -> crate::Contract {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("depth.yaml");
+        std::fs::write(&file, DOC).unwrap();
+        let doc = openapi_spec::load(&file, &Default::default()).unwrap();
+        crate::Contract::new(doc, Default::default()).unwrap()
+    }
+
+    fn inspect(contract: &crate::Contract, operation: usize, body: &Value) -> Vec<Finding> {
+        let check = contract.compiled.operations[operation].responses[0]
+            .as_ref()
+            .unwrap();
+        let mut inspection = Inspection::new(&contract.compiled.graph, false);
+        inspection.run(check.node, body);
+        inspection.undocumented
+    }
+
+    /// `{"next": … {"extra": 1}}`, the object with `extra` at `depth`.
+    fn nested(depth: usize) -> Value {
+        (0..depth).fold(json!({"extra": 1}), |inner, _| json!({ "next": inner }))
+    }
+
+    #[test]
+    fn the_walk_reaches_max_depth_and_stops_below_it() {
+        let contract = contract();
+        let at_limit = inspect(&contract, 0, &nested(MAX_DEPTH));
+        assert_eq!(at_limit.len(), 1, "{at_limit:?}");
+        assert!(at_limit[0].pointer.ends_with("/next/extra"));
+        assert_eq!(at_limit[0].pointer.matches("/next").count(), MAX_DEPTH);
+        assert!(inspect(&contract, 0, &nested(MAX_DEPTH + 1)).is_empty());
+        assert!(serde_json::from_str::<Value>(&nested(MAX_DEPTH).to_string()).is_err());
+    }
+
+    /// Without the once-only rule the walk recurses until the stack
+    /// overflows (the test process aborts).
+    #[test]
+    fn a_union_that_chooses_itself_is_expanded_once() {
+        let contract = contract();
+        let undocumented = inspect(&contract, 1, &json!({"kind": "pet", "extra": 1}));
+        assert_eq!(undocumented.len(), 1, "{undocumented:?}");
+    }
 }
