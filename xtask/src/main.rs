@@ -50,8 +50,8 @@ enum Command {
     /// discriminator-required, oas-schema, path-equivalent, server-variable,
     /// server-variable-unused, security-scopes, tag-unique, link-operation,
     /// encoding-property, read-write-only, example-value, default-type,
-    /// string-scalar, component-name (errors) and unused-component
-    /// (warning). A project sets its own in .openapi-lint.yaml next to the
+    /// string-scalar, component-name (errors), operation-id-missing and
+    /// unused-component (warnings). A project sets its own in .openapi-lint.yaml next to the
     /// document or with --rule.
     ///
     /// Exits 0 when clean (warnings allowed), 1 on lint errors, 2 when the

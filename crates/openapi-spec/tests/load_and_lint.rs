@@ -170,7 +170,7 @@ fn lint_operation_ids() {
         "{HEAD}paths:\n  /a:\n    get:\n      responses: {{}}\n  /b:\n    get:\n      operationId: x\n      responses: {{}}\n    put:\n      operationId: x\n      responses: {{}}\n"
     ));
     assert!(
-        r.iter().any(|(rule, m)| *rule == "operation-id"
+        r.iter().any(|(rule, m)| *rule == "operation-id-missing"
             && m.contains("GET /a has no operationId")
             && m.contains("t.yaml:5:")),
         "{r:?}"

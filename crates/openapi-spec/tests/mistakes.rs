@@ -180,3 +180,25 @@ fn the_table_of_musts_names_real_rules_and_documents() {
     }
     assert!(rows >= 40, "{rows} rows");
 }
+
+/// The OpenAPI Initiative's own valid examples (tests/valid/): no error.
+#[test]
+fn the_specifications_own_examples_have_no_error() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/valid");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "{files:?}");
+    for file in files {
+        let doc = openapi_spec::load(&file, &Default::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let errors: Vec<_> = lint(&doc)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", file.display());
+    }
+}

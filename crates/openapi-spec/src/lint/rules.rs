@@ -88,7 +88,12 @@ pub const RULES: &[(&str, Severity, &str)] = &[
     (
         "operation-id",
         Severity::Error,
-        "an operation without operationId, or one used twice",
+        "an operationId used by two operations (it MUST be unique)",
+    ),
+    (
+        "operation-id-missing",
+        Severity::Warning,
+        "an operation without operationId (RECOMMENDED; tools name it METHOD path)",
     ),
     (
         "ref",
