@@ -249,11 +249,10 @@ fn clean_yaml_message(message: &str) -> String {
         _ => first,
     };
     // The parser's advice to its own caller is not the author's to follow.
-    let first = first
-        .strip_suffix(", set DuplicateKeyPolicy in Options if acceptable")
-        .map(|m| format!("{m} (each key once per object: OpenAPI's patterned fields are unique)"))
-        .unwrap_or_else(|| first.to_string());
-    strip_position_suffix(&first)
+    strip_position_suffix(first).replace(
+        ", set DuplicateKeyPolicy in Options if acceptable",
+        " (each key once per object: OpenAPI's patterned fields are unique)",
+    )
 }
 
 fn strip_position_suffix(message: &str) -> String {

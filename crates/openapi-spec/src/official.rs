@@ -361,11 +361,16 @@ fn split_camel(name: &str) -> String {
     out
 }
 
-/// "`content`" for `/a/b/content`; "the document" for the root.
+/// "`content`" for `/a/b/content`, "`parameters[0]`" for an item of a
+/// list, "the document" for the root.
 fn what(at: &str) -> String {
-    match at.rsplit_once('/') {
-        Some((_, last)) => format!("`{}`", pointer::unescape(last)),
-        None => "the document".to_string(),
+    let Some((parent, last)) = at.rsplit_once('/') else {
+        return "the document".to_string();
+    };
+    let last = pointer::unescape(last);
+    match (last.parse::<usize>(), parent.rsplit_once('/')) {
+        (Ok(i), Some((_, list))) => format!("`{}[{i}]`", pointer::unescape(list)),
+        _ => format!("`{last}`"),
     }
 }
 
@@ -412,6 +417,17 @@ mod tests {
     #[test]
     fn the_vendored_schema_compiles() {
         assert!(official().is_some());
+    }
+
+    #[test]
+    fn places_and_counts_read_as_words() {
+        assert_eq!(what("/paths/~1a/get/parameters/0"), "`parameters[0]`");
+        assert_eq!(what("/paths/~1a~1b"), "`/a/b`");
+        assert_eq!(what("/info"), "`info`");
+        assert_eq!(what(""), "the document");
+        assert_eq!(count(1, "entry"), "1 entry");
+        assert_eq!(count(2, "entry"), "2 entries");
+        assert_eq!(count(3, "item"), "3 items");
     }
 
     #[test]

@@ -202,3 +202,25 @@ fn the_specifications_own_examples_have_no_error() {
         assert!(errors.is_empty(), "{}: {errors:#?}", file.display());
     }
 }
+
+/// What a user reads for each mistake, word for word: every finding (or
+/// the refusal) of every document, paths relative to the folder.
+#[test]
+fn every_mistake_reads_as_this() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mistakes");
+    let mut out = String::new();
+    for file in cases() {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        out.push_str(&format!("{name}\n"));
+        match openapi_spec::load(&file, &Default::default()) {
+            Err(e) => out.push_str(&format!("  refused: {e}\n")),
+            Ok(doc) => {
+                for f in lint(&doc) {
+                    out.push_str(&format!("  {f}\n"));
+                }
+            }
+        }
+    }
+    let out = out.replace(&format!("{}/", dir.display()), "");
+    insta::assert_snapshot!(out);
+}
