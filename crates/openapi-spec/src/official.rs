@@ -412,6 +412,8 @@ fn listed(options: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
@@ -428,6 +430,13 @@ mod tests {
         assert_eq!(count(1, "entry"), "1 entry");
         assert_eq!(count(2, "entry"), "2 entries");
         assert_eq!(count(3, "item"), "3 items");
+        let sixty = "x".repeat(60);
+        assert_eq!(short(&json!(sixty)), format!("`{sixty}`"));
+        let cut = short(&json!("y".repeat(61)));
+        assert_eq!(cut, format!("`{}…`", "y".repeat(57)));
+        assert_eq!(short(&json!(1.5)), "`1.5`");
+        assert_eq!(listed(&json!(["a", 1])), "a, 1");
+        assert_eq!(listed(&json!("a")), "\"a\"");
     }
 
     #[test]

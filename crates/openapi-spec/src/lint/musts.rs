@@ -84,7 +84,7 @@ fn template_shape(path: &str) -> String {
                 inside = true;
                 shape.push('{');
             }
-            '}' if inside => {
+            '}' => {
                 inside = false;
                 shape.push('}');
             }
