@@ -326,10 +326,7 @@ fn encoding_properties(raw: &Value, out: &mut Vec<Problem>) {
             let Some(encoding) = content.get("encoding").and_then(Value::as_object) else {
                 continue;
             };
-            let Some(names) = content
-                .get("schema")
-                .and_then(|s| property_names(raw, s, 0))
-            else {
+            let Some(names) = content.get("schema").and_then(|s| property_names(raw, s)) else {
                 continue;
             };
             let here = format!(
@@ -350,13 +347,13 @@ fn encoding_properties(raw: &Value, out: &mut Vec<Problem>) {
 }
 
 /// The properties a schema declares, through `$ref` and `allOf`; `None`
-/// when they cannot be known (`oneOf`, `anyOf`, open `additionalProperties`
-/// without properties).
-fn property_names<'a>(
-    raw: &'a Value,
-    schema: &'a Value,
-    depth: usize,
-) -> Option<BTreeSet<&'a str>> {
+/// when they cannot be known (`oneOf`, `anyOf`, no properties at all, or
+/// `allOf` deeper than 32).
+fn property_names<'a>(raw: &'a Value, schema: &'a Value) -> Option<BTreeSet<&'a str>> {
+    declared(raw, schema, 0).filter(|names| !names.is_empty())
+}
+
+fn declared<'a>(raw: &'a Value, schema: &'a Value, depth: usize) -> Option<BTreeSet<&'a str>> {
     if depth > 32 {
         return None;
     }
@@ -368,10 +365,7 @@ fn property_names<'a>(
         .map(|(k, _)| k.as_str())
         .collect();
     for part in crate::schema::all_of(schema) {
-        names.extend(property_names(raw, part, depth + 1)?);
-    }
-    if names.is_empty() {
-        return None;
+        names.extend(declared(raw, part, depth + 1)?);
     }
     Some(names)
 }
@@ -382,6 +376,8 @@ fn resolve<'a>(raw: &'a Value, value: &'a Value) -> Option<&'a Value> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
@@ -394,5 +390,71 @@ mod tests {
         assert!(template_names("https://host}/v1").is_none());
         assert!(template_names("https://{a{b}}/").is_none());
         assert!(template_names("/plain").unwrap().is_empty());
+    }
+
+    /// The encoding findings for a multipart body whose schema is `schema`,
+    /// with `schemas` as the components.
+    fn encoding(schema: Value, schemas: Value) -> Vec<String> {
+        let raw = json!({
+            "paths": {"/a": {"post": {"requestBody": {"content": {"multipart/form-data": {
+                "schema": schema,
+                "encoding": {"photo": {"contentType": "image/png"}}
+            }}}}}},
+            "components": {"schemas": schemas}
+        });
+        let mut out = Vec::new();
+        encoding_properties(&raw, &mut out);
+        out.into_iter().map(|(_, at, _)| at).collect()
+    }
+
+    #[test]
+    fn an_encoding_names_a_property_found_through_refs_and_allof() {
+        let photo = json!({"properties": {"photo": {"type": "string"}}});
+        let other = json!({"properties": {"name": {"type": "string"}}});
+        let none = json!({});
+        assert!(encoding(photo.clone(), none.clone()).is_empty());
+        let at = "/paths/~1a/post/requestBody/content/multipart~1form-data/encoding/photo";
+        assert_eq!(encoding(other.clone(), none.clone()), [at]);
+        let by_ref = json!({"$ref": "#/components/schemas/P"});
+        assert!(encoding(by_ref.clone(), json!({"P": photo})).is_empty());
+        assert_eq!(encoding(by_ref, json!({"P": other.clone()})), [at]);
+        let composed =
+            json!({"allOf": [{"$ref": "#/components/schemas/P"}, {"required": ["photo"]}]});
+        assert_eq!(
+            encoding(composed.clone(), json!({"P": other.clone()})),
+            [at]
+        );
+        assert!(encoding(composed, json!({"P": {"properties": {"photo": {}}}})).is_empty());
+        // What cannot be known is not judged.
+        for unknowable in [
+            json!({"anyOf": [other.clone()]}),
+            json!({"oneOf": [other.clone()]}),
+            json!({"type": "object"}),
+            json!({"allOf": [{"$ref": "#/components/schemas/C"}], "properties": {"name": {}}}),
+        ] {
+            let cycle = json!({"C": {"allOf": [{"$ref": "#/components/schemas/C"}]}});
+            assert!(
+                encoding(unknowable.clone(), cycle).is_empty(),
+                "{unknowable}"
+            );
+        }
+    }
+
+    #[test]
+    fn allof_is_followed_32_deep() {
+        let chain = |depth: usize| {
+            let mut schemas = serde_json::Map::new();
+            for i in 0..depth {
+                let next = format!("#/components/schemas/C{}", i + 1);
+                schemas.insert(format!("C{i}"), json!({"allOf": [{"$ref": next}]}));
+            }
+            schemas.insert(format!("C{depth}"), json!({"properties": {"name": {}}}));
+            encoding(
+                json!({"$ref": "#/components/schemas/C0"}),
+                Value::Object(schemas),
+            )
+        };
+        assert_eq!(chain(32).len(), 1);
+        assert!(chain(33).is_empty());
     }
 }

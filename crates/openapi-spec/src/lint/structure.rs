@@ -351,7 +351,10 @@ pub(crate) fn check(raw: &Value) -> Vec<Problem> {
 /// lower; this keeps the walk's stack bounded on any input).
 const MAX_DEPTH: usize = 256;
 
+/// Checks the object at `at`, one level below its parent's `depth` (the
+/// only place depth grows, so one guard bounds every way down).
 fn walk(value: &Value, at: &str, object: Object, out: &mut Vec<Problem>, depth: usize) {
+    let depth = depth + 1;
     let Some(map) = value.as_object() else {
         return;
     };
@@ -388,16 +391,16 @@ fn fixed(
 fn descend(child: &Value, here: &str, field: Field, out: &mut Vec<Problem>, depth: usize) {
     match field {
         Data => {}
-        One(o) => walk(child, here, o, out, depth + 1),
-        SchemaOrBool => walk(child, here, Object::Schema, out, depth + 1),
+        One(o) => walk(child, here, o, out, depth),
+        SchemaOrBool => walk(child, here, Object::Schema, out, depth),
         M(o) => {
             for (name, v) in child.as_object().into_iter().flatten() {
-                walk(v, &pointer::push(here, name), o, out, depth + 1);
+                walk(v, &pointer::push(here, name), o, out, depth);
             }
         }
         List(o) => {
             for (i, v) in child.as_array().into_iter().flatten().enumerate() {
-                walk(v, &pointer::push(here, &i.to_string()), o, out, depth + 1);
+                walk(v, &pointer::push(here, &i.to_string()), o, out, depth);
             }
         }
     }
@@ -423,9 +426,7 @@ fn patterned(
                 here,
                 format!("path `{key}` must begin with `/`"),
             )),
-            Object::Paths | Object::Callback => {
-                walk(child, &here, Object::PathItem, out, depth + 1)
-            }
+            Object::Paths | Object::Callback => walk(child, &here, Object::PathItem, out, depth),
             Object::Responses if !is_status_key(key) => out.push((
                 "status-code",
                 here,
@@ -433,7 +434,7 @@ fn patterned(
                     "`{key}` is not a response status: use a code (200), a range (4XX) or `default`"
                 ),
             )),
-            Object::Responses => walk(child, &here, Object::Response, out, depth + 1),
+            Object::Responses => walk(child, &here, Object::Response, out, depth),
             _ => {}
         }
     }
@@ -540,5 +541,140 @@ fn rules(map: &Map<String, Value>, at: &str, object: Object, out: &mut Vec<Probl
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// The rule ids and pointers found in `raw`.
+    fn found(raw: &Value) -> Vec<(&'static str, String)> {
+        check(raw).into_iter().map(|(r, at, _)| (r, at)).collect()
+    }
+
+    /// A document whose schema `S` nests `levels` schemas through `wrap`
+    /// (`{"items": inner}`, …), the innermost with an unknown key.
+    fn nested(levels: usize, wrap: fn(Value) -> Value) -> Value {
+        let inner = (0..levels).fold(json!({"bogus": 1}), |inner, _| wrap(inner));
+        json!({"openapi": "3.0.3", "components": {"schemas": {"S": inner}}})
+    }
+
+    fn bogus_found(raw: &Value) -> bool {
+        found(raw)
+            .iter()
+            .any(|(r, at)| *r == "unknown-key" && at.ends_with("/bogus"))
+    }
+
+    #[test]
+    fn the_walk_goes_max_depth_deep_by_every_way_down() {
+        // Root 1, components 2, S 3: S nests MAX_DEPTH - 3 more and is seen.
+        let property = |inner| json!({"type": "object", "properties": {"p": inner}});
+        assert!(bogus_found(&nested(MAX_DEPTH - 3, property)));
+        assert!(!bogus_found(&nested(MAX_DEPTH - 2, property)));
+        let ways: [fn(Value) -> Value; 3] = [
+            |inner| json!({"type": "array", "items": inner}),
+            |inner| json!({"additionalProperties": inner}),
+            |inner| json!({"allOf": [inner]}),
+        ];
+        for wrap in ways {
+            assert!(bogus_found(&nested(10, wrap)));
+            assert!(!bogus_found(&nested(MAX_DEPTH, wrap)));
+        }
+        // Through paths, callbacks and responses.
+        let callback = |inner: Value| json!({"post": {"responses": {"200": {"description": "ok"}}, "callbacks": {"c": {"{$url}": inner}}}});
+        let at_response = |levels| {
+            let item = (0..levels).fold(
+                json!({"get": {"responses": {"200": {"description": "ok", "bogus": 1}}}}),
+                |inner, _| callback(inner),
+            );
+            json!({"openapi": "3.0.3", "paths": {"/a": item}})
+        };
+        assert!(bogus_found(&at_response(3)));
+        assert!(!bogus_found(&at_response(MAX_DEPTH / 2)));
+    }
+
+    #[test]
+    fn a_reference_stands_only_where_the_specification_allows_one() {
+        let raw = json!({"openapi": "3.0.3", "info": {"$ref": "#/x", "title": "t"},
+            "components": {"schemas": {"S": {"$ref": "#/components/schemas/T", "bogus": 1}}}});
+        assert_eq!(found(&raw), [("unknown-key", "/info/$ref".to_string())]);
+    }
+
+    #[test]
+    fn status_keys_are_codes_ranges_or_default() {
+        for good in ["200", "599", "1XX", "5XX", "default"] {
+            assert!(is_status_key(good), "{good}");
+        }
+        for bad in [
+            "600", "099", "20", "2000", "2X0", "2xx", "XX2", "abc", "Default",
+        ] {
+            assert!(!is_status_key(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_key_gets_a_scalar_hint_or_a_suggestion() {
+        let hint = "rest of a plain YAML scalar";
+        let schema = Object::Schema;
+        assert!(unknown_key("may be empty", &Value::Null, schema).contains(hint));
+        assert!(unknown_key("empty.", &Value::Null, schema).contains(hint));
+        assert!(!unknown_key("empty", &Value::Null, schema).contains(hint));
+        assert!(!unknown_key("may be", &json!(1), schema).contains(hint));
+        assert!(unknown_key("minimun", &json!(1), schema).ends_with("(did you mean `minimum`?)"));
+        assert!(unknown_key("zzzzzz", &json!(1), schema).ends_with("Schema Object"));
+    }
+
+    #[test]
+    fn close_is_one_edit_or_one_swap_apart() {
+        for (a, b) in [
+            ("required", "requried"),
+            ("title", "tilte"),
+            ("summary", "summry"),
+            ("minimum", "minimun"),
+            ("description", "descriptions"),
+            ("abcd", "abce"),
+            ("abcd", "abdc"),
+            ("Title", "title"),
+            ("xml", "XML"),
+            ("items", "item"),
+            ("item", "items"),
+        ] {
+            assert!(close(a, b), "{a} {b}");
+        }
+        for (a, b) in [
+            ("abc", "abd"),
+            ("required", "requireddd"),
+            ("abcd", "badc"),
+            ("title", "qwert"),
+            ("format", "formal2"),
+            ("abcd", "acbe"),
+            ("items", "itemxyz"),
+        ] {
+            assert!(!close(a, b), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn shape_rules_fire_on_their_case_only() {
+        let schema = |s: Value| json!({"openapi": "3.0.3", "components": {"schemas": {"S": s}}});
+        let rules = |s| {
+            found(&schema(s))
+                .into_iter()
+                .map(|(r, _)| r)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rules(json!({"type": "array"})), ["array-items"]);
+        assert!(rules(json!({"type": "array", "items": {}})).is_empty());
+        assert!(rules(json!({"type": "object"})).is_empty());
+        assert!(rules(json!({"readOnly": true})).is_empty());
+        assert!(rules(json!({"writeOnly": true})).is_empty());
+        assert!(rules(json!({"readOnly": true, "writeOnly": false})).is_empty());
+        assert_eq!(
+            rules(json!({"readOnly": true, "writeOnly": true})),
+            ["read-write-only"]
+        );
     }
 }

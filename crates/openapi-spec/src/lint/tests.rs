@@ -220,3 +220,19 @@ fn refs_inside_example_data_are_data_and_a_property_named_value_is_not() {
     let found = errors_with("    S: {type: string}\n", extra);
     assert!(!found.iter().any(|(r, _)| *r == "ref"), "{found:?}");
 }
+
+#[test]
+fn levels_are_error_warning_or_warn_and_off() {
+    let mut config = super::Config::default();
+    for (level, want) in [
+        ("warn", Some(Severity::Warning)),
+        ("Warning", Some(Severity::Warning)),
+        (" error ", Some(Severity::Error)),
+        ("off", None),
+    ] {
+        config.set("example", level, "test").unwrap();
+        assert_eq!(config.severity("example"), want, "{level}");
+    }
+    assert!(config.set("example", "loud", "test").is_err());
+    assert!(config.set("no-such-rule", "off", "test").is_err());
+}
