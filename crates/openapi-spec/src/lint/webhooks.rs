@@ -170,3 +170,38 @@ fn resource(raw: &Value, r: &Value, at: &str, out: &mut Vec<(String, String)>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn resource_problems(r: Value) -> Vec<(String, String)> {
+        let raw = json!({
+            "paths": {"/items/{id}": {"get": {"operationId": "getItem"}}},
+            "x-webhooks": {"changed": {"post": {"operationId": "itemChanged"}}}
+        });
+        let mut out = Vec::new();
+        resource(&raw, &r, "/r", &mut out);
+        out
+    }
+
+    #[test]
+    fn a_resource_is_an_operation_under_paths_with_pointers() {
+        let good =
+            json!({"operation": "getItem", "data": "/data", "parameters": {"id": "/data/id"}});
+        assert!(resource_problems(good).is_empty());
+        // A webhook's own operationId is not an API operation.
+        let hook = resource_problems(json!({"operation": "itemChanged"}));
+        assert_eq!(hook.len(), 1, "{hook:?}");
+        assert_eq!(hook[0].0, "/r/operation");
+        let data = resource_problems(
+            json!({"operation": "getItem", "data": "data", "parameters": {"id": "/data/id"}}),
+        );
+        assert_eq!(data.len(), 1, "{data:?}");
+        assert_eq!(data[0].0, "/r/data");
+        let whole = json!({"operation": "getItem", "data": "", "parameters": {"id": "/id"}});
+        assert!(resource_problems(whole).is_empty());
+    }
+}
