@@ -59,21 +59,23 @@ pub enum Error {
         headers: Box<reqwest::header::HeaderMap>,
     },
     /// A success whose body does not decode into the documented type.
-    #[error("the {status} body does not decode: {message}")]
+    #[error("the {status} body does not decode: {source}")]
     Decode {
         /// The status.
         status: u16,
-        /// What serde said.
-        message: String,
+        /// What serde said, with its line and column.
+        #[source]
+        source: serde_json::Error,
         /// The body as received.
         raw: Vec<u8>,
     },
     /// No answer within the client's timeout.
     #[error("no answer within {0:?}")]
     Timeout(Duration),
-    /// The request could not be sent or the answer not read.
+    /// The request could not be sent or the answer not read. The URL is
+    /// taken out of the error (a query credential would be in it).
     #[error("transport: {0}")]
-    Transport(String),
+    Transport(#[source] reqwest::Error),
     /// A parameter the document's bounds refuse; no request was made.
     #[error("parameter {name}: {message} (no request was sent)")]
     Parameter {
@@ -82,13 +84,49 @@ pub enum Error {
         /// Why it is refused.
         message: String,
     },
-    /// A page walk that would give a wrong answer: an item repeated, items
-    /// skipped, or `total` changed mid-walk.
+    /// A page walk that would give a wrong answer.
     #[error("paging: {0}")]
-    Paging(String),
+    Paging(#[from] PagingError),
     /// The client cannot be built (a bad base URL or header value).
     #[error("client: {0}")]
     Setup(String),
+}
+
+/// Why a page walk stopped rather than give a wrong answer; an integrator
+/// can match on it (retry a walk whose total changed, report the others).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PagingError {
+    /// An item seen on an earlier page came again.
+    #[error("an item was repeated on the page at offset {offset}")]
+    Repeated {
+        /// The offset of the page that repeated it.
+        offset: i64,
+    },
+    /// A page shorter than the size asked and the total promise: items
+    /// were skipped (an empty page before `total` is one).
+    #[error(
+        "the page at offset {offset} holds {got} items, not {expected}: items were skipped (total {total})"
+    )]
+    Skipped {
+        /// The page's offset.
+        offset: i64,
+        /// The items it held.
+        got: i64,
+        /// The items it should have held.
+        expected: i64,
+        /// The total the list gave.
+        total: i64,
+    },
+    /// `total` changed between two pages of one walk.
+    #[error("total changed from {from} to {to} at offset {offset}")]
+    TotalChanged {
+        /// The total the walk started with.
+        from: i64,
+        /// The total now.
+        to: i64,
+        /// The offset of the page that said so.
+        offset: i64,
+    },
 }
 
 /// A typed result with the response's status and headers.

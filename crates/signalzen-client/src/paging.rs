@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::send::Request;
-use crate::{Client, Error};
+use crate::{Client, Error, PagingError};
 
 /// One page cut into what the walk needs.
 pub(crate) struct Page<T> {
@@ -52,6 +52,16 @@ fn identity<T: Serialize>(item: &T, order: &[&str]) -> String {
 }
 
 impl<'c, P: DeserializeOwned, T: Serialize> State<'c, P, T> {
+    fn skipped(&self, got: i64, expected: i64, total: i64) -> Error {
+        PagingError::Skipped {
+            offset: self.offset,
+            got,
+            expected,
+            total,
+        }
+        .into()
+    }
+
     /// The next page into the buffer; `Ok(false)` at the end.
     async fn fetch(&mut self) -> Result<bool, Error> {
         if self.done || self.total.is_some_and(|t| self.offset >= t) {
@@ -73,20 +83,19 @@ impl<'c, P: DeserializeOwned, T: Serialize> State<'c, P, T> {
         if let Some(total) = self.total
             && total != page.total
         {
-            return Err(Error::Paging(format!(
-                "total changed from {total} to {} at offset {}",
-                page.total, self.offset
-            )));
+            return Err(PagingError::TotalChanged {
+                from: total,
+                to: page.total,
+                offset: self.offset,
+            }
+            .into());
         }
         self.total = Some(page.total);
         let expected = (page.total - self.offset).max(0);
         let n = page.items.len() as i64;
         if n == 0 {
             if expected > 0 {
-                return Err(Error::Paging(format!(
-                    "an empty page at offset {} though total is {}: items were skipped",
-                    self.offset, page.total
-                )));
+                return Err(self.skipped(0, expected, page.total));
             }
             self.done = true;
             return Ok(false);
@@ -94,18 +103,14 @@ impl<'c, P: DeserializeOwned, T: Serialize> State<'c, P, T> {
         if let Some(limit) = self.limit
             && n < limit.min(expected)
         {
-            return Err(Error::Paging(format!(
-                "the page at offset {} holds {n} items, not {}: items were skipped",
-                self.offset,
-                limit.min(expected)
-            )));
+            return Err(self.skipped(n, limit.min(expected), page.total));
         }
         for item in page.items {
             if !self.seen.insert(identity(&item, self.walk.order)) {
-                return Err(Error::Paging(format!(
-                    "an item was repeated on the page at offset {}",
-                    self.offset
-                )));
+                return Err(PagingError::Repeated {
+                    offset: self.offset,
+                }
+                .into());
             }
             self.buffer.push_back(item);
         }

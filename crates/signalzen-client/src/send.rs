@@ -179,7 +179,7 @@ impl Client {
             return Error::Timeout(self.timeout);
         }
         // reqwest's message names the URL, never a header: no secret.
-        Error::Transport(e.without_url().to_string())
+        Error::Transport(e.without_url())
     }
 }
 
@@ -212,9 +212,9 @@ fn answer<T: DeserializeOwned>(
             status,
             headers,
         }),
-        Err(e) => Err(Error::Decode {
+        Err(source) => Err(Error::Decode {
             status,
-            message: e.to_string(),
+            source,
             raw,
         }),
     }

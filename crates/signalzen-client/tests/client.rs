@@ -143,15 +143,27 @@ async fn a_stream_yields_every_item_once_in_order_across_pages() {
 
 #[tokio::test]
 async fn a_walk_that_would_give_a_wrong_answer_fails_instead() {
-    for (fault, says) in [
-        (Fault::RepeatedItem, "repeated"),
-        (Fault::WrongTotal, "skipped"),
-        (Fault::OffsetOffByOne, "skipped"),
-    ] {
+    use signalzen_client::PagingError;
+    fn repeated(e: &PagingError) -> bool {
+        matches!(e, PagingError::Repeated { .. })
+    }
+    fn skipped(e: &PagingError) -> bool {
+        matches!(e, PagingError::Skipped { got, expected, .. } if got < expected)
+    }
+    type Kind = fn(&PagingError) -> bool;
+    let cases: [(Fault, Kind, &str); 3] = [
+        (Fault::RepeatedItem, repeated, "repeated"),
+        (Fault::WrongTotal, skipped, "skipped"),
+        (Fault::OffsetOffByOne, skipped, "skipped"),
+    ];
+    for (fault, kind, says) in cases {
         let (sandbox, client) = sandbox(&[fault]).await;
         let walked: Result<Vec<_>, _> = client.list_users().limit(5).stream().try_collect().await;
         let error = walked.expect_err(fault.name());
-        assert!(matches!(error, Error::Paging(_)), "{fault:?}: {error:?}");
+        let Error::Paging(paging) = &error else {
+            panic!("{fault:?}: {error:?}");
+        };
+        assert!(kind(paging), "{fault:?}: {paging:?}");
         assert!(error.to_string().contains(says), "{fault:?}: {error}");
         sandbox.stop().await;
     }
@@ -275,6 +287,71 @@ async fn a_429_without_retry_after_is_retried_with_capped_backoff_within_the_bud
     );
     let sent = seen.load(Ordering::SeqCst);
     assert!((3..=8).contains(&sent), "{sent} requests");
+}
+
+/// A server that answers 200 with `bodies` in turn (the last one again
+/// after the end).
+async fn scripted_server(bodies: Vec<String>) -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = std::sync::Arc::new(AtomicUsize::new(0));
+    let bodies = std::sync::Arc::new(bodies);
+    let app = axum::Router::new().fallback(move || {
+        let (next, bodies) = (next.clone(), bodies.clone());
+        async move {
+            let n = next.fetch_add(1, Ordering::SeqCst).min(bodies.len() - 1);
+            let headers = [("content-type", "application/json")];
+            (axum::http::StatusCode::OK, headers, bodies[n].clone())
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}
+
+#[tokio::test]
+async fn errors_keep_their_sources_and_paging_says_what_went_wrong() {
+    use signalzen_client::PagingError;
+    let (sandbox, client) = sandbox(&[]).await;
+    let page = client.list_users().limit(1).send().await.unwrap();
+    sandbox.stop().await;
+    let mut body = serde_json::to_value(&page.value).unwrap();
+    body["total"] = serde_json::json!(3);
+    let first = body.to_string();
+    body["offset"] = serde_json::json!(1);
+    body["total"] = serde_json::json!(4);
+    let grown = body.to_string();
+    let base = scripted_server(vec![first, grown]).await;
+    let client = Client::new(base, "s3cr3t-value").unwrap();
+    let walked: Result<Vec<_>, _> = client.list_users().limit(1).stream().try_collect().await;
+    let Err(Error::Paging(changed)) = walked else {
+        panic!("{walked:?}");
+    };
+    assert_eq!(
+        changed,
+        PagingError::TotalChanged {
+            from: 3,
+            to: 4,
+            offset: 1
+        }
+    );
+    // A body that is not the documented type: serde's error is the source.
+    let base = scripted_server(vec!["{\"users\": 1}".into()]).await;
+    let client = Client::new(base, "s3cr3t-value").unwrap();
+    let decode = client.list_users().send().await.unwrap_err();
+    let source = std::error::Error::source(&decode).expect("a source");
+    assert!(source.is::<serde_json::Error>(), "{decode:?}");
+    // Nothing listens: reqwest's error is the source, without the URL.
+    let client = Client::new("http://127.0.0.1:9", "s3cr3t-value").unwrap();
+    let refused = client.list_users().send().await.unwrap_err();
+    if let Error::Transport(e) = &refused {
+        assert!(e.url().is_none(), "{e:?}");
+        assert!(
+            std::error::Error::source(&refused)
+                .unwrap()
+                .is::<reqwest::Error>()
+        );
+    }
 }
 
 #[tokio::test]
