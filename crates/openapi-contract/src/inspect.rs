@@ -606,6 +606,7 @@ components:
       type: object
       properties:
         next: {$ref: '#/components/schemas/Node'}
+        kids: {type: array, items: {$ref: '#/components/schemas/Node'}}
     Pet:
       type: object
       properties:
@@ -650,6 +651,12 @@ components:
         assert_eq!(at_limit[0].pointer.matches("/next").count(), MAX_DEPTH);
         assert!(inspect(&contract, 0, &nested(MAX_DEPTH + 1)).is_empty());
         assert!(serde_json::from_str::<Value>(&nested(MAX_DEPTH).to_string()).is_err());
+        // Through lists: each level is an object and an array.
+        let kids = |levels: usize| {
+            (0..levels).fold(json!({"extra": 1}), |inner, _| json!({ "kids": [inner] }))
+        };
+        assert_eq!(inspect(&contract, 0, &kids(MAX_DEPTH / 2)).len(), 1);
+        assert!(inspect(&contract, 0, &kids(MAX_DEPTH / 2 + 1)).is_empty());
     }
 
     /// Without the once-only rule the walk recurses until the stack
