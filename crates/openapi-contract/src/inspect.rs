@@ -374,7 +374,10 @@ impl<'a> Inspection<'a> {
         Some(node)
     }
 
+    /// Walks `value` one level below its parent's `depth` (the only place
+    /// depth grows: one guard for objects, lists and maps alike).
     fn value(&mut self, nodes: &[NodeId], value: &Value, at: &mut String, depth: usize) {
+        let depth = depth + 1;
         if depth > MAX_DEPTH || !(value.is_object() || value.is_array()) {
             return;
         }
@@ -400,7 +403,7 @@ impl<'a> Inspection<'a> {
                     }
                     at.push('/');
                     at.push_str(&i.to_string());
-                    self.value(&item_nodes, item, at, depth + 1);
+                    self.value(&item_nodes, item, at, depth);
                     at.truncate(len);
                 }
             }
@@ -447,7 +450,7 @@ impl<'a> Inspection<'a> {
                             });
                         }
                     } else {
-                        self.value(&additional, child, at, depth + 1);
+                        self.value(&additional, child, at, depth);
                     }
                 }
                 Some(p) => {
@@ -458,7 +461,7 @@ impl<'a> Inspection<'a> {
                         self.url_schemes(schemes, key, text, p.nullable, at);
                     }
                     let child_nodes: &[NodeId] = if merged.is_empty() { &p.nodes } else { &merged };
-                    self.value(child_nodes, child, at, depth + 1);
+                    self.value(child_nodes, child, at, depth);
                 }
             }
             at.truncate(len);
@@ -645,18 +648,19 @@ components:
     #[test]
     fn the_walk_reaches_max_depth_and_stops_below_it() {
         let contract = contract();
-        let at_limit = inspect(&contract, 0, &nested(MAX_DEPTH));
+        // The body is depth 1, so MAX_DEPTH - 1 objects nest inside it.
+        let at_limit = inspect(&contract, 0, &nested(MAX_DEPTH - 1));
         assert_eq!(at_limit.len(), 1, "{at_limit:?}");
         assert!(at_limit[0].pointer.ends_with("/next/extra"));
-        assert_eq!(at_limit[0].pointer.matches("/next").count(), MAX_DEPTH);
-        assert!(inspect(&contract, 0, &nested(MAX_DEPTH + 1)).is_empty());
+        assert_eq!(at_limit[0].pointer.matches("/next").count(), MAX_DEPTH - 1);
+        assert!(inspect(&contract, 0, &nested(MAX_DEPTH)).is_empty());
         assert!(serde_json::from_str::<Value>(&nested(MAX_DEPTH).to_string()).is_err());
         // Through lists: each level is an object and an array.
         let kids = |levels: usize| {
             (0..levels).fold(json!({"extra": 1}), |inner, _| json!({ "kids": [inner] }))
         };
-        assert_eq!(inspect(&contract, 0, &kids(MAX_DEPTH / 2)).len(), 1);
-        assert!(inspect(&contract, 0, &kids(MAX_DEPTH / 2 + 1)).is_empty());
+        assert_eq!(inspect(&contract, 0, &kids(MAX_DEPTH / 2 - 1)).len(), 1);
+        assert!(inspect(&contract, 0, &kids(MAX_DEPTH / 2)).is_empty());
     }
 
     /// Without the once-only rule the walk recurses until the stack

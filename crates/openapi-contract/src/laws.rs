@@ -456,3 +456,62 @@ fn isolation(reports: &mut [ExchangeReport], sightings: &[Sighting]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::hash::Hasher as _;
+
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::normalize::Part;
+
+    fn text_hash(value: &Value) -> Option<u64> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        hash_text(value, &mut h)?;
+        Some(h.finish())
+    }
+
+    #[test]
+    fn an_id_hashes_the_same_as_a_number_and_as_path_text() {
+        assert_eq!(text_hash(&json!(5)), text_hash(&json!("5")));
+        assert_ne!(text_hash(&json!("5")), text_hash(&json!("6")));
+        assert_eq!(text_hash(&json!(true)), text_hash(&json!("true")));
+        assert!(text_hash(&json!(null)).is_none());
+        assert!(text_hash(&json!({"id": 5})).is_none());
+    }
+
+    #[test]
+    fn an_items_digest_is_its_content_with_redacted_parts_left_out() {
+        let rules = [
+            Redaction {
+                property: "file_url".into(),
+                part: Part::Query,
+            },
+            Redaction {
+                property: "seen_at".into(),
+                part: Part::Value,
+            },
+        ];
+        let item = |url: Value, seen: Value| json!({"id": 1, "file_url": url, "seen_at": seen});
+        let d = |v: &Value| digest(v, &rules);
+        let base = item(json!("https://f/x?sig=1"), json!("10:00"));
+        assert_eq!(
+            d(&base),
+            d(&item(json!("https://f/x?sig=2"), json!("11:00")))
+        );
+        assert_ne!(
+            d(&base),
+            d(&item(json!("https://f/y?sig=1"), json!("10:00")))
+        );
+        assert_ne!(
+            d(&base),
+            d(&json!({"id": 2, "file_url": "https://f/x?sig=1", "seen_at": "10:00"}))
+        );
+        // Null is a value of its own, not a redacted one.
+        assert_ne!(d(&base), d(&item(json!("https://f/x?sig=1"), Value::Null)));
+        assert_ne!(d(&base), d(&item(Value::Null, json!("10:00"))));
+        assert_ne!(d(&json!([1, 2])), d(&json!([2, 1])));
+        assert_ne!(d(&json!({"a": 1})), d(&json!({"b": 1})));
+    }
+}
