@@ -715,3 +715,37 @@ fn a_scheme_word_without_a_credential_is_no_credential() {
         message(ex[1])
     );
 }
+
+/// Two websites' secrets known from the environment (not marked in the
+/// file): the same resource answered 200 under both is still caught.
+#[test]
+fn known_secrets_tell_websites_apart_without_marks_in_the_file() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/recorded/signalzen/across-entries.har");
+    let mut har: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let entries = har["log"]["entries"].as_array_mut().unwrap();
+    entries.retain(|e| {
+        e["_expect"] == json!(["live.isolation"])
+            || e["comment"]
+                .as_str()
+                .is_some_and(|c| c.contains("first website"))
+    });
+    assert_eq!(entries.len(), 2);
+    for e in entries.iter_mut() {
+        e.as_object_mut().unwrap().remove("_credentials");
+        e.as_object_mut().unwrap().remove("_expect");
+    }
+    let options = |secrets: &[&str]| Options {
+        valid_secrets: secrets.iter().map(|s| s.to_string()).collect(),
+        ..Options::default()
+    };
+    let site1 = "sz_recorded_fake_site1_0123456789abcdef";
+    let site2 = "sz_recorded_fake_site2_0123456789abcdef";
+    let report = run_text(&har.to_string(), options(&[site1, site2]));
+    let caught: Vec<_> = report.files[0].exchanges.iter().flat_map(failing).collect();
+    assert_eq!(caught, ["live.isolation"], "{report:#?}");
+    // One known secret: the other is a wrong one, and nothing is shared.
+    let report = run_text(&har.to_string(), options(&[site1]));
+    let caught: Vec<_> = report.files[0].exchanges.iter().flat_map(failing).collect();
+    assert!(!caught.contains(&"live.isolation"), "{caught:?}");
+}
