@@ -27,10 +27,9 @@ pub struct Sighting {
     path: String,
     /// [`path_hash`] of `path`.
     path_hash: u64,
-    /// Whose credential the request presented: the index of one of the
-    /// run's known secrets, else (for an entry marked valid) a digest of
-    /// the credential itself. Two identities are two websites.
-    secret: Option<u64>,
+    /// Whose credential the request presented. Two identities are two
+    /// websites.
+    secret: Option<Website>,
     status: u16,
     /// For a list page: what the walk law needs.
     page: Option<PageSeen>,
@@ -38,6 +37,14 @@ pub struct Sighting {
     addressed: bool,
     /// Live checks the entry's `_expect` names (judged after the laws).
     pub(crate) expected_live: Vec<Check>,
+}
+
+/// A website, as far as one entry tells: one of the run's known secrets,
+/// else (for an entry marked valid) a digest of the credential presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Website {
+    Known(usize),
+    Presented(u64),
 }
 
 #[derive(Debug)]
@@ -166,11 +173,11 @@ impl Contract {
             .iter()
             .position(|k| seen.presented.contains(k));
         s.secret = match (known, seen.presented.first()) {
-            (Some(i), _) => Some(i as u64),
+            (Some(i), _) => Some(Website::Known(i)),
             (None, Some(raw)) if ex.credentials == Some(crate::Credentials::Valid) => {
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 raw.hash(&mut h);
-                Some(h.finish() | 1 << 63)
+                Some(Website::Presented(h.finish()))
             }
             _ => None,
         };
@@ -314,7 +321,7 @@ fn walk(
     sightings: &[Sighting],
     body_of: &dyn Fn(usize) -> Option<Value>,
 ) {
-    let mut lists: BTreeMap<(&str, i64, Option<u64>), Vec<usize>> = BTreeMap::new();
+    let mut lists: BTreeMap<(&str, i64, Option<Website>), Vec<usize>> = BTreeMap::new();
     for (i, s) in sightings.iter().enumerate() {
         let Some(page) = &s.page else { continue };
         // A page that already broke a rule alone explains itself.
@@ -371,7 +378,7 @@ fn consistency(
     body_of: &dyn Fn(usize) -> Option<Value>,
     redactions: &[Redaction],
 ) {
-    let mut listed: std::collections::HashMap<(u64, Option<u64>), (usize, usize)> =
+    let mut listed: std::collections::HashMap<(u64, Option<Website>), (usize, usize)> =
         std::collections::HashMap::new();
     for (i, s) in sightings.iter().enumerate() {
         for (n, item) in s.page.iter().flat_map(|p| p.items.iter().enumerate()) {
@@ -436,7 +443,7 @@ fn body_failed(report: &ExchangeReport) -> bool {
 /// A resource (a path with ids) answered 200 under both known secrets: one
 /// website sees the other's data.
 fn isolation(reports: &mut [ExchangeReport], sightings: &[Sighting]) {
-    let mut seen: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
+    let mut seen: BTreeMap<&str, (usize, Website)> = BTreeMap::new();
     for (i, s) in sightings.iter().enumerate() {
         let (Some(secret), 200, true) = (s.secret, s.status, s.addressed) else {
             continue;
