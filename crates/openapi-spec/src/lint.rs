@@ -50,17 +50,17 @@ fn all_findings(doc: &Document) -> Vec<Finding> {
     l.security_defined(doc.raw.get("security"), "/security");
     l.operations();
     for (pointer, message) in webhooks::check(doc) {
-        l.push("webhook-extension", Severity::Error, &pointer, message);
+        l.push("webhook-extension", &pointer, message);
     }
     for at in &doc.coerced {
         let written = doc.raw.pointer(at).and_then(Value::as_str).unwrap_or("");
         let message = format!(
             "`{written}` is written as a number or boolean, and OpenAPI wants a string here: quote it ('{written}')"
         );
-        l.push("string-scalar", Severity::Error, at, message);
+        l.push("string-scalar", at, message);
     }
     for (rule, pointer, message) in musts::check(&doc.raw) {
-        l.push(rule, Severity::Error, &pointer, message);
+        l.push(rule, &pointer, message);
     }
     l.refs();
     l.cycles();
@@ -85,10 +85,12 @@ struct Linter<'a> {
 }
 
 impl Linter<'_> {
-    fn push(&mut self, rule: &'static str, severity: Severity, pointer: &str, message: String) {
+    /// A finding of `rule` at its default severity from [`RULES`] (the
+    /// one place a rule's level is set; a project's config overrides it).
+    fn push(&mut self, rule: &'static str, pointer: &str, message: String) {
         self.out.push(Finding {
             rule,
-            severity,
+            severity: rules::default_severity(rule),
             location: self.doc.locate(pointer),
             message,
         });
@@ -111,12 +113,7 @@ impl Linter<'_> {
             // fits two branches) is the echo of a sharper one inside it.
             let echoed = problem.weak && under_said(&problem.pointer);
             if !said.contains(&problem.pointer) && !echoed {
-                self.push(
-                    "oas-schema",
-                    Severity::Error,
-                    &problem.pointer,
-                    problem.message,
-                );
+                self.push("oas-schema", &problem.pointer, problem.message);
             }
         }
     }
@@ -124,7 +121,7 @@ impl Linter<'_> {
     /// Keys OpenAPI 3.0 does not define, and shape rules (see `structure`).
     fn structure(&mut self) {
         for (rule, pointer, message) in structure::check(&self.doc.raw) {
-            self.push(rule, Severity::Error, &pointer, message);
+            self.push(rule, &pointer, message);
         }
     }
 
@@ -139,7 +136,6 @@ impl Linter<'_> {
                 // (callback-example.yaml) has an operation without one.
                 None => self.push(
                     "operation-id-missing",
-                    Severity::Warning,
                     &ptr,
                     format!("{} {path} has no operationId", method.to_uppercase()),
                 ),
@@ -147,7 +143,6 @@ impl Linter<'_> {
                     if let Some(first) = seen.insert(id.to_string(), ptr.clone()) {
                         self.push(
                             "operation-id",
-                            Severity::Error,
                             &format!("{ptr}/operationId"),
                             format!("operationId `{id}` is also used at #{first}"),
                         );
@@ -183,7 +178,6 @@ impl Linter<'_> {
                 if let Some(first) = seen.insert((place.clone(), name.clone()), here.clone()) {
                     self.push(
                         "duplicate-parameter",
-                        Severity::Error,
                         &here,
                         format!("{place} parameter `{name}` is already declared at #{first}"),
                     );
@@ -209,7 +203,6 @@ impl Linter<'_> {
                 if !schemes.is_some_and(|s| s.contains_key(name)) {
                     self.push(
                         "security-defined",
-                        Severity::Error,
                         &format!("{at}/{i}"),
                         format!("security requirement names `{name}`, which is not in components/securitySchemes"),
                     );
@@ -234,7 +227,6 @@ impl Linter<'_> {
         for missing in in_template.difference(&declared) {
             self.push(
                 "path-parameter",
-                Severity::Error,
                 op_ptr,
                 format!(
                     "path template has {{{missing}}} but no path parameter `{missing}` is declared"
@@ -244,7 +236,6 @@ impl Linter<'_> {
         for extra in declared.difference(&in_template) {
             self.push(
                 "path-parameter",
-                Severity::Error,
                 op_ptr,
                 format!("path parameter `{extra}` does not appear in the template {path}"),
             );
@@ -256,10 +247,10 @@ impl Linter<'_> {
         collect_refs(&self.doc.raw, "", &mut found);
         for (ptr, reference) in found {
             match pointer::local_ref(&reference) {
-                None => self.push("ref", Severity::Error, &ptr, format!("`{reference}` points outside this document; only local references (#/...) are supported")),
+                None => self.push("ref", &ptr, format!("`{reference}` points outside this document; only local references (#/...) are supported")),
                 Some(target) => {
                     if self.doc.raw.pointer(target).is_none() {
-                        self.push("ref", Severity::Error, &ptr, format!("`{reference}` does not resolve"));
+                        self.push("ref", &ptr, format!("`{reference}` does not resolve"));
                     }
                 }
             }
@@ -306,7 +297,7 @@ impl Linter<'_> {
                         members.sort();
                         if reported.insert(members) {
                             let chain = format!("{} → {start}", trail.join(" → "));
-                            self.push("ref-cycle", Severity::Error, &first, format!("schema cycle {chain} cannot be represented: every step is required and non-nullable, so no finite value exists"));
+                            self.push("ref-cycle", &first, format!("schema cycle {chain} cannot be represented: every step is required and non-nullable, so no finite value exists"));
                         }
                     } else if visited.insert(next.clone()) {
                         let mut t = trail.clone();
@@ -375,7 +366,7 @@ impl Linter<'_> {
             let message = format!("example does not match its schema (#{schema_ptr}): {error}");
             self.out.push(Finding {
                 rule: "example",
-                severity: Severity::Error,
+                severity: rules::default_severity("example"),
                 location: self.doc.locate(&at),
                 message,
             });
@@ -394,7 +385,6 @@ impl Linter<'_> {
                 if a > b {
                     self.push(
                         "bounds",
-                        Severity::Error,
                         &format!("{ptr}/{lo}"),
                         format!("{lo} {a} is greater than {hi} {b}: no value fits"),
                     );
@@ -405,7 +395,6 @@ impl Linter<'_> {
                 {
                     self.push(
                         "bounds",
-                        Severity::Error,
                         &format!("{ptr}/{lo}"),
                         format!("{lo} equals {hi} ({a}) with an exclusive bound: no value fits"),
                     );
@@ -420,7 +409,6 @@ impl Linter<'_> {
             {
                 self.push(
                     "bounds",
-                    Severity::Error,
                     &format!("{ptr}/default"),
                     format!("default {d} is below the minimum {min}"),
                 );
@@ -430,7 +418,6 @@ impl Linter<'_> {
             {
                 self.push(
                     "bounds",
-                    Severity::Error,
                     &format!("{ptr}/default"),
                     format!("default {d} is above the maximum {max}"),
                 );
@@ -441,7 +428,6 @@ impl Linter<'_> {
         {
             self.push(
                 "bounds",
-                Severity::Error,
                 &format!("{ptr}/default"),
                 format!("default {d} is not one of the enum values"),
             );
@@ -453,7 +439,6 @@ impl Linter<'_> {
         {
             self.push(
                 "default-type",
-                Severity::Error,
                 &format!("{ptr}/default"),
                 format!("default {d} is not of the schema's type {kind}"),
             );
@@ -464,7 +449,6 @@ impl Linter<'_> {
         let Some(prop) = d.get("propertyName").and_then(Value::as_str) else {
             self.push(
                 "discriminator",
-                Severity::Error,
                 &format!("{ptr}/discriminator"),
                 "discriminator has no propertyName".into(),
             );
@@ -483,7 +467,6 @@ impl Linter<'_> {
             Err(e) => {
                 self.push(
                     "discriminator",
-                    Severity::Error,
                     &format!("{ptr}/discriminator/mapping"),
                     e.to_string(),
                 );
@@ -498,7 +481,6 @@ impl Linter<'_> {
         if branches.is_empty() {
             self.push(
                 "discriminator",
-                Severity::Error,
                 &format!("{ptr}/discriminator"),
                 "a discriminator needs oneOf or anyOf branches that are $refs to component schemas"
                     .into(),
@@ -508,7 +490,6 @@ impl Linter<'_> {
             if !branches.contains(target) {
                 self.push(
                     "discriminator",
-                    Severity::Error,
                     &format!("{ptr}/discriminator/mapping"),
                     format!("tag `{tag}` maps to {target}, which is not one of the branches"),
                 );
@@ -517,18 +498,18 @@ impl Linter<'_> {
             // The branch must declare the property, and allow the tag.
             let branch_ptr = pointer::component_pointer(target);
             match property_schema(raw, &branch_ptr, prop, 0) {
-                None => self.push("discriminator", Severity::Error, &branch_ptr, format!("branch {target} has no property `{prop}`, which the discriminator at #{ptr} reads")),
+                None => self.push("discriminator", &branch_ptr, format!("branch {target} has no property `{prop}`, which the discriminator at #{ptr} reads")),
                 Some(p) => {
                     if let Some(values) = p.get("enum").and_then(Value::as_array)
                         && !values.iter().any(|v| v.as_str() == Some(tag)) {
-                            self.push("discriminator", Severity::Error, &branch_ptr, format!("branch {target} does not allow `{prop}: {tag}`, the tag that selects it"));
+                            self.push("discriminator", &branch_ptr, format!("branch {target} does not allow `{prop}: {tag}`, the tag that selects it"));
                         }
                     // "the discriminator field MUST be a required field"
                     // (3.0.3, Composition and Inheritance): by the branch
                     // or by the schema that holds the discriminator.
                     let parent_requires = crate::schema::required(schema).contains(prop);
                     if !parent_requires && !requires(raw, &branch_ptr, prop, 0) {
-                        self.push("discriminator-required", Severity::Error, &branch_ptr, format!("branch {target} does not require `{prop}`, the discriminator's property at #{ptr}; it must be a required field"));
+                        self.push("discriminator-required", &branch_ptr, format!("branch {target} does not require `{prop}`, the discriminator's property at #{ptr}; it must be a required field"));
                     }
                 }
             }
@@ -572,7 +553,6 @@ impl Linter<'_> {
                 if !used {
                     self.push(
                         "unused-component",
-                        Severity::Error,
                         &ptr,
                         format!("component {kind}/{name} is never referenced"),
                     );

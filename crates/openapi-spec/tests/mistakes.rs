@@ -224,3 +224,23 @@ fn every_mistake_reads_as_this() {
     let out = out.replace(&format!("{}/", dir.display()), "");
     insta::assert_snapshot!(out);
 }
+
+/// Every rule the lint reports is in the catalogue, which gives its level.
+#[test]
+fn every_rule_reported_is_in_the_catalogue_at_its_level() {
+    let mut reported = std::collections::BTreeSet::new();
+    for file in cases() {
+        let Ok(doc) = openapi_spec::load(&file, &Default::default()) else {
+            continue;
+        };
+        for f in lint(&doc) {
+            let entry = openapi_spec::lint::RULES
+                .iter()
+                .find(|(id, _, _)| *id == f.rule);
+            let (_, level, _) = entry.unwrap_or_else(|| panic!("{} is not in RULES", f.rule));
+            assert_eq!(f.severity, *level, "{}", f.rule);
+            reported.insert(f.rule);
+        }
+    }
+    assert!(reported.len() >= 25, "{reported:?}");
+}
