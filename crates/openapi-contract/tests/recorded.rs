@@ -749,3 +749,108 @@ fn known_secrets_tell_websites_apart_without_marks_in_the_file() {
     let caught: Vec<_> = report.files[0].exchanges.iter().flat_map(failing).collect();
     assert!(!caught.contains(&"live.isolation"), "{caught:?}");
 }
+
+/// Laws across entries, one case each way: what must be found and the
+/// neighbouring case that must not.
+mod laws {
+    use super::*;
+
+    fn user(id: i64, name: &str) -> Value {
+        let mut u: Value = serde_json::from_str(USER).unwrap();
+        u["id"] = json!(id);
+        u["name"] = json!(name);
+        u
+    }
+
+    fn page(offset: i64, users: &[Value]) -> Value {
+        let body = json!({"limit": 2, "offset": offset, "total": 6, "users": users});
+        let url = format!("https://api.signalzen.com/external/users?limit=2&offset={offset}");
+        entry("GET", &url, GOOD, 200, JSON, Some(&body.to_string()))
+    }
+
+    fn alone(id: i64, status: i64, body: &Value) -> Value {
+        let url = format!("https://api.signalzen.com/external/users/{id}");
+        entry("GET", &url, GOOD, status, JSON, Some(&body.to_string()))
+    }
+
+    /// The failing checks of each entry, in order.
+    fn verdicts(entries: Vec<Value>) -> Vec<BTreeSet<&'static str>> {
+        let report = run_text(&har(entries), valid_options());
+        exchanges(&report).into_iter().map(failing).collect()
+    }
+
+    fn walk_on_second(first: i64, second: i64, repeated: &Value) -> bool {
+        let v = verdicts(vec![
+            page(first, &[user(1, "a"), repeated.clone()]),
+            page(second, &[repeated.clone(), user(9, "z")]),
+        ]);
+        assert!(v[0].is_empty(), "{v:?}");
+        v[1].contains("live.walk")
+    }
+
+    #[test]
+    fn consecutive_pages_repeat_no_item_in_either_order_and_others_may() {
+        let two = user(2, "b");
+        assert!(walk_on_second(0, 2, &two));
+        assert!(walk_on_second(2, 0, &two));
+        assert!(!walk_on_second(0, 4, &two));
+        // The same user by its id, though a field changed between pages:
+        // items are known by the properties their link names.
+        let v = verdicts(vec![
+            page(0, &[user(1, "a"), user(2, "b")]),
+            page(2, &[user(2, "renamed"), user(3, "c")]),
+        ]);
+        assert!(v[1].contains("live.walk"), "{v:?}");
+        let v = verdicts(vec![
+            page(0, &[user(1, "a"), user(2, "b")]),
+            page(2, &[user(3, "c"), user(4, "d")]),
+        ]);
+        assert!(v.iter().all(BTreeSet::is_empty), "{v:?}");
+    }
+
+    const MESSAGE: &str = r#"{"id": 1237, "body": "hi", "read_by_user": null, "created_at": "2018-02-10T09:00:05.000Z", "file_url": null, "auto_invitation": false, "sender_type": "user", "read_by_operator": false, "sender": {"id": 1, "name": null, "email": null}}"#;
+
+    #[test]
+    fn a_child_lists_item_is_compared_with_its_own_fetch_under_the_same_parent() {
+        let message: Value = serde_json::from_str(MESSAGE).unwrap();
+        let list = json!({"limit": 2, "offset": 0, "total": 1, "messages": [message]});
+        let url = "https://api.signalzen.com/external/users/1/messages?limit=2&offset=0";
+        let listed = entry("GET", url, GOOD, 200, JSON, Some(&list.to_string()));
+        let mut changed = message.clone();
+        changed["body"] = json!("edited");
+        let fetch = |user: i64, body: &Value| {
+            let url = format!("https://api.signalzen.com/external/users/{user}/messages/1237");
+            entry("GET", &url, GOOD, 200, JSON, Some(&body.to_string()))
+        };
+        let v = verdicts(vec![listed.clone(), fetch(1, &changed)]);
+        assert_eq!(v[1], BTreeSet::from(["live.consistency"]), "{v:?}");
+        let v = verdicts(vec![listed.clone(), fetch(1, &message)]);
+        assert!(v[1].is_empty(), "{v:?}");
+        // Under another user the path is another item's.
+        let v = verdicts(vec![listed, fetch(2, &changed)]);
+        assert!(!v[1].contains("live.consistency"), "{v:?}");
+    }
+
+    #[test]
+    fn a_listed_item_equals_itself_fetched_alone() {
+        let listed = page(0, &[user(1, "a"), user(2, "b")]);
+        let same = verdicts(vec![listed.clone(), alone(2, 200, &user(2, "b"))]);
+        assert!(same.iter().all(BTreeSet::is_empty), "{same:?}");
+        let differs = verdicts(vec![listed.clone(), alone(2, 200, &user(2, "x"))]);
+        assert_eq!(
+            differs[1],
+            BTreeSet::from(["live.consistency"]),
+            "{differs:?}"
+        );
+        // An error answer, or a body that broke its schema, explains
+        // itself: no comparison.
+        let error = json!({"message": "not found"});
+        let missing = verdicts(vec![listed.clone(), alone(2, 404, &error)]);
+        assert!(!missing[1].contains("live.consistency"), "{missing:?}");
+        let mut broken = user(2, "x");
+        broken["created_at"] = json!(5);
+        let broken = verdicts(vec![listed, alone(2, 200, &broken)]);
+        assert!(broken[1].contains("body.schema"), "{broken:?}");
+        assert!(!broken[1].contains("live.consistency"), "{broken:?}");
+    }
+}
