@@ -242,3 +242,71 @@ impl Changes<'_, '_> {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(rule: &str, level: Level, line: Option<usize>) -> Change {
+        Change {
+            rule: rule.into(),
+            level,
+            base: Some(Site {
+                file: "a.yaml".into(),
+                line,
+                pointer: "/paths/~1x".into(),
+            }),
+            revision: None,
+            message: "gone".into(),
+        }
+    }
+
+    fn report(changes: Vec<Change>) -> Report {
+        let source = || Source {
+            file: "a.yaml".into(),
+            version: "1".into(),
+        };
+        Report {
+            base: source(),
+            revision: source(),
+            changes,
+            major_raised: false,
+        }
+    }
+
+    #[test]
+    fn counts_are_per_level() {
+        let r = report(vec![
+            change("a", Level::Error, Some(1)),
+            change("b", Level::Error, Some(2)),
+            change("c", Level::Warning, Some(3)),
+        ]);
+        assert_eq!(r.counts(), (2, 1, 0));
+        let r = report(vec![change("d", Level::Info, None)]);
+        assert_eq!(r.counts(), (0, 0, 1));
+        assert_eq!(r.failing(Level::Info).len(), 1);
+        assert!(r.failing(Level::Warning).is_empty());
+    }
+
+    #[test]
+    fn a_site_shows_its_file_line_and_pointer() {
+        let site = |line| Site {
+            file: "a.yaml".into(),
+            line,
+            pointer: "/info".into(),
+        };
+        assert_eq!(site(Some(3)).to_string(), "a.yaml:3 (#/info)");
+        assert_eq!(site(None).to_string(), "a.yaml (#/info)");
+    }
+
+    #[test]
+    fn one_change_reached_twice_is_reported_once() {
+        let mut list = vec![
+            change("a", Level::Error, Some(1)),
+            change("a", Level::Error, Some(1)),
+            change("a", Level::Error, Some(2)),
+        ];
+        dedupe(&mut list);
+        assert_eq!(list.len(), 2);
+    }
+}
