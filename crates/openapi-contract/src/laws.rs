@@ -135,7 +135,6 @@ fn hash_redacted(value: &Value, rules: &[Redaction], h: &mut impl Hasher) {
 pub(crate) struct Seen<'a> {
     pub op: &'a openapi_model::Operation,
     pub url: &'a url::Url,
-    pub query: &'a [(String, String)],
     /// The credentials the request presented (`leak::presented`).
     pub presented: &'a [String],
 }
@@ -158,7 +157,7 @@ impl Contract {
         ex: &Exchange<'_>,
         body: Option<&Value>,
     ) -> Sighting {
-        let (op, url, query) = (seen.op, seen.url, seen.query);
+        let (op, url) = (seen.op, seen.url);
         let mut s = Sighting::unmatched(ex.status);
         s.addressed = !op.path_params.is_empty();
         let rest = url
@@ -186,7 +185,7 @@ impl Contract {
         {
             let redactions = &self.redactions;
             if let Some(paging) = op.pagination.as_ref().and_then(|p| p.offset_limit()) {
-                s.page = self.page_seen(op, paging, &s.path, query, body, redactions);
+                s.page = self.page_seen(op, paging, &s.path, body, redactions);
             }
         }
         s
@@ -197,7 +196,6 @@ impl Contract {
         op: &openapi_model::Operation,
         paging: &OffsetLimit,
         path: &str,
-        query: &[(String, String)],
         body: &Value,
         redactions: &[Redaction],
     ) -> Option<PageSeen> {
@@ -224,18 +222,12 @@ impl Contract {
                 ItemSeen { key, alone }
             })
             .collect();
-        let given = |name: &str| {
-            query
-                .iter()
-                .find(|(k, _)| k == name)
-                .and_then(|(_, v)| v.parse().ok())
-        };
+        // A page without its limit or offset fails `pagination` and the
+        // walk law leaves it out; its items still count for consistency.
         Some(PageSeen {
             items_field: paging.items_field.clone(),
-            limit: int(&paging.limit_field).or_else(|| given(&paging.limit_param))?,
-            offset: int(&paging.offset_field)
-                .or_else(|| given(&paging.offset_param))
-                .unwrap_or(0),
+            limit: int(&paging.limit_field).unwrap_or(0),
+            offset: int(&paging.offset_field).unwrap_or(0),
             total: int(&paging.total_field),
             items: seen,
         })

@@ -252,7 +252,6 @@ impl Contract {
         let seen = laws::Seen {
             op: target.op,
             url: &url,
-            query: &query,
             presented: &presented,
         };
         let sighting = self.sighting(&seen, ex, body.as_ref());

@@ -854,3 +854,91 @@ mod laws {
         assert!(!broken[1].contains("live.consistency"), "{broken:?}");
     }
 }
+
+/// A list whose items name no path parameter: they are known by their
+/// content.
+mod laws_of_another_document {
+    use super::*;
+
+    const DOC: &str = r##"openapi: 3.0.3
+info: {title: things, version: '1'}
+servers: [{url: 'https://api.example.com/v1'}]
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: offset, in: query, schema: {type: integer}}
+      x-pagination:
+        style: offset-limit
+        limitParameter: limit
+        offsetParameter: offset
+        offsetField: offset
+        limitField: limit
+        totalField: total
+        itemsField: things
+        item: {operation: getFirst}
+      responses:
+        '200':
+          description: a page
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [offset, limit, total, things]
+                properties:
+                  offset: {type: integer}
+                  limit: {type: integer}
+                  total: {type: integer}
+                  things: {type: array, items: {$ref: '#/components/schemas/Thing'}}
+  /first:
+    get:
+      operationId: getFirst
+      responses:
+        '200':
+          description: the first thing
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+"##;
+
+    fn page(offset: i64, names: &[&str]) -> Value {
+        let things: Vec<Value> = names.iter().map(|n| json!({ "name": n })).collect();
+        let body = json!({"offset": offset, "limit": 2, "total": 4, "things": things}).to_string();
+        let url = format!("https://api.example.com/v1/things?limit=2&offset={offset}");
+        entry("GET", &url, &[], 200, JSON, Some(&body))
+    }
+
+    fn walk_found(pages: Vec<Value>) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("things.yaml");
+        std::fs::write(&doc, DOC).unwrap();
+        let har_file = dir.path().join("t.har");
+        std::fs::write(&har_file, har(pages)).unwrap();
+        let mut runner = Runner::new(doc, false, Options::default());
+        let shown = har_file.display().to_string();
+        let report = runner.run_file(&har_file, &shown, &|_| {});
+        assert!(report.error.is_none(), "{:?}", report.error);
+        report
+            .exchanges
+            .iter()
+            .any(|e| failing(e).contains("live.walk"))
+    }
+
+    #[test]
+    fn items_without_a_linked_id_are_known_by_their_content() {
+        assert!(walk_found(vec![page(0, &["a", "b"]), page(2, &["b", "c"])]));
+        assert!(!walk_found(vec![
+            page(0, &["a", "b"]),
+            page(2, &["c", "d"])
+        ]));
+    }
+}
