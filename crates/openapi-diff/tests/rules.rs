@@ -710,3 +710,53 @@ fn the_webhook_payload_is_judged_like_a_response() {
     assert_has(&report, "webhook.branch-added", "new sender type");
     assert_eq!(report.changes[0].level, Level::Error);
 }
+
+/// A path parameter renamed is the same path (only the rename is said); a
+/// header's name in another case is no change (HTTP headers are case-blind).
+#[test]
+fn a_renamed_path_parameter_or_a_headers_case_is_no_other_change() {
+    let report = edited(|raw| {
+        let paths = raw["paths"].as_object_mut().unwrap();
+        let mut item = paths.shift_remove("/users/{user_id}").unwrap();
+        item["parameters"][0]["name"] = json!("id");
+        paths.insert("/users/{id}".into(), item);
+    });
+    let rules: Vec<_> = report.changes.iter().map(|c| c.rule.as_str()).collect();
+    assert_eq!(rules, ["path.parameter-renamed"], "{:#?}", report.changes);
+    let report = edited(|raw| {
+        let header = "/x-webhooks/messageCreated/post/parameters/0/name";
+        *raw.pointer_mut(header).unwrap() = json!("X-Signature");
+    });
+    assert!(report.changes.is_empty(), "{:#?}", report.changes);
+}
+
+/// One operation removed among others is removed, not moved; the message
+/// names it as a reader would call it.
+#[test]
+fn a_removed_operation_is_named_by_method_and_path() {
+    let report = edited(|raw| {
+        raw["paths"]["/users"]
+            .as_object_mut()
+            .unwrap()
+            .shift_remove("post");
+    });
+    assert_has(&report, "operation.removed", "POST /users removed");
+    assert!(
+        report
+            .changes
+            .iter()
+            .all(|c| c.rule != "operation.path-changed"),
+        "{:#?}",
+        report.changes
+    );
+    let removed = report
+        .changes
+        .iter()
+        .find(|c| c.rule == "operation.removed")
+        .unwrap();
+    assert!(
+        removed.message.contains("POST /users"),
+        "{}",
+        removed.message
+    );
+}
