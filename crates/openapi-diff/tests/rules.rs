@@ -760,3 +760,22 @@ fn a_removed_operation_is_named_by_method_and_path() {
         removed.message
     );
 }
+
+/// An optional body added to an operation breaks no request.
+#[test]
+fn an_optional_body_added_is_no_required_body() {
+    let report = edited(|raw| {
+        raw["paths"]["/status"]["get"]["requestBody"] = json!({
+            "required": false,
+            "content": {"application/json": {"schema": {"type": "object"}}}
+        });
+    });
+    assert!(
+        report
+            .changes
+            .iter()
+            .all(|c| !c.rule.ends_with("body-added-required")),
+        "{:#?}",
+        report.changes
+    );
+}
