@@ -779,3 +779,23 @@ fn an_optional_body_added_is_no_required_body() {
         report.changes
     );
 }
+
+/// A scheme change says how the credential was sent and how it is now.
+#[test]
+fn a_scheme_change_names_both_ways_of_sending() {
+    let changed = edited(|raw| {
+        raw["components"]["securitySchemes"]["bearer"] =
+            json!({"type": "apiKey", "in": "header", "name": "X-Key"});
+    });
+    let c = changed
+        .changes
+        .iter()
+        .find(|c| c.rule == "security.scheme-changed")
+        .expect("a scheme change");
+    assert!(
+        c.message
+            .contains("from http bearer to apikey header x-key:"),
+        "{}",
+        c.message
+    );
+}
