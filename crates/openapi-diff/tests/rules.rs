@@ -799,3 +799,92 @@ fn a_scheme_change_names_both_ways_of_sending() {
         c.message
     );
 }
+
+/// Who writes a message decides a change's level: the client writes
+/// requests, parameters and a webhook's answer; the server the rest.
+#[test]
+fn each_context_has_its_writer() {
+    use openapi_diff::Direction;
+    for context in [
+        Context::Parameter,
+        Context::Request,
+        Context::WebhookResponse,
+    ] {
+        assert_eq!(context.direction(), Direction::ClientWrites, "{context:?}");
+    }
+    for context in [
+        Context::Response,
+        Context::Webhook,
+        Context::WebhookParameter,
+    ] {
+        assert_eq!(context.direction(), Direction::ServerWrites, "{context:?}");
+    }
+}
+
+/// A bound added narrows, removed widens, moved in or out by its side.
+#[test]
+fn bounds_narrow_or_widen_by_which_way_they_move() {
+    let email = "/components/schemas/NewUser/properties/email";
+    let rules = |before: Value, after: Value| {
+        let r = pair(email, Some(before), Some(after));
+        r.changes.into_iter().map(|c| c.rule).collect::<Vec<_>>()
+    };
+    let s = |extra: Value| {
+        let mut v = json!({"type": "string"});
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        v
+    };
+    let narrowed = ["request.bounds-narrowed".to_string()];
+    let widened = ["request.bounds-widened".to_string()];
+    assert_eq!(rules(s(json!({})), s(json!({"minLength": 1}))), narrowed);
+    assert_eq!(rules(s(json!({"maxLength": 9})), s(json!({}))), widened);
+    assert_eq!(
+        rules(s(json!({"maxLength": 9})), s(json!({"maxLength": 5}))),
+        narrowed
+    );
+    assert_eq!(
+        rules(s(json!({"maxLength": 5})), s(json!({"maxLength": 9}))),
+        widened
+    );
+    assert_eq!(
+        rules(s(json!({"minLength": 1})), s(json!({"minLength": 2}))),
+        narrowed
+    );
+    assert_eq!(
+        rules(s(json!({"minLength": 2})), s(json!({"minLength": 1}))),
+        widened
+    );
+    assert!(rules(s(json!({"minLength": 2})), s(json!({"minLength": 2}))).is_empty());
+}
+
+/// How deep the comparison goes: `allOf` merged 8 deep, schemas nested
+/// 48 deep counting the property that holds them (limits of the tool's
+/// own, far beyond any real document).
+#[test]
+fn the_comparison_reaches_its_depths_and_stops_below() {
+    let email = "/components/schemas/NewUser/properties/email";
+    let changed = |wrap: &dyn Fn(Value) -> Value, levels: usize| {
+        let nest = |leaf: Value| (0..levels).fold(leaf, |inner, _| wrap(inner));
+        let r = pair(
+            email,
+            Some(nest(json!({"type": "string"}))),
+            Some(nest(json!({"type": "integer"}))),
+        );
+        !r.changes.is_empty()
+    };
+    let all_of = |inner: Value| json!({"allOf": [inner]});
+    let items = |inner: Value| json!({"type": "array", "items": inner});
+    for (name, wrap, deepest) in [
+        ("allOf", &all_of as &dyn Fn(Value) -> Value, ALL_OF_DEPTH),
+        ("items", &items, ITEMS_DEPTH),
+    ] {
+        assert!(changed(wrap, deepest), "{name} {deepest}");
+        assert!(!changed(wrap, deepest + 1), "{name} {}", deepest + 1);
+    }
+}
+/// The deepest `allOf` part merged.
+const ALL_OF_DEPTH: usize = 8;
+/// The deepest `items` compared under a property (48 with the property).
+const ITEMS_DEPTH: usize = 47;
