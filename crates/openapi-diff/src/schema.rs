@@ -294,13 +294,10 @@ impl<'c, 's, 'd> Walk<'c, 's, 'd> {
                 }
             }
         }
-        for (key, tightening) in [
-            ("exclusiveMinimum", true),
-            ("exclusiveMaximum", true),
-            ("uniqueItems", true),
-        ] {
+        // Each flag narrows when set and widens when unset.
+        for key in ["exclusiveMinimum", "exclusiveMaximum", "uniqueItems"] {
             match (b.flag(key), r.flag(key)) {
-                (false, true) if tightening => narrowed.push(format!("{key} set")),
+                (false, true) => narrowed.push(format!("{key} set")),
                 (true, false) => widened.push(format!("{key} unset")),
                 _ => {}
             }

@@ -857,6 +857,24 @@ fn bounds_narrow_or_widen_by_which_way_they_move() {
         widened
     );
     assert!(rules(s(json!({"minLength": 2})), s(json!({"minLength": 2}))).is_empty());
+    let n = |extra: Value| {
+        let mut v = json!({"type": "number"});
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        v
+    };
+    let min = json!({"minimum": 1});
+    let excl = json!({"minimum": 1, "exclusiveMinimum": true});
+    assert_eq!(rules(n(min.clone()), n(excl.clone())), narrowed);
+    assert_eq!(rules(n(excl), n(min)), widened);
+    assert_eq!(rules(n(json!({})), n(json!({"multipleOf": 2}))), narrowed);
+    assert_eq!(
+        rules(n(json!({"multipleOf": 2})), n(json!({"multipleOf": 3}))),
+        narrowed
+    );
+    assert!(rules(n(json!({"multipleOf": 2})), n(json!({}))).is_empty());
+    assert!(rules(n(json!({"multipleOf": 2})), n(json!({"multipleOf": 2}))).is_empty());
 }
 
 /// How deep the comparison goes: `allOf` merged 8 deep, schemas nested
