@@ -144,6 +144,8 @@ impl<'c, 's, 'd> Walk<'c, 's, 'd> {
         label: &str,
         depth: usize,
     ) {
+        // One level below the parent's `depth`: the only place depth grows.
+        let depth = depth + 1;
         if depth > MAX_DEPTH {
             return;
         }
@@ -180,7 +182,7 @@ impl<'c, 's, 'd> Walk<'c, 's, 'd> {
         if let (Some(bi), Some(ri)) = (b.get("items"), r.get("items")) {
             let bp = pointer::push(&b.pointer, "items");
             let rp = pointer::push(&r.pointer, "items");
-            self.schemas(bi, &bp, ri, &rp, &format!("{label}[]"), depth + 1);
+            self.schemas(bi, &bp, ri, &rp, &format!("{label}[]"), depth);
         }
     }
 
@@ -397,7 +399,7 @@ impl<'c, 's, 'd> Walk<'c, 's, 'd> {
                 );
                 self.report(Kind::MadeRequired, &at, message);
             }
-            self.schemas(schema, bp, rschema, rp, &field, depth + 1);
+            self.schemas(schema, bp, rschema, rp, &field, depth);
         }
         for (name, (_, rp)) in r
             .properties
@@ -461,14 +463,14 @@ impl<'c, 's, 'd> Walk<'c, 's, 'd> {
         {
             let bp = pointer::push(&b.pointer, "additionalProperties");
             let rp = pointer::push(&r.pointer, "additionalProperties");
-            self.schemas(bs, &bp, rs, &rp, &format!("{label}.*"), depth + 1);
+            self.schemas(bs, &bp, rs, &rp, &format!("{label}.*"), depth);
         }
     }
 
     fn branches(&mut self, b: &View<'_>, r: &View<'_>, label: &str, depth: usize) {
         for (key, (schema, bp)) in &b.branches {
             match r.branches.get(key) {
-                Some((rschema, rp)) => self.schemas(schema, bp, rschema, rp, label, depth + 1),
+                Some((rschema, rp)) => self.schemas(schema, bp, rschema, rp, label, depth),
                 None => {
                     let message = format!(
                         "`{label}` lost the branch {key}: {}",

@@ -904,5 +904,39 @@ fn the_comparison_reaches_its_depths_and_stops_below() {
 }
 /// The deepest `allOf` part merged.
 const ALL_OF_DEPTH: usize = 8;
-/// The deepest `items` compared under a property (48 with the property).
-const ITEMS_DEPTH: usize = 47;
+/// The deepest `items` compared under a property (48 with the body's
+/// schema and the property).
+const ITEMS_DEPTH: usize = 46;
+
+/// A discriminator's tag removed, or naming another schema, is a change;
+/// the same mapping is none.
+#[test]
+fn a_discriminators_tags_are_compared_one_by_one() {
+    let mapping = "/components/schemas/Event/properties/data/discriminator/mapping";
+    let (visitor, agent) = ("#/components/schemas/Visitor", "#/components/schemas/Agent");
+    let rules = |after: Value| {
+        let r = edited(|raw| *raw.pointer_mut(mapping).unwrap() = after.clone());
+        r.changes.into_iter().map(|c| c.rule).collect::<Vec<_>>()
+    };
+    let changed = ["webhook.discriminator-changed".to_string()];
+    assert_eq!(rules(json!({"visitor": visitor})), changed);
+    assert_eq!(rules(json!({"visitor": agent, "agent": visitor})), changed);
+    assert!(rules(json!({"visitor": visitor, "agent": agent})).is_empty());
+}
+
+/// A map of typed values made open is widened.
+#[test]
+fn additional_properties_open_up_from_a_schema_to_anything() {
+    let r = pair(
+        "/components/schemas/NewUser/additionalProperties",
+        Some(json!({"type": "string"})),
+        None,
+    );
+    let rules: Vec<_> = r.changes.iter().map(|c| c.rule.as_str()).collect();
+    assert_eq!(
+        rules,
+        ["request.additional-properties-widened"],
+        "{:#?}",
+        r.changes
+    );
+}
