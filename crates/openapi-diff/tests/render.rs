@@ -97,4 +97,10 @@ fn only_infos_under_a_new_major_are_not_called_accepted() {
     assert!(!line.contains("accepted"), "{line}");
     // A new major fails nothing, not even at --fail-on info.
     assert!(!line.contains("failing"), "{line}");
+    let warnings = vec![changes().remove(1)];
+    let line = summary(&report(true, warnings), Level::Info);
+    assert!(
+        line.contains("; accepted: info.version's major part was raised (1.2.0 → 2.0.0)"),
+        "{line}"
+    );
 }

@@ -734,13 +734,18 @@ fn a_renamed_path_parameter_or_a_headers_case_is_no_other_change() {
 /// names it as a reader would call it.
 #[test]
 fn a_removed_operation_is_named_by_method_and_path() {
+    // Another operation added at a new path is not where it went.
     let report = edited(|raw| {
-        raw["paths"]["/users"]
+        let post = raw["paths"]["/users"]
             .as_object_mut()
             .unwrap()
             .shift_remove("post");
+        let mut other = post.unwrap();
+        other["operationId"] = json!("createThing");
+        raw["paths"]["/things"] = json!({ "post": other });
     });
     assert_has(&report, "operation.removed", "POST /users removed");
+    assert_has(&report, "operation.added", "POST /things added");
     assert!(
         report
             .changes
@@ -838,6 +843,33 @@ fn bounds_narrow_or_widen_by_which_way_they_move() {
     };
     let narrowed = ["request.bounds-narrowed".to_string()];
     let widened = ["request.bounds-widened".to_string()];
+    // What each says to the reader of a request.
+    let said = |before: Value, after: Value| {
+        let r = pair(email, Some(before), Some(after));
+        r.changes
+            .into_iter()
+            .map(|c| c.message)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let tighter = said(
+        json!({"type": "string"}),
+        json!({"type": "string", "minLength": 1}),
+    );
+    assert!(
+        tighter.ends_with(
+            "bounds narrowed (minimum length 1 added): requests valid before may now be refused"
+        ),
+        "{tighter}"
+    );
+    let looser = said(
+        json!({"type": "string", "maxLength": 9}),
+        json!({"type": "string"}),
+    );
+    assert!(
+        looser.ends_with("bounds widened (maximum length 9 removed): compatible"),
+        "{looser}"
+    );
     assert_eq!(rules(s(json!({})), s(json!({"minLength": 1}))), narrowed);
     assert_eq!(rules(s(json!({"maxLength": 9})), s(json!({}))), widened);
     assert_eq!(
