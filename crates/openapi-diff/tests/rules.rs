@@ -972,3 +972,40 @@ fn additional_properties_open_up_from_a_schema_to_anything() {
         r.changes
     );
 }
+
+/// What a property's requirement changes say, in a request and a response.
+#[test]
+fn property_sentences_say_who_is_affected() {
+    let messages = |pointer: &str, before: Option<Value>, after: Option<Value>| {
+        pair(pointer, before, after)
+            .changes
+            .into_iter()
+            .map(|c| c.message)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let added = messages(
+        "/components/schemas/NewUser/properties/extra",
+        None,
+        Some(json!({"type": "string"})),
+    );
+    assert!(
+        added.contains("`NewUser.extra` was added as an optional property: compatible"),
+        "{added}"
+    );
+    let required = "/components/schemas/NewUser/required";
+    let loosened = messages(required, Some(json!(["email"])), Some(json!([])));
+    assert!(
+        loosened.contains("`NewUser.email` is no longer required: compatible"),
+        "{loosened}"
+    );
+    let user_required = "/components/schemas/User/required";
+    let base = base_raw();
+    let now = base.pointer(user_required).cloned().unwrap();
+    let fewer: Vec<Value> = now.as_array().unwrap()[1..].to_vec();
+    let read = messages(user_required, Some(now), Some(Value::Array(fewer)));
+    assert!(
+        read.contains("is no longer required: clients that expect it will fail when it is absent"),
+        "{read}"
+    );
+}
