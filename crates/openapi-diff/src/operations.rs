@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapi_spec::visit::{self, OperationRef, Root};
-use openapi_spec::{Document, pointer};
+use openapi_spec::{Document, pointer, template};
 use serde_json::Value;
 
 use crate::schema::Walk;
@@ -19,36 +19,9 @@ fn key(op: &OperationRef<'_>) -> Key {
     let shape = if webhook {
         op.path.to_string()
     } else {
-        blank_parameters(op.path)
+        template::shape(op.path)
     };
     (webhook, shape, op.method)
-}
-
-/// `/users/{user_id}` → `/users/{}`.
-fn blank_parameters(template: &str) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut inside = false;
-    for c in template.chars() {
-        match c {
-            '{' => {
-                inside = true;
-                out.push_str("{}");
-            }
-            '}' => inside = false,
-            _ if inside => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// The names of a template's parameters, in order.
-fn template_names(template: &str) -> Vec<&str> {
-    template
-        .split('{')
-        .skip(1)
-        .filter_map(|s| s.split_once('}').map(|(n, _)| n))
-        .collect()
 }
 
 fn label(op: &OperationRef<'_>) -> String {
@@ -192,7 +165,7 @@ fn parameter_map<'a>(
     let mut map = BTreeMap::new();
     let item_pointer = op.path_item_pointer();
     let item = doc.raw.pointer(&item_pointer);
-    let names = template_names(op.path);
+    let names = template::names(op.path).unwrap_or_default();
     for (holder, at) in [
         (item, item_pointer.clone()),
         (Some(op.operation), op.pointer()),

@@ -12,6 +12,7 @@ mod official;
 pub mod pointer;
 mod position;
 pub mod schema;
+pub mod template;
 pub mod visit;
 
 use std::path::{Path, PathBuf};

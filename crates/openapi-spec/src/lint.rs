@@ -213,11 +213,12 @@ impl Linter<'_> {
 
     /// Every `{name}` in the template is a declared path parameter, and back.
     fn path_parameters(&mut self, path: &str, op_ptr: &str) {
-        let in_template: BTreeSet<String> = path
-            .split('{')
-            .skip(1)
-            .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_string()))
-            .collect();
+        let Some(names) = crate::template::names(path) else {
+            let message = format!("path template {path} has unbalanced braces");
+            self.push("path-parameter", op_ptr, message);
+            return;
+        };
+        let in_template: BTreeSet<String> = names.into_iter().map(String::from).collect();
         let declared: BTreeSet<String> = parameter_lists(self.doc, op_ptr)
             .into_iter()
             .flatten()

@@ -6,8 +6,11 @@ use std::path::Path;
 
 use openapi_spec::lint::{Severity, lint};
 
-fn cases() -> Vec<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mistakes");
+/// The `.yaml` files of `tests/<dir>`, sorted.
+fn yaml_files(dir: &str) -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(dir);
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -15,6 +18,10 @@ fn cases() -> Vec<std::path::PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+fn cases() -> Vec<std::path::PathBuf> {
+    yaml_files("mistakes")
 }
 
 #[test]
@@ -184,13 +191,7 @@ fn the_table_of_musts_names_real_rules_and_documents() {
 /// The OpenAPI Initiative's own valid examples (tests/valid/): no error.
 #[test]
 fn the_specifications_own_examples_have_no_error() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/valid");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
+    let files = yaml_files("valid");
     assert!(files.len() >= 6, "{files:?}");
     for file in files {
         let doc = openapi_spec::load(&file, &Default::default())

@@ -10,21 +10,22 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use crate::pointer;
-use crate::visit::operations;
+use crate::visit::{OperationRef, operations};
+use crate::{pointer, template};
 
 /// One problem: rule id, JSON pointer, sentence.
 pub(crate) type Problem = (&'static str, String, String);
 
 /// Every cross-reference MUST broken in `raw`.
 pub(crate) fn check(raw: &Value) -> Vec<Problem> {
+    let ops = operations(raw);
     let mut out = Vec::new();
     equivalent_paths(raw, &mut out);
-    server_variables(raw, &mut out);
-    security_scopes(raw, &mut out);
+    server_variables(raw, &ops, &mut out);
+    security_scopes(raw, &ops, &mut out);
     unique_tags(raw, &mut out);
-    link_operations(raw, &mut out);
-    encoding_properties(raw, &mut out);
+    link_operations(raw, &ops, &mut out);
+    encoding_properties(raw, &ops, &mut out);
     component_names(raw, &mut out);
     out
 }
@@ -60,7 +61,7 @@ fn equivalent_paths(raw: &Value, out: &mut Vec<Problem>) {
     };
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for path in paths.keys().filter(|p| !p.starts_with("x-")) {
-        let shape = template_shape(path);
+        let shape = template::shape(path);
         match seen.get(&shape) {
             Some(first) => out.push((
                 "path-equivalent",
@@ -74,45 +75,19 @@ fn equivalent_paths(raw: &Value, out: &mut Vec<Problem>) {
     }
 }
 
-/// `/users/{id}/x` → `/users/{}/x`.
-fn template_shape(path: &str) -> String {
-    let mut shape = String::with_capacity(path.len());
-    let mut inside = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                inside = true;
-                shape.push('{');
-            }
-            '}' => {
-                inside = false;
-                shape.push('}');
-            }
-            _ if inside => {}
-            _ => shape.push(c),
-        }
-    }
-    shape
-}
-
 /// Server URLs: braces balanced, and "Variable substitutions will be made
 /// when a variable is named in {brackets}": every name has its entry in
 /// `variables` (Server Object), at the root, a path item and an operation.
-fn server_variables(raw: &Value, out: &mut Vec<Problem>) {
-    let mut lists = vec![("/servers".to_string(), raw.get("servers"))];
-    if let Some(paths) = raw.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            lists.push((
-                format!("{}/servers", pointer::push("/paths", path)),
-                item.get("servers"),
-            ));
-        }
-    }
-    for found in operations(raw) {
-        lists.push((
-            format!("{}/servers", found.pointer()),
-            found.operation.get("servers"),
-        ));
+fn server_variables(raw: &Value, ops: &[OperationRef<'_>], out: &mut Vec<Problem>) {
+    let mut lists = root_and_operations(raw, ops, "servers");
+    for (path, item) in raw
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let at = format!("{}/servers", pointer::push("/paths", path));
+        lists.push((at, item.get("servers")));
     }
     for (at, list) in lists {
         for (i, server) in list
@@ -126,11 +101,28 @@ fn server_variables(raw: &Value, out: &mut Vec<Problem>) {
     }
 }
 
+/// `key`'s value at the root and in every operation, with its pointer (the
+/// fields an operation overrides: `servers`, `security`).
+fn root_and_operations<'v>(
+    raw: &'v Value,
+    ops: &[OperationRef<'v>],
+    key: &str,
+) -> Vec<(String, Option<&'v Value>)> {
+    let mut lists = vec![(format!("/{key}"), raw.get(key))];
+    for found in ops {
+        lists.push((
+            format!("{}/{key}", found.pointer()),
+            found.operation.get(key),
+        ));
+    }
+    lists
+}
+
 fn server_url(server: &Value, at: &str, out: &mut Vec<Problem>) {
     let Some(url) = server.get("url").and_then(Value::as_str) else {
         return;
     };
-    let Some(names) = template_names(url) else {
+    let Some(names) = template::names(url) else {
         out.push((
             "server-variable",
             format!("{at}/url"),
@@ -142,7 +134,7 @@ fn server_url(server: &Value, at: &str, out: &mut Vec<Problem>) {
     for unused in variables
         .into_iter()
         .flat_map(Map::keys)
-        .filter(|v| !names.contains(*v))
+        .filter(|v| !names.contains(&v.as_str()))
     {
         out.push((
             "server-variable-unused",
@@ -153,7 +145,7 @@ fn server_url(server: &Value, at: &str, out: &mut Vec<Problem>) {
         ));
     }
     for name in names {
-        if !variables.is_some_and(|v| v.contains_key(&name)) {
+        if !variables.is_some_and(|v| v.contains_key(name)) {
             out.push((
                 "server-variable",
                 format!("{at}/url"),
@@ -165,39 +157,14 @@ fn server_url(server: &Value, at: &str, out: &mut Vec<Problem>) {
     }
 }
 
-/// The names between braces, or `None` when the braces do not pair up.
-fn template_names(text: &str) -> Option<BTreeSet<String>> {
-    let mut names = BTreeSet::new();
-    let mut current: Option<String> = None;
-    for c in text.chars() {
-        match (c, current.as_mut()) {
-            ('{', None) => current = Some(String::new()),
-            ('{', Some(_)) | ('}', None) => return None,
-            ('}', Some(name)) => {
-                names.insert(std::mem::take(name));
-                current = None;
-            }
-            (c, Some(name)) => name.push(c),
-            (_, None) => {}
-        }
-    }
-    current.is_none().then_some(names)
-}
-
 /// "If the security scheme is of type "oauth2" or "openIdConnect", then the
 /// value is a list of scope names required for the execution... For other
 /// security scheme types, the array MUST be empty." (Security Requirement)
-fn security_scopes(raw: &Value, out: &mut Vec<Problem>) {
+fn security_scopes(raw: &Value, ops: &[OperationRef<'_>], out: &mut Vec<Problem>) {
     let schemes = raw
         .pointer("/components/securitySchemes")
         .and_then(Value::as_object);
-    let mut lists = vec![("/security".to_string(), raw.get("security"))];
-    for found in operations(raw) {
-        lists.push((
-            format!("{}/security", found.pointer()),
-            found.operation.get("security"),
-        ));
-    }
+    let lists = root_and_operations(raw, ops, "security");
     for (at, list) in lists {
         for (i, requirement) in list
             .and_then(Value::as_array)
@@ -250,8 +217,7 @@ fn unique_tags(raw: &Value, out: &mut Vec<Problem>) {
 
 /// "In the case of an operationId, it MUST be unique and resolved in the
 /// scope of the OAS document." (Link Object)
-fn link_operations(raw: &Value, out: &mut Vec<Problem>) {
-    let ops = operations(raw);
+fn link_operations(raw: &Value, ops: &[OperationRef<'_>], out: &mut Vec<Problem>) {
     let ids: BTreeSet<&str> = ops
         .iter()
         .filter_map(|f| f.operation.get("operationId").and_then(Value::as_str))
@@ -264,7 +230,7 @@ fn link_operations(raw: &Value, out: &mut Vec<Problem>) {
         "/components/responses".to_string(),
         raw.pointer("/components/responses"),
     )];
-    for found in &ops {
+    for found in ops {
         responses.push((
             format!("{}/responses", found.pointer()),
             found.operation.get("responses"),
@@ -298,9 +264,9 @@ fn link_operations(raw: &Value, out: &mut Vec<Problem>) {
 /// being the property name, MUST exist in the schema as a property."
 /// (Media Type Object, `encoding`). Schemas whose properties come from
 /// composition other than `allOf` are not judged.
-fn encoding_properties(raw: &Value, out: &mut Vec<Problem>) {
+fn encoding_properties(raw: &Value, ops: &[OperationRef<'_>], out: &mut Vec<Problem>) {
     let mut bodies = Vec::new();
-    for found in operations(raw) {
+    for found in ops {
         if let Some(body) = found.operation.get("requestBody") {
             bodies.push((format!("{}/requestBody", found.pointer()), body));
         }
@@ -380,18 +346,6 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn template_shapes_and_names() {
-        assert_eq!(template_shape("/a/{x}/b/{y}"), "/a/{}/b/{}");
-        assert_eq!(template_shape("/a/b"), "/a/b");
-        let names = template_names("https://{host}:{port}/v1").unwrap();
-        assert_eq!(names.into_iter().collect::<Vec<_>>(), ["host", "port"]);
-        assert!(template_names("https://{host/v1").is_none());
-        assert!(template_names("https://host}/v1").is_none());
-        assert!(template_names("https://{a{b}}/").is_none());
-        assert!(template_names("/plain").unwrap().is_empty());
-    }
-
     /// The encoding findings for a multipart body whose schema is `schema`,
     /// with `schemas` as the components.
     fn encoding(schema: Value, schemas: Value) -> Vec<String> {
@@ -403,7 +357,7 @@ mod tests {
             "components": {"schemas": schemas}
         });
         let mut out = Vec::new();
-        encoding_properties(&raw, &mut out);
+        encoding_properties(&raw, &operations(&raw), &mut out);
         out.into_iter().map(|(_, at, _)| at).collect()
     }
 

@@ -135,11 +135,7 @@ fn resource(raw: &Value, r: &Value, at: &str, out: &mut Vec<(String, String)>) {
         return;
     };
     let given = r.get("parameters").and_then(Value::as_object);
-    let templated = target
-        .path
-        .split('{')
-        .skip(1)
-        .filter_map(|s| s.split_once('}').map(|(n, _)| n));
+    let templated = crate::template::names(target.path).unwrap_or_default();
     for name in templated {
         if !given.is_some_and(|g| g.contains_key(name)) {
             out.push((
