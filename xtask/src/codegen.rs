@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use openapi_codegen::rust;
 use openapi_spec::lint::Severity;
 
+use crate::fs::write_all;
 use crate::outcome::{Failure, Outcome, Verdict};
 use crate::project_root;
 
@@ -45,6 +46,10 @@ pub enum Artefacts {
     Docs,
 }
 
+/// The reference's Changes page, relative to its folder: a release step
+/// (`cargo xtask docs --changes-base`) writes it, so `--check` leaves it be.
+pub const CHANGES_PAGE: &str = "markdown/changes.md";
+
 /// One generated file and whether it belongs to the reference.
 struct Generated {
     text: String,
@@ -75,7 +80,7 @@ pub fn run(check: bool, which: Artefacts) -> Outcome {
         for f in list_files(dir) {
             let ours = ext.is_none_or(|e| f.extension().is_some_and(|x| x == e));
             // The Changes page is a release step's, not generation's.
-            let release = f.ends_with(crate::docs::CHANGES_PAGE);
+            let release = f.ends_with(CHANGES_PAGE);
             if ours && !release && !wanted.contains_key(&f) {
                 stale_extra.push(f);
             }
@@ -225,34 +230,6 @@ fn docs(
         downloads,
     };
     openapi_docs::render(doc, &options).map_err(|e| format!("{}: {e}", t.spec))
-}
-
-/// Writes one file through a temporary sibling, so it is never half-written.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    write_all(&[(&path.to_path_buf(), bytes)])
-}
-
-/// Writes every file to a temporary sibling first; only when all are written
-/// are they renamed into place.
-pub fn write_all(files: &[(&PathBuf, &[u8])]) -> Result<(), String> {
-    let mut staged = Vec::new();
-    for (path, text) in files {
-        let dir = path
-            .parent()
-            .ok_or_else(|| format!("{} has no parent", path.display()))?;
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)
-            .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-        std::io::Write::write_all(&mut tmp, text)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        staged.push((tmp, *path));
-    }
-    for (tmp, path) in staged {
-        tmp.persist(path)
-            .map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
-    }
-    Ok(())
 }
 
 fn list_files(dir: &Path) -> Vec<PathBuf> {

@@ -2,7 +2,8 @@
 
 use std::process::Command;
 
-use crate::codegen::{self, Artefacts, write_atomically};
+use crate::codegen::{self, Artefacts, CHANGES_PAGE};
+use crate::fs::write_atomically;
 use crate::outcome::{Failure, Outcome, Verdict};
 use crate::project_root;
 
@@ -22,9 +23,6 @@ pub struct DocsArgs {
     #[arg(long, value_name = "REV_OR_FILE", conflicts_with = "check")]
     changes_base: Option<String>,
 }
-
-/// The Changes page, relative to the reference's folder.
-pub const CHANGES_PAGE: &str = "markdown/changes.md";
 
 /// Where the screenshot is kept, and the part of the page it shows.
 const SCREENSHOT: &str = "docs/images/reference.png";

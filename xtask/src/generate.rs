@@ -9,7 +9,7 @@ use std::time::Instant;
 use clap::Args;
 use openapi_codegen::rust;
 
-use crate::codegen::write_all;
+use crate::fs::write_all;
 use crate::lint::LoadArgs;
 use crate::outcome::{Failure, Outcome, Verdict};
 
@@ -70,7 +70,7 @@ fn crate_name(spec: &Path) -> String {
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("openapi");
-    let words = rust::words(stem);
+    let words = openapi_codegen::naming::words(stem);
     let base = if words.is_empty() {
         "openapi".to_string()
     } else {

@@ -6,6 +6,7 @@
 mod breaking;
 mod codegen;
 mod docs;
+mod fs;
 mod generate;
 mod lint;
 mod live;

@@ -91,7 +91,7 @@ pub fn emit(report: &RunReport, args: &ReportArgs) -> Outcome {
     }
     if let Some(path) = &args.junit {
         let written = contract_report::junit(report).and_then(|xml| {
-            crate::codegen::write_atomically(path, xml.as_bytes()).map_err(|e| e.to_string())
+            crate::fs::write_atomically(path, xml.as_bytes()).map_err(|e| e.to_string())
         });
         if let Err(e) = written {
             let message = format!("cannot write the JUnit report {}: {e}", path.display());

@@ -201,7 +201,7 @@ fn accepted_examples(doc: &openapi_spec::Document) -> Vec<(String, String)> {
             _ => false,
         };
         if accepted {
-            let ty = openapi_codegen::rust::type_name(&name);
+            let ty = openapi_codegen::naming::type_name(&name);
             let ty = if list {
                 format!("Vec<models::{ty}>")
             } else {

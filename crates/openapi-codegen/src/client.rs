@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::CodegenError;
-use crate::rust::{field_name, type_name};
+use crate::naming::{field_name, type_name};
 
 /// What the generated code refers to.
 pub struct Options {
@@ -77,15 +77,15 @@ fn constants(model: &Model) -> TokenStream {
         .flat_map(|o| o.security.iter().flatten())
         .find_map(|s| s.credential())
         .map(|c| match c {
-            Credential::Header { name, prefix } => quote!(Credential::Header(#name, #prefix)),
-            Credential::Query(name) => quote!(Credential::Query(#name)),
+            Credential::Header { name, prefix } => quote!(Header(#name, #prefix)),
+            Credential::Query(name) => quote!(Query(#name)),
             Credential::Cookie(name) => {
                 let header = "Cookie";
                 let prefix = format!("{name}=");
-                quote!(Credential::Header(#header, #prefix))
+                quote!(Header(#header, #prefix))
             }
         })
-        .unwrap_or_else(|| quote!(Credential::Header("Authorization", "Bearer ")));
+        .unwrap_or_else(|| quote!(Header("Authorization", "Bearer ")));
     let mut wait: Vec<u16> = model.rules.rate_limited.iter().map(|r| r.status).collect();
     if !wait.contains(&503) {
         wait.push(503);
@@ -97,14 +97,13 @@ fn constants(model: &Model) -> TokenStream {
         .and_then(|r| r.retry_after_header.clone())
         .unwrap_or_else(|| "Retry-After".into());
     quote! {
-        /// The media type every request lists in Accept.
-        pub(crate) const ACCEPT: &str = #accept;
-        /// Where the API secret goes.
-        pub(crate) const CREDENTIAL: Credential = #credential;
-        /// Refusals that say when to try again.
-        pub(crate) const WAIT_STATUSES: &[u16] = &[#(#wait),*];
-        /// The header that says how many seconds to wait.
-        pub(crate) const RETRY_AFTER: &str = #retry_after;
+        /// What the document says about sending, handed to the runtime.
+        pub(crate) const PROTOCOL: crate::send::Protocol = crate::send::Protocol {
+            accept: #accept,
+            credential: Credential::#credential,
+            wait_statuses: &[#(#wait),*],
+            retry_after: #retry_after,
+        };
     }
 }
 
@@ -367,22 +366,36 @@ fn page_stream(
     let offset = format_ident!("{}", field_name(&o.offset_param));
     let (limit_param, offset_param) = (&o.limit_param, &o.offset_param);
     let order = &o.order;
+    let identity: Vec<String> = op
+        .item_identity()
+        .map(|i| i.properties().to_vec())
+        .unwrap_or_default();
+    let default_limit = match op
+        .query_param(&o.limit_param)
+        .and_then(|p| p.default.as_ref()?.as_i64())
+    {
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
+    };
     quote! {
         /// Every item from the offset set (or the first) on, at the page
         /// size set (or the document's default), in the documented order.
         /// Stops at `total`; fails with [`Error::Paging`] when the server
-        /// repeats an item, skips some, or changes `total` mid-walk.
+        /// repeats an item, skips some, breaks the order or changes
+        /// `total` mid-walk.
         pub fn stream(self) -> futures_util::stream::BoxStream<'c, Result<#item, Error>> {
             use futures_util::StreamExt as _;
-            let walk = crate::paging::Walk {
+            let paging = crate::paging::Paging {
                 limit_param: #limit_param,
                 offset_param: #offset_param,
+                default_limit: #default_limit,
+                identity: &[#(#identity),*],
                 order: &[#(#order),*],
                 split: |p: #page| crate::paging::Page { items: p.#items, total: p.#total },
             };
             let (limit, offset) = (self.#limit, self.#offset.unwrap_or(0));
             match self.request() {
-                Ok(request) => crate::paging::stream(self.client, request, walk, limit, offset).boxed(),
+                Ok(request) => crate::paging::stream(self.client, request, paging, limit, offset).boxed(),
                 Err(e) => futures_util::stream::once(async move { Err(e) }).boxed(),
             }
         }

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod client;
+pub mod naming;
 pub mod rust;
 pub mod schemas;
 

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
-use openapi_model::{OffsetLimit, Segment};
+use openapi_model::{OffsetLimit, Segment, paging};
 use serde_json::Value;
 
 use crate::normalize::{self, Redaction};
@@ -203,20 +203,19 @@ impl Contract {
         let items = body.get(&paging.items_field)?.as_array()?;
         let link = op.item.as_ref();
         let item_op = link.and_then(|l| self.model.operation(&l.operation));
+        let identity = op.item_identity()?;
         let values = path_values(op, path);
         let seen = items
             .iter()
             .map(|item| {
-                let key = match link {
-                    Some(l) if !l.parameters.is_empty() => {
-                        let mut h = std::collections::hash_map::DefaultHasher::new();
-                        for p in &l.parameters {
-                            p.path_parameter.hash(&mut h);
-                            item.get(&p.property).and_then(|v| hash_text(v, &mut h));
-                        }
-                        h.finish()
-                    }
-                    _ => digest(item, redactions),
+                // The identity's text, hashed; the whole item (signed links'
+                // queries left out) when no property identifies it.
+                let key = if identity.properties().is_empty() {
+                    digest(item, redactions)
+                } else {
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    identity.key(item).hash(&mut h);
+                    h.finish()
                 };
                 let alone = item_op.and_then(|target| alone_hash(target, &values, link?, item));
                 ItemSeen { key, alone }
@@ -340,14 +339,12 @@ fn walk(
             let Some(earlier) = &sightings[j].page else {
                 continue;
             };
-            let consecutive = earlier.offset + earlier.limit == page.offset
-                || page.offset + page.limit == earlier.offset;
-            if !consecutive {
+            if !paging::consecutive(earlier.offset, page.offset, page.limit) {
                 continue;
             }
-            let keys: std::collections::HashSet<u64> =
-                earlier.items.iter().map(|e| e.key).collect();
-            if let Some(n) = page.items.iter().position(|it| keys.contains(&it.key)) {
+            let keys: Vec<u64> = earlier.items.iter().map(|e| e.key).collect();
+            let page_keys: Vec<u64> = page.items.iter().map(|e| e.key).collect();
+            if let Some(n) = paging::shared_item(&keys, &page_keys) {
                 let item = body_of(i)
                     .and_then(|b| b.get(&page.items_field)?.get(n).map(crate::shorten))
                     .unwrap_or_else(|| format!("at position {n}"));

@@ -4,6 +4,52 @@
 //! discriminated unions, nullable fields, security schemes, paging
 //! (`x-pagination`) and request rules (`x-contract`) all come from the
 //! document. Recorded (HAR) and live runs feed the same [`Contract::check`].
+//!
+//! Build a [`Contract`] from a loaded document, hand it one exchange, and
+//! read the named checks it ran (the catalogue is [`Check`]):
+//!
+//! ```
+//! use openapi_contract::{Contract, Exchange, Outcome};
+//!
+//! let yaml = r#"
+//! openapi: 3.0.3
+//! info: {title: Pets, version: "1"}
+//! servers: [{url: "https://api.example.com/v1"}]
+//! paths:
+//!   /pets/{id}:
+//!     get:
+//!       operationId: getPet
+//!       parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+//!       responses:
+//!         "200":
+//!           description: One pet
+//!           content:
+//!             application/json:
+//!               schema:
+//!                 type: object
+//!                 required: [id, name]
+//!                 properties: {id: {type: integer}, name: {type: string}}
+//! "#;
+//! let path = std::path::Path::new("pets.yaml");
+//! let doc = openapi_spec::load_str(yaml, path, false, &Default::default()).unwrap();
+//! let contract = Contract::new(doc, Default::default()).unwrap();
+//! let headers = [har::Header { name: "content-type".into(), value: "application/json".into() }];
+//! let exchange = Exchange {
+//!     method: "GET",
+//!     url: "https://api.example.com/v1/pets/7",
+//!     request_headers: &[],
+//!     credentials: None,
+//!     status: 200,
+//!     response_headers: &headers,
+//!     mime_type: "application/json",
+//!     body: Some(br#"{"id": 7}"#),
+//! };
+//! let checked = contract.check(&exchange);
+//! assert_eq!(checked.operation.as_deref(), Some("getPet"));
+//! // `name` is required: the body check fails, and says where.
+//! let failed: Vec<_> = checked.results.iter().filter(|r| r.outcome == Outcome::Fail).collect();
+//! assert_eq!(failed[0].check.name(), "body.schema");
+//! ```
 
 #![warn(missing_docs)]
 

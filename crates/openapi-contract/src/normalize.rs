@@ -3,9 +3,23 @@
 //! change on every response redacted (rules from the document's
 //! `x-contract.snapshotRedactions`) and secrets scrubbed.
 
+use har::SecretSet;
 use serde_json::{Map, Value, json};
 
-use crate::run::Observed;
+use crate::ExchangeReport;
+
+/// What a checked exchange leaves for snapshotting: its report, its parsed
+/// body, and the secrets to keep out of anything written.
+pub struct Observed<'a> {
+    /// The exchange's report.
+    pub report: &'a ExchangeReport,
+    /// The response content type.
+    pub content_type: Option<&'a str>,
+    /// The body as JSON, when it parsed.
+    pub body: Option<&'a Value>,
+    /// The secrets the exchange carried, for redaction.
+    pub secrets: &'a SecretSet,
+}
 
 /// What to replace in a property's value.
 #[derive(Debug, Clone, PartialEq, Eq)]

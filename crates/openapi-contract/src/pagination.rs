@@ -164,7 +164,7 @@ fn page_length(
         );
     }
     if let (Some(l), Some(o), Some(t)) = (limit, offset, total) {
-        let expected = l.min(t.saturating_sub(o).max(0));
+        let expected = openapi_model::paging::expected_length(l, o, t);
         if n != expected && n <= l {
             let message = format!(
                 "the page holds {n} items; with limit {l}, offset {o} and total {t} it must hold min(limit, max(0, total - offset)) = {expected}"

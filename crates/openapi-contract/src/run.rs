@@ -9,23 +9,11 @@ use har::{Entry, RawEntry, Recording, SecretSet, SensitiveNames};
 use serde_json::Value;
 
 use crate::laws::Sighting;
+pub use crate::normalize::Observed;
 use crate::{
     Check, CheckResult, Contract, Credentials, Deliveries, Delivery, Exchange, ExchangeReport,
     FileReport, Finding, Options, Outcome,
 };
-
-/// What a checked exchange leaves for snapshotting: its report, its parsed
-/// body, and the secrets to keep out of anything written.
-pub struct Observed<'a> {
-    /// The exchange's report.
-    pub report: &'a ExchangeReport,
-    /// The response content type.
-    pub content_type: Option<&'a str>,
-    /// The body as JSON, when it parsed.
-    pub body: Option<&'a Value>,
-    /// The secrets the exchange carried, for redaction.
-    pub secrets: &'a SecretSet,
-}
 
 /// Loads documents on demand (a recording may name its own with
 /// `log._openapi`) and checks files.

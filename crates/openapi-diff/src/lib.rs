@@ -12,6 +12,40 @@
 //! Architecture invariant: this crate knows OpenAPI and the toolkit's own
 //! extensions (`x-pagination`, `x-contract`, `x-date-time-format`), never
 //! a particular API.
+//!
+//! ```
+//! use std::path::Path;
+//!
+//! let load = |name: &str, text: &str| {
+//!     openapi_spec::load_str(text, Path::new(name), false, &Default::default()).unwrap()
+//! };
+//! let base = load("base.yaml", r#"
+//! openapi: 3.0.3
+//! info: {title: Pets, version: "1.0.0"}
+//! paths:
+//!   /pets:
+//!     get:
+//!       operationId: listPets
+//!       parameters: [{name: limit, in: query, schema: {type: integer}}]
+//!       responses: {"200": {description: Pets}}
+//! "#);
+//! let revision = load("revision.yaml", r#"
+//! openapi: 3.0.3
+//! info: {title: Pets, version: "1.1.0"}
+//! paths:
+//!   /pets:
+//!     get:
+//!       operationId: listPets
+//!       parameters: [{name: limit, in: query, required: true, schema: {type: integer}}]
+//!       responses: {"200": {description: Pets}}
+//! "#);
+//! let report = openapi_diff::compare(&base, &revision);
+//! // A parameter that became required breaks every client that omits it.
+//! let change = &report.changes[0];
+//! assert_eq!(change.level, openapi_diff::Level::Error);
+//! println!("{} {}", change.rule, change.message);
+//! assert!(!report.failing(openapi_diff::Level::Error).is_empty());
+//! ```
 
 #![warn(missing_docs)]
 

@@ -185,7 +185,7 @@ impl Request<'_> {
     }
 
     fn fn_name(&self) -> String {
-        openapi_codegen::rust::field_name(self.operation_id)
+        openapi_codegen::naming::field_name(self.operation_id)
     }
 
     pub fn rust_fn(&self) -> String {
@@ -205,7 +205,7 @@ impl Request<'_> {
         }
         let mut path = self.path.to_string();
         for (name, _, rust) in &self.path_params {
-            let ident = openapi_codegen::rust::field_name(name);
+            let ident = openapi_codegen::naming::field_name(name);
             args.push(format!("{ident}: {rust}"));
             path = path.replace(&format!("{{{name}}}"), &format!("{{{ident}}}"));
         }

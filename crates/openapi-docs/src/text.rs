@@ -70,7 +70,7 @@ pub fn first_sentence(md: &str) -> String {
 /// A stable anchor fragment: the generator's words (`listUsers` → `list`,
 /// `users`), lowercased and joined by `-`.
 pub fn slug(raw: &str) -> String {
-    let words = openapi_codegen::rust::words(raw);
+    let words = openapi_codegen::naming::words(raw);
     if words.is_empty() {
         return "x".into();
     }

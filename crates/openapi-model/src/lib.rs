@@ -21,6 +21,7 @@ mod webhook;
 use openapi_spec::Document;
 use openapi_spec::visit::{self, Root};
 
+pub use openapi_paging as paging;
 pub use operation::{Body, Operation, PathParam, QueryParam, Response, ScalarKind, Segment};
 pub use pagination::{ItemLink, ItemParameter, OffsetLimit, PageSize, Pagination};
 pub use rules::{MethodNotAllowed, RateLimit, Rules};

@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use openapi_paging::Identity;
+
 use crate::rules::strings;
 
 /// How a list pages.
@@ -117,5 +119,20 @@ impl ItemLink {
                 })
                 .unwrap_or_default(),
         })
+    }
+}
+
+impl crate::Operation {
+    /// How this list tells its items apart ([`Identity::of`]): the
+    /// properties of its item link, else of its order, else the whole item.
+    /// `None` for an operation that does not page by offset and limit.
+    pub fn item_identity(&self) -> Option<Identity> {
+        let order = &self.pagination.as_ref()?.offset_limit()?.order;
+        let link: Vec<String> = self
+            .item
+            .iter()
+            .flat_map(|l| l.parameters.iter().map(|p| p.property.clone()))
+            .collect();
+        Some(Identity::of(&link, order))
     }
 }

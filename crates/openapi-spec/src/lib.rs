@@ -1,5 +1,32 @@
 //! Loads, resolves and lints OpenAPI 3.0 documents.
 //!
+//! Load a document (a file with [`load`], text with [`load_str`]), then
+//! lint it: every finding names its rule (the catalogue is
+//! [`lint::RULES`]), its level, and where it is (file, line, JSON
+//! pointer).
+//!
+//! ```
+//! use std::path::Path;
+//!
+//! let yaml = r#"
+//! openapi: 3.0.3
+//! info: {title: Pets, version: "1"}
+//! paths:
+//!   /pets/{id}:
+//!     get:
+//!       operationId: getPet
+//!       responses:
+//!         "200": {description: One pet}
+//! "#;
+//! let doc = openapi_spec::load_str(yaml, Path::new("pets.yaml"), false, &Default::default())?;
+//! let findings = openapi_spec::lint::lint(&doc);
+//! // `{id}` is in the path, but no parameter declares it.
+//! let missing = findings.iter().find(|f| f.rule == "path-parameter").expect("a finding");
+//! assert_eq!(missing.location.pointer, "/paths/~1pets~1{id}/get");
+//! assert!(missing.to_string().contains("pets.yaml:"));
+//! # Ok::<(), openapi_spec::LoadError>(())
+//! ```
+//!
 //! Architecture invariant: this crate knows OpenAPI, never a particular API.
 //! Anything specific to one API lives in that API's document.
 

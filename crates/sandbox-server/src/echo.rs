@@ -20,7 +20,7 @@ const MAX_ECHOED_BODY: usize = 16 << 20;
 pub(crate) async fn echo_secret(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let leaks = app.has(Fault::SecretInHeader) || app.has(Fault::SecretInBody);
     let secret = leaks
-        .then(|| crate::api::bearer(req.headers()).map(String::from))
+        .then(|| crate::auth::bearer(req.headers()).map(String::from))
         .flatten();
     let response = next.run(req).await;
     let Some(secret) = secret else {

@@ -6,9 +6,11 @@
 #![warn(missing_docs)]
 
 mod api;
+mod auth;
 mod docs;
 mod echo;
 mod fault;
+mod present;
 mod signing;
 mod webhook;
 

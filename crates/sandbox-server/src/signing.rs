@@ -1,6 +1,8 @@
 //! Signed attachment URLs: an HMAC-SHA256 over the path and an expiry, so
 //! the link works without the API secret and only until it expires.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use ring::hmac;
 
 pub(crate) struct Signer {
@@ -65,6 +67,13 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
         .collect()
+}
+
+pub(crate) fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -120,7 +120,7 @@ pub(crate) fn publish(
     if let Some(queue) = app.queues.get(&website) {
         let _ = queue.send(event(app, stored.clone()));
     }
-    Ok(Some(crate::api::present(app, stored)))
+    Ok(Some(crate::present::present(app, stored)))
 }
 
 /// The `message.created` event for a stored message, with the content faults.
@@ -128,7 +128,7 @@ fn event(app: &App, stored: StoredMessage) -> Value {
     let event = MessageCreatedEvent {
         event_type: MessageCreatedEventEventType::MessageCreated,
         data: WebhookMessage {
-            message: crate::api::present(app, stored),
+            message: crate::present::present(app, stored),
             type_: WebhookMessageType::Message,
             rating: None,
         },

@@ -4,14 +4,13 @@ use crate::send::{Credential, Request};
 use crate::{Client, Error, Response};
 #[allow(unused_imports)]
 use signalzen_models as models;
-/// The media type every request lists in Accept.
-pub(crate) const ACCEPT: &str = "application/vnd.signalzen.v1+json";
-/// Where the API secret goes.
-pub(crate) const CREDENTIAL: Credential = Credential::Header("Authorization", "Bearer ");
-/// Refusals that say when to try again.
-pub(crate) const WAIT_STATUSES: &[u16] = &[429u16, 503u16];
-/// The header that says how many seconds to wait.
-pub(crate) const RETRY_AFTER: &str = "Retry-After";
+/// What the document says about sending, handed to the runtime.
+pub(crate) const PROTOCOL: crate::send::Protocol = crate::send::Protocol {
+    accept: "application/vnd.signalzen.v1+json",
+    credential: Credential::Header("Authorization", "Bearer "),
+    wait_statuses: &[429u16, 503u16],
+    retry_after: "Retry-After",
+};
 impl Client {
     /// List a user's messages.
     ///
@@ -130,12 +129,15 @@ impl<'c> ListMessages<'c> {
     /// Every item from the offset set (or the first) on, at the page
     /// size set (or the document's default), in the documented order.
     /// Stops at `total`; fails with [`Error::Paging`] when the server
-    /// repeats an item, skips some, or changes `total` mid-walk.
+    /// repeats an item, skips some, breaks the order or changes
+    /// `total` mid-walk.
     pub fn stream(self) -> futures_util::stream::BoxStream<'c, Result<models::Message, Error>> {
         use futures_util::StreamExt as _;
-        let walk = crate::paging::Walk {
+        let paging = crate::paging::Paging {
             limit_param: "limit",
             offset_param: "offset",
+            default_limit: Some(50i64),
+            identity: &["id"],
             order: &["created_at", "id"],
             split: |p: models::MessagesPage| crate::paging::Page {
                 items: p.messages,
@@ -144,7 +146,9 @@ impl<'c> ListMessages<'c> {
         };
         let (limit, offset) = (self.limit, self.offset.unwrap_or(0));
         match self.request() {
-            Ok(request) => crate::paging::stream(self.client, request, walk, limit, offset).boxed(),
+            Ok(request) => {
+                crate::paging::stream(self.client, request, paging, limit, offset).boxed()
+            }
             Err(e) => futures_util::stream::once(async move { Err(e) }).boxed(),
         }
     }
@@ -205,12 +209,15 @@ impl<'c> ListUsers<'c> {
     /// Every item from the offset set (or the first) on, at the page
     /// size set (or the document's default), in the documented order.
     /// Stops at `total`; fails with [`Error::Paging`] when the server
-    /// repeats an item, skips some, or changes `total` mid-walk.
+    /// repeats an item, skips some, breaks the order or changes
+    /// `total` mid-walk.
     pub fn stream(self) -> futures_util::stream::BoxStream<'c, Result<models::User, Error>> {
         use futures_util::StreamExt as _;
-        let walk = crate::paging::Walk {
+        let paging = crate::paging::Paging {
             limit_param: "limit",
             offset_param: "offset",
+            default_limit: Some(50i64),
+            identity: &["id"],
             order: &["id"],
             split: |p: models::UsersPage| crate::paging::Page {
                 items: p.users,
@@ -219,7 +226,9 @@ impl<'c> ListUsers<'c> {
         };
         let (limit, offset) = (self.limit, self.offset.unwrap_or(0));
         match self.request() {
-            Ok(request) => crate::paging::stream(self.client, request, walk, limit, offset).boxed(),
+            Ok(request) => {
+                crate::paging::stream(self.client, request, paging, limit, offset).boxed()
+            }
             Err(e) => futures_util::stream::once(async move { Err(e) }).boxed(),
         }
     }

@@ -127,6 +127,17 @@ pub enum PagingError {
         /// The offset of the page that said so.
         offset: i64,
     },
+    /// An item sorts before the one listed above it, against the list's
+    /// documented order.
+    #[error(
+        "the item at position {position} of the walk (page at offset {offset}) breaks the documented order"
+    )]
+    OrderBroken {
+        /// The offset of the page that holds it.
+        offset: i64,
+        /// Its place in the walk, from the first item streamed.
+        position: i64,
+    },
 }
 
 /// A typed result with the response's status and headers.
@@ -181,6 +192,7 @@ pub struct Client {
     credential: String,
     timeout: Duration,
     retries: Retries,
+    protocol: &'static send::Protocol,
 }
 
 impl std::fmt::Debug for Client {
@@ -249,6 +261,7 @@ impl ClientBuilder {
             credential: self.credential,
             timeout: self.timeout,
             retries: self.retries,
+            protocol: &generated::PROTOCOL,
         })
     }
 }

@@ -2,11 +2,13 @@
 //! that repeats an item, skips items or sees `total` change fails with
 //! [`Error::Paging`] instead of giving a wrong answer.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use futures_util::Stream;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use openapi_paging::{Broken, Identity, Page as Seen, PageLaws};
 
 use crate::send::Request;
 use crate::{Client, Error, PagingError};
@@ -17,11 +19,17 @@ pub(crate) struct Page<T> {
     pub total: i64,
 }
 
-/// How a list pages (from its `x-pagination`).
-pub(crate) struct Walk<P, T> {
+/// How a list pages (from its `x-pagination`), handed in by the generated
+/// method.
+pub(crate) struct Paging<P, T> {
     pub limit_param: &'static str,
     pub offset_param: &'static str,
-    /// The item properties the list is ordered by: an item's identity.
+    /// The page size when none is asked (the limit parameter's default).
+    pub default_limit: Option<i64>,
+    /// The properties that tell items apart
+    /// ([`openapi_paging::Identity::of`], chosen by the generator).
+    pub identity: &'static [&'static str],
+    /// The item properties the list is sorted by, ascending.
     pub order: &'static [&'static str],
     pub split: fn(P) -> Page<T>,
 }
@@ -29,93 +37,92 @@ pub(crate) struct Walk<P, T> {
 struct State<'c, P, T> {
     client: &'c Client,
     request: Request,
-    walk: Walk<P, T>,
+    paging: Paging<P, T>,
     limit: Option<i64>,
     offset: i64,
-    total: Option<i64>,
-    seen: HashSet<String>,
+    laws: PageLaws,
     buffer: VecDeque<T>,
     done: bool,
 }
 
-/// An item's identity: its ordering properties, or all of it.
-fn identity<T: Serialize>(item: &T, order: &[&str]) -> String {
-    let value = serde_json::to_value(item).unwrap_or_default();
-    if order.is_empty() {
-        return value.to_string();
-    }
-    order
-        .iter()
-        .map(|k| value.get(*k).map(|v| v.to_string()).unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\u{1f}")
-}
-
 impl<'c, P: DeserializeOwned, T: Serialize> State<'c, P, T> {
-    fn skipped(&self, got: i64, expected: i64, total: i64) -> Error {
-        PagingError::Skipped {
-            offset: self.offset,
-            got,
-            expected,
-            total,
+    /// The request for the page at the current offset.
+    fn page_request(&self) -> Request {
+        let mut request = self.request.clone();
+        let paging = &self.paging;
+        request
+            .query
+            .retain(|(k, _)| *k != paging.limit_param && *k != paging.offset_param);
+        if let Some(limit) = self.limit {
+            request.query.push((paging.limit_param, limit.to_string()));
         }
-        .into()
+        request
+            .query
+            .push((paging.offset_param, self.offset.to_string()));
+        request
     }
 
     /// The next page into the buffer; `Ok(false)` at the end.
     async fn fetch(&mut self) -> Result<bool, Error> {
-        if self.done || self.total.is_some_and(|t| self.offset >= t) {
+        if self.done || self.laws.total().is_some_and(|t| self.offset >= t) {
             return Ok(false);
         }
-        let mut request = self.request.clone();
-        request
-            .query
-            .retain(|(k, _)| *k != self.walk.limit_param && *k != self.walk.offset_param);
-        if let Some(limit) = self.limit {
-            request
-                .query
-                .push((self.walk.limit_param, limit.to_string()));
-        }
-        request
-            .query
-            .push((self.walk.offset_param, self.offset.to_string()));
-        let page = (self.walk.split)(self.client.execute::<P>(&request).await?.value);
-        if let Some(total) = self.total
-            && total != page.total
+        let request = self.page_request();
+        let page = (self.paging.split)(self.client.execute::<P>(&request).await?.value);
+        let values: Vec<serde_json::Value> = page
+            .items
+            .iter()
+            .map(|item| serde_json::to_value(item).unwrap_or_default())
+            .collect();
+        let seen = Seen {
+            offset: self.offset,
+            limit: self.limit.or(self.paging.default_limit),
+            total: Some(page.total),
+            items: &values,
+        };
+        if let Some(error) = self
+            .laws
+            .page(&seen)
+            .iter()
+            .find_map(|b| self.error(b, page.total))
         {
-            return Err(PagingError::TotalChanged {
-                from: total,
-                to: page.total,
-                offset: self.offset,
-            }
-            .into());
+            return Err(error.into());
         }
-        self.total = Some(page.total);
-        let expected = (page.total - self.offset).max(0);
-        let n = page.items.len() as i64;
-        if n == 0 {
-            if expected > 0 {
-                return Err(self.skipped(0, expected, page.total));
-            }
+        if page.items.is_empty() {
             self.done = true;
             return Ok(false);
         }
-        if let Some(limit) = self.limit
-            && n < limit.min(expected)
-        {
-            return Err(self.skipped(n, limit.min(expected), page.total));
-        }
-        for item in page.items {
-            if !self.seen.insert(identity(&item, self.walk.order)) {
-                return Err(PagingError::Repeated {
-                    offset: self.offset,
-                }
-                .into());
-            }
-            self.buffer.push_back(item);
-        }
-        self.offset += n;
+        self.offset += page.items.len() as i64;
+        self.buffer.extend(page.items);
         Ok(true)
+    }
+
+    /// The error a broken law is, for the caller; `None` for a page longer
+    /// than asked: every item still arrives once, in order, so the answer
+    /// is not wrong.
+    fn error(&self, broken: &Broken, total: i64) -> Option<PagingError> {
+        let offset = self.offset;
+        Some(match *broken {
+            Broken::TotalChanged { from, to } => PagingError::TotalChanged { from, to, offset },
+            Broken::Repeated { .. } => PagingError::Repeated { offset },
+            Broken::OutOfOrder { position, .. } => PagingError::OrderBroken {
+                offset,
+                position: position as i64,
+            },
+            Broken::Length { got, expected } if got < expected => PagingError::Skipped {
+                offset,
+                got,
+                expected,
+                total,
+            },
+            Broken::Empty { left } => PagingError::Skipped {
+                offset,
+                got: 0,
+                expected: left,
+                total,
+            },
+            Broken::Length { .. } => return None,
+        })
     }
 }
 
@@ -124,7 +131,7 @@ impl<'c, P: DeserializeOwned, T: Serialize> State<'c, P, T> {
 pub(crate) fn stream<'c, P, T>(
     client: &'c Client,
     request: Request,
-    walk: Walk<P, T>,
+    paging: Paging<P, T>,
     limit: Option<i64>,
     offset: i64,
 ) -> impl Stream<Item = Result<T, Error>> + Send + 'c
@@ -135,11 +142,13 @@ where
     let state = State {
         client,
         request,
-        walk,
+        laws: PageLaws::new(
+            Identity::by(paging.identity.iter().copied()),
+            paging.order.iter().map(|o| o.to_string()).collect(),
+        ),
+        paging,
         limit,
         offset,
-        total: None,
-        seen: HashSet::new(),
         buffer: VecDeque::new(),
         done: false,
     };

@@ -19,6 +19,20 @@ pub(crate) enum Credential {
     Query(&'static str),
 }
 
+/// What the document says about sending: the generated code hands it to
+/// the client, so this runtime never reads the generated file.
+#[derive(Debug)]
+pub(crate) struct Protocol {
+    /// The media type every request lists in Accept.
+    pub accept: &'static str,
+    /// Where the API secret goes.
+    pub credential: Credential,
+    /// Refusals that say when to try again.
+    pub wait_statuses: &'static [u16],
+    /// The header that says how many seconds to wait.
+    pub retry_after: &'static str,
+}
+
 /// One GET, as the generated methods describe it.
 #[derive(Debug, Clone)]
 pub(crate) struct Request {
@@ -49,8 +63,8 @@ fn documents(keys: &[&str], status: u16) -> bool {
 }
 
 /// Seconds in a `Retry-After` header (the delta form).
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let value = headers.get(crate::generated::RETRY_AFTER)?.to_str().ok()?;
+fn retry_after(headers: &reqwest::header::HeaderMap, name: &str) -> Option<Duration> {
+    let value = headers.get(name)?.to_str().ok()?;
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
@@ -89,10 +103,11 @@ impl Client {
         loop {
             let (status, headers, raw) = self.once(request).await?;
             let waited = started.elapsed();
-            if crate::generated::WAIT_STATUSES.contains(&status) {
+            if self.protocol.wait_statuses.contains(&status) {
                 // 429 and 503: the server's Retry-After when it sends one,
                 // else the next capped backoff; either only within budget.
-                let wait = retry_after(&headers).unwrap_or_else(|| backoff.next());
+                let wait = retry_after(&headers, self.protocol.retry_after)
+                    .unwrap_or_else(|| backoff.next());
                 if waited + wait <= self.retries.budget {
                     tokio::time::sleep(wait).await;
                     continue;
@@ -113,7 +128,7 @@ impl Client {
     ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>), Error> {
         let mut query = request.query.clone();
         let mut builder;
-        let header = match crate::generated::CREDENTIAL {
+        let header = match self.protocol.credential {
             Credential::Header(name, prefix) => {
                 Some((name, format!("{prefix}{}", self.credential)))
             }
@@ -129,7 +144,7 @@ impl Client {
             url.query_pairs_mut().extend_pairs(&query);
         }
         builder = self.http.get(url).timeout(self.timeout);
-        builder = builder.header(reqwest::header::ACCEPT, crate::generated::ACCEPT);
+        builder = builder.header(reqwest::header::ACCEPT, self.protocol.accept);
         if let Some((name, value)) = header {
             builder = builder.header(name, value);
         }

@@ -150,9 +150,19 @@ async fn a_walk_that_would_give_a_wrong_answer_fails_instead() {
     fn skipped(e: &PagingError) -> bool {
         matches!(e, PagingError::Skipped { got, expected, .. } if got < expected)
     }
+    fn order_broken(e: &PagingError) -> bool {
+        matches!(
+            e,
+            PagingError::OrderBroken {
+                offset: 0,
+                position: 1
+            }
+        )
+    }
     type Kind = fn(&PagingError) -> bool;
-    let cases: [(Fault, Kind, &str); 3] = [
+    let cases: [(Fault, Kind, &str); 4] = [
         (Fault::RepeatedItem, repeated, "repeated"),
+        (Fault::UnstableOrder, order_broken, "order"),
         (Fault::WrongTotal, skipped, "skipped"),
         (Fault::OffsetOffByOne, skipped, "skipped"),
     ];

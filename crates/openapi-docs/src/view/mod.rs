@@ -508,7 +508,7 @@ fn placeholder(schema: &Value) -> String {
 fn rust_type(schema: &Value) -> &'static str {
     let ty = schema.get("type").and_then(Value::as_str).unwrap_or("");
     let format = schema.get("format").and_then(Value::as_str);
-    openapi_codegen::rust::scalar_type(ty, format).unwrap_or("&str")
+    openapi_codegen::naming::scalar_type(ty, format).unwrap_or("&str")
 }
 
 fn component_names(raw: &Value) -> Vec<String> {

@@ -378,7 +378,7 @@ impl<'a> Builder<'a> {
             .find(|(s, _)| s.starts_with('2'))?;
         let resp = self.resolve(resp, "")?.0;
         let (media, _) = first_media(resp, "")?;
-        component_name(media.get("schema")?).map(|n| openapi_codegen::rust::type_name(&n))
+        component_name(media.get("schema")?).map(|n| openapi_codegen::naming::type_name(&n))
     }
 
     /// An operation's responses, `$ref`s followed: (status, response, its pointer).

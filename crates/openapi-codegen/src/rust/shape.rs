@@ -1,0 +1,535 @@
+//! Choosing a shape: each schema read into an [`Item`] (struct, enum,
+//! tagged or untagged union) or a [`Ty`], in the order typify's `convert`
+//! does; nothing here writes code.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapi_spec::pointer;
+use serde_json::{Map, Value};
+
+use super::{AdjacentShape, Field, Generator, Item, Ty};
+use crate::CodegenError;
+use crate::naming::{field_name, scalar_type, type_name};
+
+impl Generator<'_> {
+    /// Emits an item called `name` for `schema`.
+    pub(super) fn named(
+        &mut self,
+        name: &str,
+        schema: &Value,
+        ptr: &str,
+        skip_tag: Option<String>,
+    ) -> Result<String, CodegenError> {
+        let doc = description(schema);
+        if let Some(d) = schema.get("discriminator") {
+            return self.discriminated(name, schema, d, ptr);
+        }
+        if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() {
+            let mut variants = Vec::new();
+            for (i, b) in branches(schema).iter().enumerate() {
+                let vptr = format!(
+                    "{ptr}/{}/{i}",
+                    if schema.get("oneOf").is_some() {
+                        "oneOf"
+                    } else {
+                        "anyOf"
+                    }
+                );
+                let ty = self.ty(b, &format!("{name}Variant{i}"), &vptr)?;
+                let vname = match &ty {
+                    Ty::Named(n) => n.clone(),
+                    other => variant_name_for(other, i),
+                };
+                variants.push((vname, ty));
+            }
+            return Ok(self.add(Item::Untagged {
+                name: name.into(),
+                doc,
+                variants,
+            }));
+        }
+        if schema.get("allOf").is_some() || is_object(schema) {
+            let fields = self.fields(name, schema, ptr, skip_tag.as_deref())?;
+            return Ok(self.add(Item::Struct {
+                name: name.into(),
+                doc,
+                fields,
+            }));
+        }
+        if let Some(values) = string_enum(schema) {
+            return Ok(self.add(Item::StringEnum {
+                name: name.into(),
+                doc,
+                values,
+            }));
+        }
+        let ty = self.ty(schema, name, ptr)?;
+        let ty = if nullable(schema) {
+            Ty::Option(Box::new(ty))
+        } else {
+            ty
+        };
+        Ok(self.add(Item::Alias {
+            name: name.into(),
+            doc,
+            ty,
+        }))
+    }
+
+    /// The type of a schema used in place (a property, an item, a branch).
+    pub(super) fn ty(
+        &mut self,
+        schema: &Value,
+        context: &str,
+        ptr: &str,
+    ) -> Result<Ty, CodegenError> {
+        if let Some(n) = ref_name(schema) {
+            if !self.schemas.contains_key(&n) {
+                return Err(unsupported(ptr, format!("$ref to unknown schema `{n}`")));
+            }
+            return Ok(Ty::Named(type_name(&n)));
+        }
+        if schema.get("$ref").is_some() {
+            return Err(unsupported(
+                ptr,
+                "only $refs to #/components/schemas are supported".into(),
+            ));
+        }
+        let composite = ["allOf", "oneOf", "anyOf"]
+            .iter()
+            .any(|k| schema.get(*k).is_some());
+        if composite
+            || string_enum(schema).is_some()
+            || (is_object(schema) && has_properties(schema))
+        {
+            let n = self.named(context, schema, ptr, None)?;
+            return Ok(Ty::Named(n));
+        }
+        let t = schema.get("type").and_then(Value::as_str);
+        let format = schema.get("format").and_then(Value::as_str);
+        Ok(match (t, format) {
+            (Some("string"), Some("date-time")) => Ty::DateTime,
+            (Some("string"), Some("date")) => Ty::Date,
+            (Some("string"), _) => Ty::String,
+            (Some(t @ ("integer" | "number" | "boolean")), _) => {
+                Ty::Prim(scalar_type(t, format).unwrap_or("f64"))
+            }
+            (Some("array"), _) => {
+                let items = schema.get("items").cloned().unwrap_or(Value::Bool(true));
+                let inner = self.ty(&items, &format!("{context}Item"), &format!("{ptr}/items"))?;
+                let inner = if nullable(&items) {
+                    Ty::Option(Box::new(inner))
+                } else {
+                    inner
+                };
+                Ty::Vec(Box::new(inner))
+            }
+            (Some("object"), _) | (None, _) => match schema.get("additionalProperties") {
+                Some(ap) if ap.is_object() => {
+                    let inner = self.ty(
+                        ap,
+                        &format!("{context}Value"),
+                        &format!("{ptr}/additionalProperties"),
+                    )?;
+                    Ty::Map(Box::new(inner))
+                }
+                _ if t == Some("object") => Ty::Map(Box::new(Ty::Json)),
+                _ => Ty::Json,
+            },
+            (Some(other), _) => return Err(unsupported(ptr, format!("unknown type `{other}`"))),
+        })
+    }
+
+    /// Fields of an object or an `allOf` (referenced members flattened).
+    pub(super) fn fields(
+        &mut self,
+        owner: &str,
+        schema: &Value,
+        ptr: &str,
+        skip: Option<&str>,
+    ) -> Result<Vec<Field>, CodegenError> {
+        let mut fields = Vec::new();
+        for (i, member) in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let mptr = format!("{ptr}/allOf/{i}");
+            if let Some(n) = ref_name(member) {
+                fields.push(Field::flattened(&n));
+            } else {
+                fields.extend(self.fields(owner, member, &mptr, skip)?);
+            }
+        }
+        let required = openapi_spec::schema::required(schema);
+        for (json, prop) in openapi_spec::schema::properties(schema) {
+            if Some(json.as_str()) == skip {
+                continue;
+            }
+            let pptr = pointer::push(&format!("{ptr}/properties"), json);
+            let (target, _) =
+                pointer::resolve(self.raw, prop, &pptr).unwrap_or((prop, pptr.clone()));
+            let context = format!("{owner}{}", type_name(json));
+            let mut ty = self.ty(prop, &context, &pptr)?;
+            let is_required = required.contains(json.as_str());
+            if nullable(prop) || !is_required {
+                ty = Ty::Option(Box::new(ty));
+            }
+            let doc = description(prop).or_else(|| description(target));
+            fields.push(Field {
+                rust: field_name(json),
+                json: json.clone(),
+                ty,
+                doc,
+                required: is_required,
+                flatten: false,
+                format: target
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                minimum: target.get("minimum").cloned(),
+                maximum: target.get("maximum").cloned(),
+            });
+        }
+        // Two members may define the same property; keep the first.
+        let mut seen = BTreeSet::new();
+        fields.retain(|f| f.flatten || seen.insert(f.json.clone()));
+        // Two JSON names may still make one Rust name (`a-b` and `a_b`):
+        // later ones get a numbered suffix, serde keeps the JSON names.
+        let mut taken = BTreeSet::new();
+        for f in fields.iter_mut().filter(|f| !f.flatten) {
+            let mut name = f.rust.clone();
+            let mut n = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{}_{n}", f.rust.trim_end_matches('_'));
+                n += 1;
+            }
+            f.rust = name;
+        }
+        Ok(fields)
+    }
+
+    /// For the adjacent shape: (base component or None, payload property,
+    /// per-branch (tag, payload schema)).
+    pub(super) fn adjacent_shape(&self, schema: &Value, d: &Value) -> Option<AdjacentShape> {
+        let prop = d.get("propertyName")?.as_str()?;
+        let tags = self.tags(schema, d)?;
+        let mut base: Option<Option<String>> = None;
+        let mut payload: Option<String> = None;
+        let mut out = Vec::new();
+        for b in branches(schema) {
+            let name = ref_name(b)?;
+            let branch = self.schemas.get(&name)?;
+            let (refs, own) = split_all_of(branch);
+            if refs.len() > 1 {
+                return None;
+            }
+            let this_base = refs.first().cloned();
+            if base.get_or_insert(this_base.clone()) != &this_base {
+                return None;
+            }
+            let others: Vec<&String> = own.keys().filter(|k| k.as_str() != prop).collect();
+            let [p] = others.as_slice() else { return None };
+            if payload.get_or_insert((*p).clone()) != *p {
+                return None;
+            }
+            let tag = tags
+                .iter()
+                .find(|(_, n)| **n == name)
+                .map(|(t, _)| t.clone())?;
+            out.push((tag, own.get(*p)?.clone()));
+        }
+        Some((base?, payload?, out))
+    }
+
+    pub(super) fn tags(&self, schema: &Value, d: &Value) -> Option<BTreeMap<String, String>> {
+        let obj = schema.as_object()?;
+        openapi_jsonschema::discriminator_tags(obj, d, |r| {
+            openapi_jsonschema::component_name(r).filter(|n| self.schemas.contains_key(n))
+        })
+        .ok()
+    }
+
+    pub(super) fn discriminated(
+        &mut self,
+        name: &str,
+        schema: &Value,
+        d: &Value,
+        ptr: &str,
+    ) -> Result<String, CodegenError> {
+        let doc = description(schema);
+        let prop = d
+            .get("propertyName")
+            .and_then(Value::as_str)
+            .ok_or_else(|| unsupported(ptr, "discriminator without propertyName".into()))?
+            .to_string();
+        if let Some(shape) = self.adjacent_shape(schema, d) {
+            return self.adjacent(name, doc, &prop, shape, ptr);
+        }
+        let tags = self
+            .tags(schema, d)
+            .ok_or_else(|| unsupported(ptr, "discriminator mapping does not resolve".into()))?;
+        let mut variants = Vec::new();
+        for b in branches(schema) {
+            let Some(n) = ref_name(b) else {
+                return Err(unsupported(
+                    ptr,
+                    "discriminated branches must be $refs".into(),
+                ));
+            };
+            for (tag, target) in &tags {
+                if *target == n {
+                    variants.push((type_name(tag), tag.clone(), Ty::Named(type_name(&n))));
+                }
+            }
+        }
+        Ok(self.add(Item::Tagged {
+            name: name.into(),
+            doc,
+            tag: prop,
+            content: None,
+            variants,
+        }))
+    }
+
+    /// A union whose branches share fields and differ only in one payload
+    /// property: a struct with the shared fields and an adjacently tagged
+    /// enum for the tag and the payload.
+    pub(super) fn adjacent(
+        &mut self,
+        name: &str,
+        doc: Option<String>,
+        prop: &str,
+        (base, payload, branches): AdjacentShape,
+        ptr: &str,
+    ) -> Result<String, CodegenError> {
+        let enum_name = format!("{name}{}", type_name(&payload));
+        let mut variants = Vec::new();
+        for (tag, pschema) in &branches {
+            let ty = self.ty(pschema, &format!("{enum_name}{}", type_name(tag)), ptr)?;
+            variants.push((type_name(tag), tag.clone(), ty));
+        }
+        let enum_name = self.add(Item::Tagged {
+            name: enum_name,
+            doc: Some(format!(
+                "`{prop}` and `{payload}` of a {name}: the tag decides the payload's shape."
+            )),
+            tag: prop.to_string(),
+            content: Some(payload.clone()),
+            variants,
+        });
+        let mut fields = match &base {
+            Some(b) => {
+                let bschema = self.schemas.get(b).cloned().unwrap_or(Value::Null);
+                let bptr = pointer::push("/components/schemas", b);
+                if bschema.get("allOf").is_none() && is_object(&bschema) {
+                    self.fields(&type_name(b), &bschema, &bptr, None)?
+                } else {
+                    vec![Field::flattened(b)]
+                }
+            }
+            None => Vec::new(),
+        };
+        fields.push(Field {
+            rust: field_name(&payload),
+            json: payload.clone(),
+            ty: Ty::Named(enum_name),
+            doc: Some(format!(
+                "`{prop}` with `{payload}`: match on this to read the payload."
+            )),
+            required: true,
+            flatten: true,
+            format: None,
+            minimum: None,
+            maximum: None,
+        });
+        Ok(self.add(Item::Struct {
+            name: name.into(),
+            doc,
+            fields,
+        }))
+    }
+
+    /// Boxes struct fields that would make a type contain itself.
+    pub(super) fn box_recursion(&mut self) {
+        let edges: BTreeMap<String, Vec<String>> = self
+            .items
+            .iter()
+            .map(|(n, item)| (n.clone(), direct_children(item)))
+            .collect();
+        let reaches = |from: &str, to: &str| {
+            let mut stack = vec![from.to_string()];
+            let mut seen = BTreeSet::new();
+            while let Some(n) = stack.pop() {
+                if n == to {
+                    return true;
+                }
+                if seen.insert(n.clone()) {
+                    stack.extend(edges.get(&n).cloned().unwrap_or_default());
+                }
+            }
+            false
+        };
+        let names: Vec<String> = self.items.keys().cloned().collect();
+        for name in names {
+            let mut changes = Vec::new();
+            if let Some(Item::Struct { fields, .. }) = self.items.get(&name) {
+                for (i, f) in fields.iter().enumerate() {
+                    if let Some(t) = f.ty.direct_name()
+                        && reaches(t, &name)
+                    {
+                        changes.push(i);
+                    }
+                }
+            }
+            if let Some(Item::Struct { fields, .. }) = self.items.get_mut(&name) {
+                for i in changes {
+                    let f = &mut fields[i];
+                    f.ty = match std::mem::replace(&mut f.ty, Ty::Json) {
+                        Ty::Option(t) => Ty::Option(Box::new(Ty::Boxed(t))),
+                        t => Ty::Boxed(Box::new(t)),
+                    };
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn inner_ty(t: &Ty) -> &Ty {
+    match t {
+        Ty::Option(t) | Ty::Boxed(t) => inner_ty(t),
+        t => t,
+    }
+}
+
+pub(super) fn direct_children(item: &Item) -> Vec<String> {
+    match item {
+        Item::Struct { fields, .. } => fields
+            .iter()
+            .filter(|f| !matches!(f.ty, Ty::Boxed(_)))
+            .filter_map(|f| f.ty.direct_name().map(str::to_string))
+            .collect(),
+        Item::Tagged { variants, .. } => variants
+            .iter()
+            .filter_map(|(_, _, t)| t.direct_name().map(str::to_string))
+            .collect(),
+        Item::Untagged { variants, .. } => variants
+            .iter()
+            .filter_map(|(_, t)| t.direct_name().map(str::to_string))
+            .collect(),
+        Item::Alias { ty, .. } => ty.direct_name().map(str::to_string).into_iter().collect(),
+        Item::StringEnum { .. } => Vec::new(),
+    }
+}
+
+pub(super) fn set_name(item: &mut Item, new: &str) {
+    match item {
+        Item::Struct { name, .. }
+        | Item::StringEnum { name, .. }
+        | Item::Tagged { name, .. }
+        | Item::Untagged { name, .. }
+        | Item::Alias { name, .. } => *name = new.to_string(),
+    }
+}
+
+pub(super) fn unsupported(pointer: &str, message: String) -> CodegenError {
+    CodegenError::Unsupported {
+        pointer: pointer.to_string(),
+        message,
+    }
+}
+
+pub(super) fn description(schema: &Value) -> Option<String> {
+    schema
+        .get("description")
+        .or_else(|| schema.get("title"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+pub(super) fn ref_name(schema: &Value) -> Option<String> {
+    pointer::schema_ref_name(schema)
+}
+
+pub(super) fn branches(schema: &Value) -> Vec<&Value> {
+    ["oneOf", "anyOf"]
+        .iter()
+        .flat_map(|k| {
+            schema
+                .get(*k)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+        .collect()
+}
+
+pub(super) fn nullable(schema: &Value) -> bool {
+    openapi_spec::schema::nullable(schema)
+}
+
+pub(super) fn is_object(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("object") || has_properties(schema)
+}
+
+pub(super) fn has_properties(schema: &Value) -> bool {
+    schema.get("properties").is_some_and(Value::is_object)
+}
+
+/// `$ref`s and own properties of a schema, looking into `allOf` members.
+pub(super) fn split_all_of(schema: &Value) -> (Vec<String>, Map<String, Value>) {
+    let mut refs = Vec::new();
+    let mut own = Map::new();
+    for m in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        match ref_name(m) {
+            Some(n) => refs.push(n),
+            None => {
+                let (r, o) = split_all_of(m);
+                refs.extend(r);
+                own.extend(o);
+            }
+        }
+    }
+    if let Some(p) = schema.get("properties").and_then(Value::as_object) {
+        own.extend(p.clone());
+    }
+    (refs, own)
+}
+
+pub(super) fn string_enum(schema: &Value) -> Option<Vec<(String, String)>> {
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        return None;
+    }
+    let values = schema.get("enum")?.as_array()?;
+    let mut out = Vec::new();
+    let mut used = BTreeSet::new();
+    for v in values {
+        let Some(s) = v.as_str() else { continue };
+        let mut name = type_name(s);
+        let base = name.clone();
+        let mut n = 2;
+        while !used.insert(name.clone()) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        out.push((name, s.to_string()));
+    }
+    Some(out)
+}
+
+pub(super) fn variant_name_for(ty: &Ty, i: usize) -> String {
+    match ty {
+        Ty::String => "String".into(),
+        Ty::Prim(p) => type_name(p),
+        Ty::Vec(_) => format!("List{i}"),
+        Ty::Map(_) => format!("Map{i}"),
+        _ => format!("Variant{i}"),
+    }
+}
