@@ -62,7 +62,7 @@ pub fn run(args: BreakingArgs) -> Outcome {
         Format::Text => render::text(&report, fail_on),
         Format::Json => render::json(&report),
         Format::Markdown => render::markdown(&report),
-        Format::Junit => render::junit(&report, fail_on).map_err(Failure)?,
+        Format::Junit => render::junit(&report, fail_on)?,
         Format::Github => render::github(&report, fail_on),
     };
     print!("{text}");

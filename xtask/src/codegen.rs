@@ -14,6 +14,7 @@ use openapi_spec::lint::Severity;
 use crate::fs::write_all;
 use crate::outcome::{Failure, Outcome, Verdict};
 use crate::project_root;
+use crate::rules_page::RULES_PAGE;
 
 /// One document and where its artefacts go.
 struct Target {
@@ -58,34 +59,8 @@ struct Generated {
 
 pub fn run(check: bool, which: Artefacts) -> Outcome {
     let root = project_root();
-    let mut wanted: BTreeMap<PathBuf, String> = BTreeMap::new();
-    // (directory, only files with this extension are generated there)
-    let mut owned_dirs: Vec<(PathBuf, Option<&str>)> = Vec::new();
-    for t in TARGETS {
-        let files = render(&root, t).map_err(Failure)?;
-        wanted.extend(
-            files
-                .into_iter()
-                .filter(|(_, g)| which == Artefacts::All || g.docs)
-                .map(|(p, g)| (p, g.text)),
-        );
-        if which == Artefacts::All {
-            owned_dirs.push((root.join(t.schemas), Some("json")));
-        }
-        owned_dirs.push((root.join(t.docs), None));
-    }
-    // Files in generated directories that generation no longer produces.
-    let mut stale_extra = Vec::new();
-    for (dir, ext) in &owned_dirs {
-        for f in list_files(dir) {
-            let ours = ext.is_none_or(|e| f.extension().is_some_and(|x| x == e));
-            // The Changes page is a release step's, not generation's.
-            let release = f.ends_with(CHANGES_PAGE);
-            if ours && !release && !wanted.contains_key(&f) {
-                stale_extra.push(f);
-            }
-        }
-    }
+    let (wanted, owned_dirs) = wanted(&root, which)?;
+    let stale_extra = stale(&owned_dirs, &wanted);
     let changed: Vec<(&PathBuf, &String)> = wanted
         .iter()
         .filter(|(p, text)| std::fs::read_to_string(p).ok().as_deref() != Some(text.as_str()))
@@ -95,33 +70,13 @@ pub fn run(check: bool, which: Artefacts) -> Outcome {
         Artefacts::Docs => "docs",
     };
     if check {
-        for (path, text) in &changed {
-            let old = std::fs::read_to_string(path).unwrap_or_default();
-            let rel = path.strip_prefix(&root).unwrap_or(path);
-            let diff = similar::TextDiff::from_lines(&old, text.as_str());
-            print!(
-                "{}",
-                diff.unified_diff().context_radius(3).header(
-                    &format!("a/{}", rel.display()),
-                    &format!("b/{}", rel.display())
-                )
-            );
-        }
-        for p in &stale_extra {
-            println!(
-                "stale file (no longer generated): {}",
-                p.strip_prefix(&root).unwrap_or(p).display()
-            );
-        }
-        if changed.is_empty() && stale_extra.is_empty() {
-            println!("{command}: {} generated files are up to date", wanted.len());
-            return Ok(Verdict::Pass);
-        }
-        eprintln!(
-            "error: {} generated file(s) are stale; run `cargo xtask {command}` and commit the result",
-            changed.len() + stale_extra.len()
-        );
-        return Ok(Verdict::Violation);
+        return Ok(report_stale(
+            &root,
+            command,
+            &changed,
+            &stale_extra,
+            wanted.len(),
+        ));
     }
     let bytes: Vec<(&PathBuf, &[u8])> = changed.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
     write_all(&bytes).map_err(Failure)?;
@@ -136,6 +91,91 @@ pub fn run(check: bool, which: Artefacts) -> Outcome {
         wanted.len() - changed.len()
     );
     Ok(Verdict::Pass)
+}
+
+/// Every file a run produces (path → text), and the directories it owns
+/// (with the only extension generated there, if one).
+type Wanted = (
+    BTreeMap<PathBuf, String>,
+    Vec<(PathBuf, Option<&'static str>)>,
+);
+
+fn wanted(root: &Path, which: Artefacts) -> Result<Wanted, Failure> {
+    let mut wanted: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let mut owned_dirs = Vec::new();
+    for t in TARGETS {
+        let files = render(root, t).map_err(Failure)?;
+        wanted.extend(
+            files
+                .into_iter()
+                .filter(|(_, g)| which == Artefacts::All || g.docs)
+                .map(|(p, g)| (p, g.text)),
+        );
+        if which == Artefacts::All {
+            owned_dirs.push((root.join(t.schemas), Some("json")));
+        }
+        owned_dirs.push((root.join(t.docs), None));
+    }
+    if which == Artefacts::All {
+        wanted.insert(root.join(RULES_PAGE), crate::rules_page::render(root));
+    }
+    Ok((wanted, owned_dirs))
+}
+
+/// Files in generated directories that generation no longer produces.
+fn stale(
+    owned_dirs: &[(PathBuf, Option<&str>)],
+    wanted: &BTreeMap<PathBuf, String>,
+) -> Vec<PathBuf> {
+    let mut stale_extra = Vec::new();
+    for (dir, ext) in owned_dirs {
+        for f in list_files(dir) {
+            let ours = ext.is_none_or(|e| f.extension().is_some_and(|x| x == e));
+            // The Changes page is a release step's, not generation's.
+            let release = f.ends_with(CHANGES_PAGE);
+            if ours && !release && !wanted.contains_key(&f) {
+                stale_extra.push(f);
+            }
+        }
+    }
+    stale_extra
+}
+
+/// `--check`: the diff of each stale file, and the verdict.
+fn report_stale(
+    root: &Path,
+    command: &str,
+    changed: &[(&PathBuf, &String)],
+    stale_extra: &[PathBuf],
+    total: usize,
+) -> Verdict {
+    for (path, text) in changed {
+        let old = std::fs::read_to_string(path).unwrap_or_default();
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        let diff = similar::TextDiff::from_lines(&old, text.as_str());
+        print!(
+            "{}",
+            diff.unified_diff().context_radius(3).header(
+                &format!("a/{}", rel.display()),
+                &format!("b/{}", rel.display())
+            )
+        );
+    }
+    for p in stale_extra {
+        println!(
+            "stale file (no longer generated): {}",
+            p.strip_prefix(root).unwrap_or(p).display()
+        );
+    }
+    if changed.is_empty() && stale_extra.is_empty() {
+        println!("{command}: {total} generated files are up to date");
+        return Verdict::Pass;
+    }
+    eprintln!(
+        "error: {} generated file(s) are stale; run `cargo xtask {command}` and commit the result",
+        changed.len() + stale_extra.len()
+    );
+    Verdict::Violation
 }
 
 /// Every file one target should hold, as path → contents.

@@ -13,6 +13,7 @@ mod live;
 mod outcome;
 mod recorded;
 mod report;
+mod rules_page;
 mod sandbox;
 mod webhooks;
 
@@ -138,9 +139,9 @@ enum ContractMode {
     ///
     /// Besides every recorded-mode check on each answer: auth and Accept
     /// probes, bad parameters (out of bounds, non-integer, empty, repeated),
-    /// walks of every list at several page sizes (live.walk), items fetched
-    /// alone (live.consistency), unknown and foreign ids (live.not-found),
-    /// the second website's data (live.isolation, with two secrets), signed
+    /// walks of every list at several page sizes (pagination.walk), items fetched
+    /// alone (item.consistency), unknown and foreign ids (live.not-found),
+    /// the second website's data (tenant.isolation, with two secrets), signed
     /// links (live.signed-url), Retry-After (live.rate-limit) and transport
     /// failures: timeouts, cut bodies, redirects to other hosts (live.transport).
     ///

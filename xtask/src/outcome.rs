@@ -18,12 +18,22 @@ impl<E: std::fmt::Display> From<E> for Failure {
 /// What every command returns: a verdict, or why it could not give one.
 pub type Outcome = Result<Verdict, Failure>;
 
-/// The process's exit code: 0 pass, 1 contract violation (or stale
-/// files, or lint errors), 2 bad input or usage.
+/// The one place a verdict becomes a number: 0 pass, 1 contract violation
+/// (or stale files, or lint errors), 2 bad input or usage. The JSON report
+/// states the same number.
+pub const fn code(verdict: Verdict) -> u8 {
+    match verdict {
+        Verdict::Pass => 0,
+        Verdict::Violation => 1,
+        Verdict::BadInput => 2,
+    }
+}
+
+/// The process's exit code ([`code`]); a failure's message printed once.
 pub fn exit_code(outcome: Outcome) -> ExitCode {
     let verdict = outcome.unwrap_or_else(|Failure(message)| {
         eprintln!("error: {message}");
         Verdict::BadInput
     });
-    ExitCode::from(verdict.code())
+    ExitCode::from(code(verdict))
 }

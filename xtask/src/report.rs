@@ -87,12 +87,15 @@ pub fn emit(report: &RunReport, args: &ReportArgs) -> Outcome {
                 )
             );
         }
-        Format::Json => print!("{}", contract_report::json(report)),
+        Format::Json => print!(
+            "{}",
+            contract_report::json(report, crate::outcome::code(report.verdict()))
+        ),
     }
     if let Some(path) = &args.junit {
-        let written = contract_report::junit(report).and_then(|xml| {
-            crate::fs::write_atomically(path, xml.as_bytes()).map_err(|e| e.to_string())
-        });
+        let written = contract_report::junit(report)
+            .map_err(|e| e.to_string())
+            .and_then(|xml| crate::fs::write_atomically(path, xml.as_bytes()));
         if let Err(e) = written {
             let message = format!("cannot write the JUnit report {}: {e}", path.display());
             return Err(Failure(message));

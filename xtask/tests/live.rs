@@ -99,7 +99,7 @@ fn a_fault_fails_the_live_run_with_exit_1_naming_the_check() {
     let o = xtask(&["contract", "live", "--fault", "tenant-leak"], &[]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(out.contains("FAIL  live.isolation"), "{out}");
+    assert!(out.contains("FAIL  tenant.isolation"), "{out}");
 }
 
 #[test]

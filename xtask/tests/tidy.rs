@@ -23,7 +23,6 @@ const LONG_FNS: &[(&str, &str, usize)] = &[
         99,
     ),
     ("crates/openapi-codegen/src/client.rs", "builder_struct", 90),
-    ("xtask/src/codegen.rs", "run", 81),
 ];
 
 /// The crates that know OpenAPI, never a particular API.
@@ -263,6 +262,12 @@ fn module_edges(dir: &Path, prefix: &str) -> Vec<(String, String)> {
     for (from, files) in &modules {
         for file in files {
             let text = std::fs::read_to_string(file).unwrap_or_default();
+            // Comments (doc links among them) import nothing.
+            let text: String = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
             // A nested file's `super::` is its own folder, not this level.
             let own_level = file.parent() == Some(dir) || prefix == "crate::";
             if !own_level {

@@ -214,9 +214,8 @@ async fn round_trip_against_live() -> (f64, f64) {
         RunReport {
             files: vec![live.report]
         }
-        .verdict()
-        .code(),
-        0
+        .verdict(),
+        openapi_contract::Verdict::Pass
     );
     sandbox.stop().await;
     let live = started.elapsed().as_secs_f64();
@@ -227,9 +226,8 @@ async fn round_trip_against_live() -> (f64, f64) {
         RunReport {
             files: vec![run.report]
         }
-        .verdict()
-        .code(),
-        0
+        .verdict(),
+        openapi_contract::Verdict::Pass
     );
     (live, started.elapsed().as_secs_f64())
 }

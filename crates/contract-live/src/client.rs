@@ -10,7 +10,7 @@ use har::{Content, Entry, Header};
 use openapi_model::{Credential, RateLimit, Scheme};
 use serde_json::{Map, Value};
 
-use crate::LiveConfig;
+use crate::{LiveConfig, LiveError};
 
 /// Credentials a request presents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,16 +151,19 @@ impl Client {
         placement: Placement,
         accept: String,
         rate_limit: Option<RateLimit>,
-    ) -> Result<Client, String> {
+    ) -> Result<Client, LiveError> {
         // reqwest is built without a bundled crypto provider; ring is ours.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let base = url::Url::parse(config.base_url.trim_end_matches('/'))
-            .map_err(|e| format!("the base URL {:?} is not a URL: {e}", config.base_url))?;
+        let base = url::Url::parse(config.base_url.trim_end_matches('/')).map_err(|source| {
+            LiveError::BaseUrl {
+                url: config.base_url.clone(),
+                source,
+            }
+        })?;
         if !matches!(base.scheme(), "http" | "https") || !base.has_host() {
-            return Err(format!(
-                "the base URL {:?} must be http(s)://host/...",
-                config.base_url
-            ));
+            return Err(LiveError::BaseUrlScheme {
+                url: config.base_url.clone(),
+            });
         }
         let origin = base.clone();
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
@@ -178,7 +181,7 @@ impl Client {
             .no_proxy()
             .user_agent(concat!("contract-live/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+            .map_err(LiveError::Http)?;
         Ok(Client {
             http,
             base,

@@ -96,9 +96,31 @@ pub enum LiveError {
     /// No API secret was given, so nothing can be asked.
     #[error("a live run needs an API secret")]
     NoSecret,
-    /// The HTTP client cannot be set up (a bad base URL, TLS).
-    #[error("{0}")]
-    Client(String),
+    /// The base URL does not parse.
+    #[error("the base URL {url:?} is not a URL: {source}")]
+    BaseUrl {
+        /// The URL given.
+        url: String,
+        /// Why it does not parse.
+        source: url::ParseError,
+    },
+    /// The base URL is not `http(s)://host/...`.
+    #[error("the base URL {url:?} must be http(s)://host/...")]
+    BaseUrlScheme {
+        /// The URL given.
+        url: String,
+    },
+    /// The HTTP client cannot be set up (TLS).
+    #[error("cannot build the HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
+    /// The webhook receiver cannot listen where it was asked to.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// Where an exchange goes in the report: phase, task, position in the task.
@@ -378,7 +400,6 @@ fn client_for(contract: &Contract, config: &LiveConfig) -> Result<Client, LiveEr
         .clone()
         .unwrap_or_else(|| "application/json".into());
     Client::new(config, placement, accept, model.rules.rate_limited.clone())
-        .map_err(LiveError::Client)
 }
 
 /// Runs the live suite against `config.base_url`; `progress` ticks once per exchange.

@@ -65,10 +65,14 @@ impl Receiver {
     pub async fn start(model: &Model, listen: SocketAddr) -> Result<Receiver, LiveError> {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
-            .map_err(|e| LiveError::Client(format!("cannot listen on {listen}: {e}")))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| LiveError::Client(format!("cannot listen on {listen}: {e}")))?;
+            .map_err(|source| LiveError::Listen {
+                addr: listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| LiveError::Listen {
+            addr: listen,
+            source,
+        })?;
         let echoes = model
             .webhooks
             .iter()

@@ -86,18 +86,18 @@ fn owner(fault: Fault) -> Check {
         Fault::AuthIgnored => Check::RequestAuth,
         Fault::AcceptIgnored => Check::RequestAccept,
         Fault::BoundsIgnored => Check::RequestParameters,
-        Fault::OffsetOffByOne => Check::LiveWalk,
+        Fault::OffsetOffByOne => Check::PaginationWalk,
         Fault::WrongTotal => Check::Pagination,
         Fault::FileUrlMissing => Check::BodyNullable,
         Fault::SenderSwapped => Check::BodyDiscriminator,
         Fault::UnknownSenderType => Check::BodyDiscriminator,
         Fault::NullRequired => Check::BodySchema,
         Fault::WrongContentType => Check::ContentType,
-        Fault::RepeatedItem => Check::LiveWalk,
-        Fault::TenantLeak => Check::LiveIsolation,
+        Fault::RepeatedItem => Check::PaginationWalk,
+        Fault::TenantLeak => Check::TenantIsolation,
         Fault::NotFoundAs200 => Check::LiveNotFound,
-        Fault::InconsistentItem => Check::LiveConsistency,
-        Fault::UnstableOrder => Check::LiveWalk,
+        Fault::InconsistentItem => Check::ItemConsistency,
+        Fault::UnstableOrder => Check::PaginationWalk,
         Fault::ExpiredFileUrl => Check::LiveSignedUrl,
         Fault::Slow => Check::LiveTransport,
         Fault::TruncatedBody => Check::BodyJson,
@@ -196,10 +196,10 @@ async fn the_run_covers_every_rule_it_is_asked_to() {
         Check::Pagination,
         Check::BodyDiscriminator,
         Check::BodyNullable,
-        Check::LiveWalk,
-        Check::LiveConsistency,
+        Check::PaginationWalk,
+        Check::ItemConsistency,
         Check::LiveNotFound,
-        Check::LiveIsolation,
+        Check::TenantIsolation,
         Check::LiveSignedUrl,
     ] {
         assert!(ran.contains(&check), "{check} never ran");
@@ -309,7 +309,7 @@ async fn secrets_never_reach_reports_recordings_or_snapshots() {
                 verbose: true,
             },
         ),
-        contract_report::json(&report(&run)),
+        contract_report::json(&report(&run), 0),
         contract_report::junit(&report(&run)).unwrap(),
         serde_json::to_string(&run.snapshots).unwrap(),
         written.clone(),
@@ -476,7 +476,7 @@ async fn over_the_budget_walks_are_sampled_and_still_catch_walk_faults() {
         let run = live(big(&[fault]), tune).await;
         let failed = failed(&run);
         assert!(
-            failed.contains(&Check::LiveWalk) || failed.contains(&Check::Pagination),
+            failed.contains(&Check::PaginationWalk) || failed.contains(&Check::Pagination),
             "{fault}: not caught when sampled; failed: {failed:?}"
         );
     }
@@ -601,7 +601,7 @@ async fn isolation_probes_need_two_secrets_and_reach_child_lists() {
         run.report
             .exchanges
             .iter()
-            .filter(|e| e.checks.iter().any(|c| c.check == Check::LiveIsolation))
+            .filter(|e| e.checks.iter().any(|c| c.check == Check::TenantIsolation))
             .filter_map(|e| e.operation.clone())
             .collect()
     };

@@ -115,7 +115,7 @@ fn text_names_check_pointer_and_value_and_colours_only_when_asked() {
 
 #[test]
 fn json_carries_summary_exit_code_and_findings() {
-    let v: serde_json::Value = serde_json::from_str(&json(&run())).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json(&run(), 2)).unwrap();
     assert_eq!(v["exit_code"], 2);
     assert_eq!(v["summary"]["failed"], 1);
     assert_eq!(
@@ -144,4 +144,36 @@ fn junit_has_a_case_per_check_and_escapes_text() {
     // Deterministic: no timestamps or ids.
     assert_eq!(xml, junit(&run()).unwrap());
     assert!(!xml.contains("timestamp"));
+}
+
+#[test]
+fn a_renamed_check_keeps_its_former_id_as_an_alias_for_one_release() {
+    assert_eq!(Check::from_name("live.walk"), Some(Check::PaginationWalk));
+    assert_eq!(
+        Check::from_name("pagination.walk"),
+        Some(Check::PaginationWalk)
+    );
+    assert_eq!(
+        Check::from_name("live.isolation"),
+        Some(Check::TenantIsolation)
+    );
+    assert_eq!(Check::from_name("live.nothing"), None);
+    let renamed = CheckResult {
+        check: Check::ItemConsistency,
+        outcome: Outcome::Pass,
+        findings: vec![],
+    };
+    let kept = CheckResult {
+        check: Check::BodySchema,
+        outcome: Outcome::Pass,
+        findings: vec![],
+    };
+    assert_eq!(
+        serde_json::to_value(&renamed).unwrap(),
+        serde_json::json!({"check": "item.consistency", "alias": "live.consistency", "outcome": "pass"})
+    );
+    assert_eq!(
+        serde_json::to_value(&kept).unwrap(),
+        serde_json::json!({"check": "body.schema", "outcome": "pass"})
+    );
 }

@@ -2,9 +2,9 @@
 //! often holds several pages of one list, items fetched alone, and the
 //! same resource under two websites' secrets. Each entry is checked alone
 //! first; then, in file order, the live run's laws apply to whatever the
-//! file holds: `live.walk` (consecutive pages of one list share no item,
-//! `total` does not change), `live.consistency` (a listed item equals the
-//! same item fetched alone) and `live.isolation` (one resource is not
+//! file holds: `pagination.walk` (consecutive pages of one list share no item,
+//! `total` does not change), `item.consistency` (a listed item equals the
+//! same item fetched alone) and `tenant.isolation` (one resource is not
 //! answered 200 under both known secrets).
 //!
 //! What an entry leaves for the laws is small (item keys and digests, not
@@ -333,7 +333,7 @@ fn walk(
                 "`total` is {t} here but {t0} on the page at offset {} (entry {}): it changed between pages",
                 first.offset, reports[j].index
             );
-            push(&mut reports[i], Check::LiveWalk, message);
+            push(&mut reports[i], Check::PaginationWalk, message);
         }
         for &j in group.iter() {
             let Some(earlier) = &sightings[j].page else {
@@ -352,7 +352,7 @@ fn walk(
                     "the item {item} is listed on this page (offset {}) and on the page at offset {} (entry {}): consecutive pages repeat it",
                     page.offset, earlier.offset, reports[j].index
                 );
-                push(&mut reports[i], Check::LiveWalk, message);
+                push(&mut reports[i], Check::PaginationWalk, message);
             }
         }
         group.push(i);
@@ -399,7 +399,7 @@ fn consistency(
             reports[j].index,
             if pointer.is_empty() { "/" } else { &pointer }
         );
-        push(&mut reports[i], Check::LiveConsistency, message);
+        push(&mut reports[i], Check::ItemConsistency, message);
     }
 }
 
@@ -443,7 +443,7 @@ fn isolation(reports: &mut [ExchangeReport], sightings: &[Sighting]) {
                     "{} was answered 200 under both websites' secrets (also entry {}): one website sees the other's data",
                     reports[i].target, reports[j].index
                 );
-                push(&mut reports[i], Check::LiveIsolation, message);
+                push(&mut reports[i], Check::TenantIsolation, message);
             }
             Some(_) => {}
             None => {

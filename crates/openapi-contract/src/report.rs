@@ -42,14 +42,14 @@ pub enum Check {
     Expectation,
     /// Live: an answer came, in time, from the API's own origin.
     LiveTransport,
-    /// Live: paging through a list gives every item once, in the documented order.
-    LiveWalk,
-    /// Live: an item from a list equals the same item fetched alone.
-    LiveConsistency,
+    /// Paging through a list gives every item once, in the documented order.
+    PaginationWalk,
+    /// An item from a list equals the same item fetched alone.
+    ItemConsistency,
     /// Live: an unknown item, or one under another parent, is 404.
     LiveNotFound,
-    /// Live: one secret never sees another tenant's items.
-    LiveIsolation,
+    /// One secret never sees another tenant's items.
+    TenantIsolation,
     /// Live: a signed link fetches within its lifetime, without the secret.
     LiveSignedUrl,
     /// Live: a rate-limit refusal says when to retry, and retrying works.
@@ -90,10 +90,10 @@ impl Check {
         Check::RequestParameters,
         Check::Expectation,
         Check::LiveTransport,
-        Check::LiveWalk,
-        Check::LiveConsistency,
+        Check::PaginationWalk,
+        Check::ItemConsistency,
         Check::LiveNotFound,
-        Check::LiveIsolation,
+        Check::TenantIsolation,
         Check::LiveSignedUrl,
         Check::LiveRateLimit,
         Check::WebhookMethod,
@@ -104,6 +104,72 @@ impl Check {
         Check::WebhookDuplicate,
         Check::WebhookConsistency,
     ];
+
+    /// What the check holds, in one sentence (for the rules reference, `docs/rules.md`).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Check::Input => {
+                "The entry itself is unusable (no response, bad body encoding, over the size cap)."
+            }
+            Check::Operation => {
+                "The entry matches a documented operation (or is a documented 405)."
+            }
+            Check::Status => "The status code is documented for the operation.",
+            Check::StatusServerError => {
+                "A request the document says is valid is not answered 5xx (documenting that a server may fail does not make failing correct)."
+            }
+            Check::ContentType => "A documented JSON body comes with a JSON content type.",
+            Check::BodyJson => "A documented JSON body parses as JSON.",
+            Check::BodySchema => {
+                "The body validates against the response schema, formats included."
+            }
+            Check::BodyDiscriminator => "The discriminated variant's own fields match its tag.",
+            Check::BodyNullable => {
+                "Nullable keys are present; values are null or valid for their format."
+            }
+            Check::BodyUndocumented => "Fields the document does not describe.",
+            Check::Pagination => "Paging fields agree with the request and with each other.",
+            Check::ResponseSecret => {
+                "The answer does not carry the request's credential (headers or body)."
+            }
+            Check::RequestAuth => {
+                "Requests without valid credentials are rejected with the documented status."
+            }
+            Check::RequestAccept => "Requests without the required Accept media type are rejected.",
+            Check::RequestParameters => "Requests with invalid query parameters are rejected.",
+            Check::Expectation => "A check the recording expects to fail (`_expect`) did fail.",
+            Check::LiveTransport => "Live: an answer came, in time, from the API's own origin.",
+            Check::PaginationWalk => {
+                "Paging through a list gives every item once, in the documented order."
+            }
+            Check::ItemConsistency => "An item from a list equals the same item fetched alone.",
+            Check::LiveNotFound => "Live: an unknown item, or one under another parent, is 404.",
+            Check::TenantIsolation => "One secret never sees another tenant's items.",
+            Check::LiveSignedUrl => {
+                "Live: a signed link fetches within its lifetime, without the secret."
+            }
+            Check::LiveRateLimit => {
+                "Live: a rate-limit refusal says when to retry, and retrying works."
+            }
+            Check::WebhookMethod => "A webhook delivery uses the documented method.",
+            Check::WebhookContentType => {
+                "A webhook delivery's body comes with its documented media type."
+            }
+            Check::WebhookSignature => {
+                "A webhook delivery is signed as documented, over the exact bytes sent."
+            }
+            Check::WebhookChallenge => {
+                "The URL check came before any event, matched its schema, and was answered."
+            }
+            Check::WebhookSchema => {
+                "A webhook delivery's body validates against its request-body schema."
+            }
+            Check::WebhookDuplicate => "The same event was delivered more than once (a warning).",
+            Check::WebhookConsistency => {
+                "The resource a delivery carries equals the API's answer for it."
+            }
+        }
+    }
 
     /// The check's stable name (`body.schema`).
     pub fn name(self) -> &'static str {
@@ -125,10 +191,10 @@ impl Check {
             Check::RequestParameters => "request.parameters",
             Check::Expectation => "expectation",
             Check::LiveTransport => "live.transport",
-            Check::LiveWalk => "live.walk",
-            Check::LiveConsistency => "live.consistency",
+            Check::PaginationWalk => "pagination.walk",
+            Check::ItemConsistency => "item.consistency",
             Check::LiveNotFound => "live.not-found",
-            Check::LiveIsolation => "live.isolation",
+            Check::TenantIsolation => "tenant.isolation",
             Check::LiveSignedUrl => "live.signed-url",
             Check::LiveRateLimit => "live.rate-limit",
             Check::WebhookMethod => "webhook.method",
@@ -141,9 +207,23 @@ impl Check {
         }
     }
 
-    /// Checks only a live run can make (they span several exchanges).
+    /// Checks that span several exchanges: the live run's, and the three
+    /// laws recorded mode also applies across a file's entries. They are
+    /// judged after every exchange is in.
     pub fn is_live(self) -> bool {
-        self.name().starts_with("live.")
+        self.name().starts_with("live.") || self.former_name().is_some()
+    }
+
+    /// The id this check had before it also ran in recorded mode (its
+    /// `live.` name): still read in `_expect` and written as an alias in
+    /// the JSON report for one release (see CHANGELOG.md).
+    pub fn former_name(self) -> Option<&'static str> {
+        match self {
+            Check::PaginationWalk => Some("live.walk"),
+            Check::ItemConsistency => Some("live.consistency"),
+            Check::TenantIsolation => Some("live.isolation"),
+            _ => None,
+        }
     }
 
     /// Checks of webhook deliveries (requests the provider sends).
@@ -151,9 +231,11 @@ impl Check {
         self.name().starts_with("webhook.")
     }
 
-    /// The check of a stable name.
+    /// The check of a stable name (or of its former name).
     pub fn from_name(name: &str) -> Option<Check> {
-        Check::ALL.into_iter().find(|c| c.name() == name)
+        Check::ALL
+            .into_iter()
+            .find(|c| c.name() == name || c.former_name() == Some(name))
     }
 }
 
@@ -212,15 +294,33 @@ pub struct Finding {
 }
 
 /// One check's verdict on one exchange.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CheckResult {
     /// Which check.
     pub check: Check,
     /// Its outcome.
     pub outcome: Outcome,
     /// Why, when it did not pass.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,
+}
+
+/// `{"check", "alias"?, "outcome", "findings"?}`: `alias` is the check's
+/// former id ([`Check::former_name`]), for readers of reports written
+/// before the rename; one release only.
+impl Serialize for CheckResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check", &self.check)?;
+        if let Some(alias) = self.check.former_name() {
+            map.serialize_entry("alias", alias)?;
+        }
+        map.serialize_entry("outcome", &self.outcome)?;
+        if !self.findings.is_empty() {
+            map.serialize_entry("findings", &self.findings)?;
+        }
+        map.end()
+    }
 }
 
 /// One request/response pair and the checks run on it.
@@ -357,16 +457,4 @@ pub enum Verdict {
     Violation,
     /// The input could not be read or the command was misused.
     BadInput,
-}
-
-impl Verdict {
-    /// The process exit status of this verdict (0, 1, 2): the convention the
-    /// command line exits with and the JSON report states.
-    pub const fn code(self) -> u8 {
-        match self {
-            Verdict::Pass => 0,
-            Verdict::Violation => 1,
-            Verdict::BadInput => 2,
-        }
-    }
 }

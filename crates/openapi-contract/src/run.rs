@@ -15,6 +15,23 @@ use crate::{
     FileReport, Finding, Options, Outcome,
 };
 
+/// Why a recording's document cannot be checked against (kept per
+/// document, so every file that names it says the same).
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    /// The document does not load.
+    #[error("cannot load the document: {0}")]
+    Load(#[from] openapi_spec::LoadError),
+    /// It loads, but no contract can be built from it.
+    #[error("{}: {source}", path.display())]
+    Contract {
+        /// The document.
+        path: PathBuf,
+        /// Why.
+        source: crate::ContractError,
+    },
+}
+
 /// Loads documents on demand (a recording may name its own with
 /// `log._openapi`) and checks files.
 pub struct Runner {
@@ -25,7 +42,7 @@ pub struct Runner {
     max_file_bytes: u64,
     /// Threads checking entries (0: one per core).
     workers: usize,
-    contracts: BTreeMap<PathBuf, Result<Contract, String>>,
+    contracts: BTreeMap<PathBuf, Result<Contract, SpecError>>,
     /// Request paths whose entries are webhook deliveries (`--webhook`).
     webhook_paths: Vec<String>,
 }
@@ -64,18 +81,19 @@ impl Runner {
     }
 
     /// The contract for a document, loaded once.
-    pub fn contract(&mut self, spec: &Path) -> Result<&Contract, String> {
+    pub fn contract(&mut self, spec: &Path) -> Result<&Contract, &SpecError> {
         let key = spec.to_path_buf();
         let options = self.options.clone();
         self.contracts
             .entry(key)
             .or_insert_with(|| {
-                let doc = openapi_spec::load(spec, &openapi_spec::LoadOptions::default())
-                    .map_err(|e| format!("cannot load the document: {e}"))?;
-                Contract::new(doc, options).map_err(|e| format!("{}: {e}", spec.display()))
+                let doc = openapi_spec::load(spec, &openapi_spec::LoadOptions::default())?;
+                Contract::new(doc, options).map_err(|source| SpecError::Contract {
+                    path: spec.to_path_buf(),
+                    source,
+                })
             })
             .as_ref()
-            .map_err(Clone::clone)
     }
 
     /// Checks one HAR file; `observe` sees every checked exchange.
@@ -118,7 +136,7 @@ impl Runner {
         let contract = match self.contract(&spec) {
             Ok(c) => c,
             Err(e) => {
-                report.error = Some(e);
+                report.error = Some(e.to_string());
                 return report;
             }
         };

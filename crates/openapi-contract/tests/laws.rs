@@ -20,7 +20,7 @@ fn known_secrets_tell_websites_apart_without_marks_in_the_file() {
     let mut har: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let entries = har["log"]["entries"].as_array_mut().unwrap();
     entries.retain(|e| {
-        e["_expect"] == json!(["live.isolation"])
+        e["_expect"] == json!(["tenant.isolation"])
             || e["comment"]
                 .as_str()
                 .is_some_and(|c| c.contains("first website"))
@@ -38,11 +38,11 @@ fn known_secrets_tell_websites_apart_without_marks_in_the_file() {
     let site2 = "sz_recorded_fake_site2_0123456789abcdef";
     let report = run_text(&har.to_string(), options(&[site1, site2]));
     let caught: Vec<_> = report.files[0].exchanges.iter().flat_map(failing).collect();
-    assert_eq!(caught, ["live.isolation"], "{report:#?}");
+    assert_eq!(caught, ["tenant.isolation"], "{report:#?}");
     // One known secret: the other is a wrong one, and nothing is shared.
     let report = run_text(&har.to_string(), options(&[site1]));
     let caught: Vec<_> = report.files[0].exchanges.iter().flat_map(failing).collect();
-    assert!(!caught.contains(&"live.isolation"), "{caught:?}");
+    assert!(!caught.contains(&"tenant.isolation"), "{caught:?}");
 }
 
 /// Laws across entries, one case each way: what must be found and the
@@ -80,7 +80,7 @@ mod laws {
             page(second, &[repeated.clone(), user(9, "z")]),
         ]);
         assert!(v[0].is_empty(), "{v:?}");
-        v[1].contains("live.walk")
+        v[1].contains("pagination.walk")
     }
 
     #[test]
@@ -95,7 +95,7 @@ mod laws {
             page(0, &[user(1, "a"), user(2, "b")]),
             page(2, &[user(2, "renamed"), user(3, "c")]),
         ]);
-        assert!(v[1].contains("live.walk"), "{v:?}");
+        assert!(v[1].contains("pagination.walk"), "{v:?}");
         let v = verdicts(vec![
             page(0, &[user(1, "a"), user(2, "b")]),
             page(2, &[user(3, "c"), user(4, "d")]),
@@ -118,12 +118,12 @@ mod laws {
             entry("GET", &url, GOOD, 200, JSON, Some(&body.to_string()))
         };
         let v = verdicts(vec![listed.clone(), fetch(1, &changed)]);
-        assert_eq!(v[1], BTreeSet::from(["live.consistency"]), "{v:?}");
+        assert_eq!(v[1], BTreeSet::from(["item.consistency"]), "{v:?}");
         let v = verdicts(vec![listed.clone(), fetch(1, &message)]);
         assert!(v[1].is_empty(), "{v:?}");
         // Under another user the path is another item's.
         let v = verdicts(vec![listed, fetch(2, &changed)]);
-        assert!(!v[1].contains("live.consistency"), "{v:?}");
+        assert!(!v[1].contains("item.consistency"), "{v:?}");
     }
 
     #[test]
@@ -134,7 +134,7 @@ mod laws {
         let differs = verdicts(vec![listed.clone(), alone(2, 200, &user(2, "x"))]);
         assert_eq!(
             differs[1],
-            BTreeSet::from(["live.consistency"]),
+            BTreeSet::from(["item.consistency"]),
             "{differs:?}"
         );
         // An error answer, or a body that broke its schema, explains
@@ -146,7 +146,7 @@ mod laws {
         broken["created_at"] = json!(5);
         let broken = verdicts(vec![listed, alone(2, 200, &broken)]);
         assert!(broken[1].contains("body.schema"), "{broken:?}");
-        assert!(!broken[1].contains("live.consistency"), "{broken:?}");
+        assert!(!broken[1].contains("item.consistency"), "{broken:?}");
     }
 }
 
@@ -225,7 +225,7 @@ components:
         report
             .exchanges
             .iter()
-            .any(|e| failing(e).contains("live.walk"))
+            .any(|e| failing(e).contains("pagination.walk"))
     }
 
     #[test]

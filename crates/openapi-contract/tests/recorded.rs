@@ -410,7 +410,7 @@ fn a_canary_secret_never_reaches_any_output() {
                 verbose: true,
             },
         ),
-        contract_report::json(&report),
+        contract_report::json(&report, 0),
         contract_report::junit(&report).unwrap(),
         snapshots.join("\n"),
         format!("{report:?}"),

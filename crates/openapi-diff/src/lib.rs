@@ -50,6 +50,7 @@
 #![warn(missing_docs)]
 
 mod extensions;
+pub mod ids;
 mod operations;
 pub mod render;
 pub mod rules;
@@ -250,7 +251,7 @@ impl Pointers {
 impl Changes<'_, '_> {
     /// Records a change of a context-dependent kind.
     fn kind(&mut self, context: Context, kind: Kind, at: Pointers, message: String) {
-        let rule = format!("{}.{}", context.prefix(), kind.name());
+        let rule = ids::rule_id(context, kind).to_string();
         self.push(rule, kind.level(context.direction()), at, message);
     }
 

@@ -135,7 +135,7 @@ fn escape_property(s: &str) -> String {
 
 /// JUnit XML: one test case per change; those at or above `fail_on` fail
 /// (unless the major version was raised).
-pub fn junit(report: &Report, fail_on: Level) -> Result<String, String> {
+pub fn junit(report: &Report, fail_on: Level) -> Result<String, quick_junit::SerializeError> {
     let mut junit = Junit::new("breaking");
     let mut suite = TestSuite::new(format!("{} → {}", report.base.file, report.revision.file));
     for c in &report.changes {
@@ -161,5 +161,5 @@ pub fn junit(report: &Report, fail_on: Level) -> Result<String, String> {
         suite.add_test_case(TestCase::new("no changes", TestCaseStatus::success()));
     }
     junit.add_test_suite(suite);
-    junit.to_string().map_err(|e| e.to_string())
+    junit.to_string()
 }

@@ -5,8 +5,9 @@
 //! Most rules depend on who reads the message: the same schema edit breaks
 //! a client when the server writes it (a response, or a webhook delivery
 //! the receiver reads) and is harmless when the client writes it (a
-//! request). Those rules are a [`Kind`] in a [`Context`]; the id is
-//! `context.kind` (`response.nullable-added`, `parameter.bounds-narrowed`).
+//! request). Those rules are a [`Kind`] in a [`Context`]; each id is a
+//! literal in [`crate::ids`] (`response.nullable-added`,
+//! `parameter.bounds-narrowed`).
 
 use serde::Serialize;
 
@@ -74,6 +75,23 @@ impl Context {
         Context::WebhookParameter,
         Context::WebhookResponse,
     ];
+
+    /// Where the message sits, in words (for the rules reference).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Context::Parameter => "A request parameter (path, query, header, cookie).",
+            Context::Request => "A request body.",
+            Context::Response => "A response body.",
+            Context::ResponseHeader => "A response header.",
+            Context::Webhook => {
+                "A webhook delivery's body: the provider writes, the receiver reads."
+            }
+            Context::WebhookParameter => "A webhook delivery's header (the signature).",
+            Context::WebhookResponse => {
+                "The receiver's answer to a webhook delivery, read by the provider."
+            }
+        }
+    }
 
     /// The rule id prefix.
     pub fn prefix(self) -> &'static str {
@@ -246,6 +264,52 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// What the change is, in one sentence (for the rules reference, `docs/rules.md`).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Kind::TypeChanged => "The schema's `type` changed.",
+            Kind::FormatChanged => "`format` changed, added or removed.",
+            Kind::NullableAdded => "The value may now be null.",
+            Kind::NullableRemoved => "The value may no longer be null.",
+            Kind::EnumValueAdded => "An enum gained a value.",
+            Kind::EnumValueRemoved => "An enum lost a value.",
+            Kind::BoundsNarrowed => {
+                "Fewer values are valid (a bound tightened or added, an enum imposed)."
+            }
+            Kind::BoundsWidened => "More values are valid (a bound loosened or dropped).",
+            Kind::PatternAdded => "A `pattern` was added.",
+            Kind::PatternChanged => "The `pattern` changed.",
+            Kind::PatternRemoved => "The `pattern` was dropped.",
+            Kind::DefaultChanged => "The `default` changed.",
+            Kind::PropertyAdded => "An optional property was added.",
+            Kind::RequiredPropertyAdded => "A property was added as required.",
+            Kind::PropertyRemoved => "An optional property was removed.",
+            Kind::RequiredPropertyRemoved => "A required property was removed.",
+            Kind::MadeRequired => "A property, parameter or header became required.",
+            Kind::MadeOptional => "A property, parameter or header became optional.",
+            Kind::BranchAdded => "A `oneOf`/`anyOf` branch was added.",
+            Kind::BranchRemoved => "A `oneOf`/`anyOf` branch was removed.",
+            Kind::DiscriminatorChanged => "The discriminator's property or mapping changed.",
+            Kind::AdditionalPropertiesNarrowed => "`additionalProperties` now allows less.",
+            Kind::AdditionalPropertiesWidened => "`additionalProperties` now allows more.",
+            Kind::Added => "An optional parameter was added.",
+            Kind::RequiredAdded => "A required parameter was added.",
+            Kind::Removed => "A parameter was removed.",
+            Kind::HeaderRemoved => "An optional response header was removed.",
+            Kind::RequiredHeaderRemoved => "A required response header was removed.",
+            Kind::StyleChanged => "A parameter's `style` or `explode` changed.",
+            Kind::BodyAddedRequired => "A body that did not exist is now required.",
+            Kind::BodyMadeRequired => "An optional body became required.",
+            Kind::BodyRemoved => "The body was removed.",
+            Kind::MediaTypeAdded => "A media type was added.",
+            Kind::MediaTypeRemoved => "A media type was removed.",
+            Kind::SuccessStatusAdded => "A 2xx status was added.",
+            Kind::SuccessStatusRemoved => "A 2xx status was removed.",
+            Kind::ErrorStatusAdded => "A non-2xx status was added.",
+            Kind::ErrorStatusRemoved => "A non-2xx status was removed.",
+        }
+    }
+
     /// The kind's part of the rule id.
     pub fn name(self) -> &'static str {
         use Kind::*;
@@ -512,19 +576,4 @@ pub fn fixed_level(rule: &str) -> Level {
         .find(|(id, _, _)| *id == rule)
         .map(|(_, level, _)| *level)
         .unwrap_or_else(|| panic!("rule {rule} is not in the catalogue"))
-}
-
-/// Every rule id with its level, context rules first (for docs and tests).
-pub fn catalogue() -> Vec<(String, Level)> {
-    let mut all = Vec::new();
-    for context in Context::ALL {
-        for kind in context.kinds() {
-            all.push((
-                format!("{}.{}", context.prefix(), kind.name()),
-                kind.level(context.direction()),
-            ));
-        }
-    }
-    all.extend(FIXED.iter().map(|(id, level, _)| (id.to_string(), *level)));
-    all
 }

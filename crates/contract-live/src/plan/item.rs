@@ -56,11 +56,11 @@ impl Ctx<'_> {
             ))],
             (None, _) => return,
         };
-        self.attach(answer.handle, Check::LiveConsistency, findings);
+        self.attach(answer.handle, Check::ItemConsistency, findings);
     }
 }
 
-/// The `live.consistency` finding for a listed item and the same item alone.
+/// The `item.consistency` finding for a listed item and the same item alone.
 pub(super) fn difference_findings(listed: &Value, alone: &Value) -> Vec<Finding> {
     let Some(p) = first_difference(listed, alone, "") else {
         return Vec::new();

@@ -66,7 +66,7 @@ pub(super) async fn isolation(
                 shared[0]
             ))]
         };
-        ctx.attach(last, Check::LiveIsolation, findings);
+        ctx.attach(last, Check::TenantIsolation, findings);
     }
     let Some((item_op, params)) = l.item else {
         return;
@@ -101,7 +101,7 @@ pub(super) async fn isolation(
                     op.id
                 );
                 let req = Req::get(path, Auth::Secret(0));
-                ctx.expect_missing(&mut seq, req, op, Check::LiveIsolation, &what)
+                ctx.expect_missing(&mut seq, req, op, Check::TenantIsolation, &what)
                     .await;
             }
         }

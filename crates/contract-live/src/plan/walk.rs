@@ -217,13 +217,13 @@ impl Ctx<'_> {
             let items = match page_items(list, &answer, offset) {
                 Ok(items) => items,
                 Err(message) => {
-                    self.attach(answer.handle, Check::LiveWalk, vec![finding(message)]);
+                    self.attach(answer.handle, Check::PaginationWalk, vec![finding(message)]);
                     return walk.walked;
                 }
             };
             let page = answer.body.as_ref().unwrap_or(&Value::Null);
             let findings = walk.page(page, items, offset);
-            self.attach(answer.handle, Check::LiveWalk, findings);
+            self.attach(answer.handle, Check::PaginationWalk, findings);
             let step = limit
                 .or_else(|| page.get(&list.paging.limit_field).and_then(Value::as_i64))
                 .unwrap_or(0);
@@ -290,7 +290,7 @@ impl Ctx<'_> {
                 }
                 Err(message) => vec![finding(message)],
             };
-            self.attach(answer.handle, Check::LiveWalk, findings);
+            self.attach(answer.handle, Check::PaginationWalk, findings);
         }
         let second = (step / 2).max(list.limit.and_then(|l| l.minimum).unwrap_or(1));
         if second < step {
@@ -305,7 +305,7 @@ impl Ctx<'_> {
                     (Err(message), _) => vec![finding(message)],
                     (Ok(_), None) => Vec::new(),
                 };
-                self.attach(answer.handle, Check::LiveWalk, findings);
+                self.attach(answer.handle, Check::PaginationWalk, findings);
             }
         }
         walk.walked
@@ -327,7 +327,7 @@ impl Ctx<'_> {
                 walked.items.len(),
                 walk.list.paging.total_field
             );
-            self.attach(last, Check::LiveWalk, vec![finding(message)]);
+            self.attach(last, Check::PaginationWalk, vec![finding(message)]);
         }
         walk.walked
     }
@@ -378,7 +378,7 @@ impl Ctx<'_> {
                 };
                 self.attach(
                     last,
-                    Check::LiveWalk,
+                    Check::PaginationWalk,
                     vec![finding(format!(
                         "the walk at {} differs from the walk at {} from position {at} ({} vs {} items): the order is not stable",
                         show(&limit),

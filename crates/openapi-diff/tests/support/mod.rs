@@ -5,7 +5,6 @@
 
 use std::path::Path;
 
-use openapi_diff::rules;
 use openapi_diff::{Report, compare};
 use serde_json::Value;
 
@@ -72,10 +71,10 @@ pub fn edited(edit: impl Fn(&mut Value)) -> Report {
 }
 
 pub fn assert_has(report: &Report, rule: &str, case: &str) {
-    let level = rules::catalogue()
+    let level = openapi_diff::ids::catalogue()
         .into_iter()
-        .find(|(id, _)| id == rule)
-        .map(|(_, l)| l)
+        .find(|(id, _, _)| *id == rule)
+        .map(|(_, l, _)| l)
         .unwrap_or_else(|| panic!("{rule} is not in the catalogue"));
     let found = report.changes.iter().find(|c| c.rule == rule);
     let change = found.unwrap_or_else(|| {
