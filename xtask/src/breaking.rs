@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use openapi_diff::{Level, Report, render};
 use openapi_spec::{Document, LoadOptions};
 
-use crate::outcome::{Failure, Outcome, Verdict};
+use crate::outcome::{CommandResult, Failure, Verdict};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -51,7 +51,7 @@ pub struct BreakingArgs {
     pub fail_on: FailOn,
 }
 
-pub fn run(args: BreakingArgs) -> Outcome {
+pub fn run(args: BreakingArgs) -> CommandResult {
     let spec = args.spec.unwrap_or_else(crate::default_spec);
     let report = compare(&spec, args.base.as_deref())?;
     let fail_on = match args.fail_on {

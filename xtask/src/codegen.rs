@@ -12,7 +12,7 @@ use openapi_codegen::rust;
 use openapi_spec::lint::Severity;
 
 use crate::fs::write_all;
-use crate::outcome::{Failure, Outcome, Verdict};
+use crate::outcome::{CommandResult, Failure, Verdict};
 use crate::project_root;
 use crate::rules_page::RULES_PAGE;
 
@@ -57,7 +57,7 @@ struct Generated {
     docs: bool,
 }
 
-pub fn run(check: bool, which: Artefacts) -> Outcome {
+pub fn run(check: bool, which: Artefacts) -> CommandResult {
     let root = project_root();
     let (wanted, owned_dirs) = wanted(&root, which)?;
     let stale_extra = stale(&owned_dirs, &wanted);

@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::codegen::{self, Artefacts, CHANGES_PAGE};
 use crate::fs::write_atomically;
-use crate::outcome::{Failure, Outcome, Verdict};
+use crate::outcome::{CommandResult, Failure, Verdict};
 use crate::project_root;
 
 #[derive(clap::Args)]
@@ -28,7 +28,7 @@ pub struct DocsArgs {
 const SCREENSHOT: &str = "docs/images/reference.png";
 const WINDOW: &str = "1280,1600";
 
-pub fn run(args: DocsArgs) -> Outcome {
+pub fn run(args: DocsArgs) -> CommandResult {
     let verdict = codegen::run(args.check, Artefacts::Docs)?;
     if verdict != Verdict::Pass {
         return Ok(verdict);

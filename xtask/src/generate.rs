@@ -11,7 +11,7 @@ use openapi_codegen::rust;
 
 use crate::fs::write_all;
 use crate::lint::LoadArgs;
-use crate::outcome::{Failure, Outcome, Verdict};
+use crate::outcome::{CommandResult, Failure, Verdict};
 
 #[derive(Args)]
 pub struct GenerateArgs {
@@ -29,7 +29,7 @@ pub struct GenerateArgs {
     pub load: LoadArgs,
 }
 
-pub fn run(args: GenerateArgs) -> Outcome {
+pub fn run(args: GenerateArgs) -> CommandResult {
     let started = Instant::now();
     let doc = openapi_spec::load(&args.spec, &args.load.options())?;
     let source = args.spec.display().to_string();

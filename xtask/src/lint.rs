@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use openapi_spec::lint::{Config, Severity};
 
-use crate::outcome::{Failure, Outcome, Verdict};
+use crate::outcome::{CommandResult, Failure, Verdict};
 
 /// The project's lint configuration, looked for next to the document.
 pub const CONFIG_FILE: &str = ".openapi-lint.yaml";
@@ -59,7 +59,7 @@ impl LintArgs {
 }
 
 /// Prints every finding and a count; lint errors are a violation, warnings pass.
-pub fn run(args: LintArgs) -> Outcome {
+pub fn run(args: LintArgs) -> CommandResult {
     let file = args.file.clone().unwrap_or_else(crate::default_spec);
     let config = config(&file, &args)?;
     let doc = openapi_spec::load(&file, &args.load.options())?;

@@ -8,7 +8,7 @@ use clap::Args;
 use openapi_contract::{Contract, Options, RunReport};
 use sandbox_server::Sandbox;
 
-use crate::outcome::{Failure, Outcome};
+use crate::outcome::{CommandResult, Failure};
 use crate::report::{API_SECRET_VARS, ReportArgs, emit, progress, valid_secrets};
 use crate::sandbox::{SandboxArgs, runtime};
 
@@ -175,6 +175,6 @@ fn record(dir: &Path, live: &contract_live::LiveRun, contract: &Contract) -> Res
         .map_err(|e| Failure(format!("cannot record to {}: {e}", dir.display())))
 }
 
-pub fn run(args: LiveArgs) -> Outcome {
+pub fn run(args: LiveArgs) -> CommandResult {
     emit(&run_report(&args)?, &args.report)
 }

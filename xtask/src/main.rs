@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use outcome::{Outcome, Verdict};
+use outcome::{CommandResult, Verdict};
 
 /// The sandbox allocates a model per row; mimalloc serves that load about
 /// 30% faster than the system allocator (see the load benchmark).
@@ -203,7 +203,7 @@ fn main() -> ExitCode {
     outcome::exit_code(dispatch(cli.command))
 }
 
-fn dispatch(command: Command) -> Outcome {
+fn dispatch(command: Command) -> CommandResult {
     match command {
         Command::Lint(args) => lint::run(args),
         Command::Codegen { check } => codegen::run(check, codegen::Artefacts::All),
@@ -227,7 +227,7 @@ fn dispatch(command: Command) -> Outcome {
 /// The bare `cargo xtask contract`: lint and freshness gate the rest; then
 /// the recorded and the live suite and the webhook round trip, the worst
 /// verdict winning.
-fn contract_all() -> Outcome {
+fn contract_all() -> CommandResult {
     for gate in [
         lint::run(lint::LintArgs::defaults()),
         codegen::run(true, codegen::Artefacts::All),

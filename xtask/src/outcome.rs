@@ -16,7 +16,7 @@ impl<E: std::fmt::Display> From<E> for Failure {
 }
 
 /// What every command returns: a verdict, or why it could not give one.
-pub type Outcome = Result<Verdict, Failure>;
+pub type CommandResult = Result<Verdict, Failure>;
 
 /// The one place a verdict becomes a number: 0 pass, 1 contract violation
 /// (or stale files, or lint errors), 2 bad input or usage. The JSON report
@@ -30,7 +30,7 @@ pub const fn code(verdict: Verdict) -> u8 {
 }
 
 /// The process's exit code ([`code`]); a failure's message printed once.
-pub fn exit_code(outcome: Outcome) -> ExitCode {
+pub fn exit_code(outcome: CommandResult) -> ExitCode {
     let verdict = outcome.unwrap_or_else(|Failure(message)| {
         eprintln!("error: {message}");
         Verdict::BadInput

@@ -6,7 +6,7 @@ use clap::Args;
 use openapi_contract::run::{Runner, collect_har_files};
 use openapi_contract::{Options, RunReport};
 
-use crate::outcome::{Failure, Outcome};
+use crate::outcome::{CommandResult, Failure};
 use crate::report::{ReportArgs, emit, progress, valid_secrets};
 
 #[derive(Args, Clone)]
@@ -40,7 +40,7 @@ impl RecordedArgs {
     }
 }
 
-pub fn run(args: RecordedArgs) -> Outcome {
+pub fn run(args: RecordedArgs) -> CommandResult {
     let root = crate::project_root();
     let paths = if args.paths.is_empty() {
         vec![root.join("tests/recorded")]

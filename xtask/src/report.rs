@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use openapi_contract::RunReport;
 
-use crate::outcome::{Failure, Outcome};
+use crate::outcome::{CommandResult, Failure};
 
 /// Environment variables holding the API secrets known to be valid (the
 /// first website's, then the second's, for isolation checks); a request
@@ -72,7 +72,7 @@ pub fn progress() -> indicatif::ProgressBar {
 }
 
 /// Prints the report, writes JUnit if asked; the run's verdict.
-pub fn emit(report: &RunReport, args: &ReportArgs) -> Outcome {
+pub fn emit(report: &RunReport, args: &ReportArgs) -> CommandResult {
     match args.format {
         Format::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use sandbox_server::{Config, Fault, Sandbox};
 
-use crate::outcome::{Failure, Outcome, Verdict};
+use crate::outcome::{CommandResult, Failure, Verdict};
 
 /// Settings of the embedded sandbox (the live run's and `cargo xtask sandbox`'s).
 #[derive(Args, Clone, Default)]
@@ -100,7 +100,7 @@ fn parse_webhook(text: &str) -> Result<(usize, String), String> {
 }
 
 /// `cargo xtask sandbox`: serves until SIGINT or SIGTERM.
-pub fn serve(args: ServeArgs) -> Outcome {
+pub fn serve(args: ServeArgs) -> CommandResult {
     let filter = std::env::var("RUST_LOG")
         .ok()
         .and_then(|f| f.parse::<tracing_subscriber::filter::Targets>().ok())

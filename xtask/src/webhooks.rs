@@ -12,9 +12,8 @@ use clap::Args;
 use contract_live::LiveConfig;
 use contract_live::webhooks::{self, Listen, Receiver, WebhookRun};
 use openapi_contract::{Contract, Options, RunReport};
-use sandbox_server::Sandbox;
 
-use crate::outcome::{Failure, Outcome};
+use crate::outcome::{CommandResult, Failure};
 use crate::report::{API_SECRET_VARS, ReportArgs, emit, valid_secrets};
 use crate::sandbox::{SandboxArgs, runtime};
 
@@ -59,7 +58,7 @@ impl WebhooksArgs {
     }
 }
 
-pub fn run(args: WebhooksArgs) -> Outcome {
+pub fn run(args: WebhooksArgs) -> CommandResult {
     let run = run_deliveries(&args)?;
     if let Some(dir) = &args.record {
         record(dir, &run)?;
@@ -106,7 +105,7 @@ fn run_deliveries(args: &WebhooksArgs) -> Result<WebhookRun, Failure> {
     let mut run = runtime()?.block_on(async {
         match args.listen {
             Some(addr) => listen(args, doc, &model, addr).await,
-            None => round_trip(args, doc, &model).await,
+            None => round_trip(args, doc).await,
         }
     })?;
     run.report.spec = openapi_spec::display_path(&spec, &crate::project_root())
@@ -176,46 +175,19 @@ async fn listen(
 }
 
 /// The embedded sandbox delivers to a loopback receiver: the URL check,
-/// then one event per message of each kind.
+/// then one event per message of each kind (`sandbox_harness`, the one
+/// round trip the tests and the benchmark run too).
 async fn round_trip(
     args: &WebhooksArgs,
     doc: openapi_spec::Document,
-    model: &openapi_model::Model,
 ) -> Result<WebhookRun, Failure> {
-    let mut receiver = Receiver::start(model, "127.0.0.1:0".parse()?).await?;
-    let mut config = args.sandbox.config();
-    config.webhooks = vec![(1, format!("http://{}/webhooks", receiver.addr()))];
-    let sandbox = Sandbox::start(config)
-        .await
-        .map_err(|e| Failure(format!("the sandbox did not start: {e}")))?;
-    let secrets: Vec<String> = sandbox
-        .websites()
-        .iter()
-        .take(2)
-        .map(|w| w.secret.clone())
-        .collect();
-    let contract = Contract::new(
-        doc,
-        options(args, secrets.clone(), Some(sandbox.base_url())),
-    )?;
-    let kinds = sandbox_server::message_kinds();
-    let user = sandbox
-        .first_user(1)?
-        .ok_or_else(|| Failure("the sandbox has no user to write to".into()))?;
-    for new in &kinds {
-        sandbox.add_message(1, user, new)?;
-    }
-    let limits = Listen {
+    let setup = sandbox_harness::RoundTrip {
+        sandbox: args.sandbox.config(),
+        options: options(args, Vec::new(), None),
         deliveries: args.deliveries,
-        // A repeat of the last event would come right after it.
-        events: Some((kinds.len(), Duration::from_millis(300))),
         wait: wait(args),
     };
-    let api = LiveConfig::new(sandbox.base_url(), secrets);
-    let run = webhooks::check(&contract, &mut receiver, &limits, Some(&api), &|| {}).await;
-    sandbox.stop().await;
-    receiver.stop().await;
-    let mut run = run?;
+    let mut run = sandbox_harness::webhook_round_trip(doc, setup).await?;
     // Its ports change per run; the report should not.
     run.report.path = "webhooks (embedded sandbox)".into();
     Ok(run)

@@ -33,10 +33,6 @@ fn contract(secrets: Vec<String>, base_url: Option<String>) -> Contract {
     Contract::new(doc(), options).unwrap()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// `n` distinct event bodies (visitor and operator messages), signed.
 fn bodies(n: usize) -> Vec<(Vec<u8>, String)> {
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, SECRET.as_bytes());
@@ -55,7 +51,7 @@ fn bodies(n: usize) -> Vec<(Vec<u8>, String)> {
             }
             let body = serde_json::to_vec(&serde_json::json!({"event_type": "message.created", "data": data})).unwrap();
             let tag = ring::hmac::sign(&key, &body);
-            (body, hex(tag.as_ref()))
+            (body, data_encoding::HEXLOWER.encode(tag.as_ref()))
         })
         .collect()
 }

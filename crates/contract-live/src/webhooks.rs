@@ -76,7 +76,7 @@ impl Receiver {
         let echoes = model
             .webhooks
             .iter()
-            .filter_map(|op| op.delivery.as_ref()?.challenge.as_ref())
+            .filter_map(|op| op.extensions.as_ref()?.challenge.as_ref())
             .map(|c| c.echo.clone())
             .collect();
         let (sink, received) = mpsc::unbounded_channel();

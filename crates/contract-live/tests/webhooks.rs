@@ -154,7 +154,7 @@ async fn deliveries_snapshot() {
                 request.url.as_str(),
                 request.http_version.as_str()
             ),
-            ("POST", "http://receiver.invalid/hook", "HTTP/1.1")
+            ("POST", "http://receiver.invalid/webhooks", "HTTP/1.1")
         );
         assert!(
             request

@@ -252,31 +252,8 @@ fn builder_struct(
             k => argument_type(k),
         })
         .collect();
-    let setters = op.query.iter().zip(&fields).zip(&types).map(|((q, f), t)| {
-        let doc = format!(" Sets `{}`{}.", q.name, bounds_words(q.minimum, q.maximum));
-        quote! {
-            #[doc = #doc]
-            pub fn #f(mut self, value: impl Into<#t>) -> Self {
-                self.#f = Some(value.into());
-                self
-            }
-        }
-    });
-    let checks = op
-        .query
-        .iter()
-        .zip(&fields)
-        .filter(|(q, _)| q.kind == ScalarKind::Integer)
-        .map(|(q, f)| {
-            let name = &q.name;
-            let min = option_tokens(q.minimum);
-            let max = option_tokens(q.maximum);
-            quote! {
-                if let Some(value) = self.#f {
-                    crate::check_bounds(#name, value, #min, #max)?;
-                }
-            }
-        });
+    let setters = setters(op, &fields, &types);
+    let checks = bound_checks(op, &fields);
     let stream = match &op.pagination {
         Some(Pagination::OffsetLimit(o)) => page_stream(doc, op, o, success),
         _ => quote!(),
@@ -320,6 +297,44 @@ fn builder_struct(
             #stream
         }
     }
+}
+
+/// One setter per query parameter, its bounds in its doc line.
+fn setters(op: &Operation, fields: &[syn::Ident], types: &[TokenStream]) -> Vec<TokenStream> {
+    op.query
+        .iter()
+        .zip(fields)
+        .zip(types)
+        .map(|((q, f), t)| {
+            let doc = format!(" Sets `{}`{}.", q.name, bounds_words(q.minimum, q.maximum));
+            quote! {
+                #[doc = #doc]
+                pub fn #f(mut self, value: impl Into<#t>) -> Self {
+                    self.#f = Some(value.into());
+                    self
+                }
+            }
+        })
+        .collect()
+}
+
+/// The documented bounds of each integer parameter, checked before sending.
+fn bound_checks(op: &Operation, fields: &[syn::Ident]) -> Vec<TokenStream> {
+    op.query
+        .iter()
+        .zip(fields)
+        .filter(|(q, _)| q.kind == ScalarKind::Integer)
+        .map(|(q, f)| {
+            let name = &q.name;
+            let min = option_tokens(q.minimum);
+            let max = option_tokens(q.maximum);
+            quote! {
+                if let Some(value) = self.#f {
+                    crate::check_bounds(#name, value, #min, #max)?;
+                }
+            }
+        })
+        .collect()
 }
 
 fn option_tokens(v: Option<i64>) -> TokenStream {
@@ -403,13 +418,13 @@ fn page_stream(
 }
 
 /// The webhook side: the header deliveries are signed in (from
-/// `x-webhook-signature`), and a `Delivery` enum with one variant per
+/// `x-webhook-signature`), and a `Event` enum with one variant per
 /// webhook, read as the first kind its JSON fits.
 fn webhooks(doc: &Document, model: &Model) -> TokenStream {
     let header = model
         .webhooks
         .iter()
-        .filter_map(|op| op.delivery.as_ref()?.signature.as_ref())
+        .filter_map(|op| op.extensions.as_ref()?.signature.as_ref())
         .map(|s| s.header.to_ascii_lowercase())
         .next();
     let mut variants = Vec::new();
@@ -422,7 +437,7 @@ fn webhooks(doc: &Document, model: &Model) -> TokenStream {
         let variant = format_ident!("{}", type_name(&op.template));
         let doc_line = format!(" The `{}` webhook (operationId `{}`).", op.template, op.id);
         variants.push(quote! { #[doc = #doc_line] #variant(#ty), });
-        attempts.push(quote!(serde_json::from_slice(raw).map(Delivery::#variant)));
+        attempts.push(quote!(serde_json::from_slice(raw).map(Event::#variant)));
     }
     let (first, rest) = match attempts.split_first() {
         Some((first, rest)) => (first.clone(), rest.to_vec()),
@@ -444,13 +459,13 @@ fn webhooks(doc: &Document, model: &Model) -> TokenStream {
 
         /// A webhook delivery, by the webhook it is.
         #[derive(Debug, Clone, PartialEq)]
-        pub enum Delivery {
+        pub enum Event {
             #(#variants)*
         }
 
-        impl Delivery {
+        impl Event {
             /// The delivery's JSON as the first webhook it fits, in document order.
-            pub(crate) fn from_json(raw: &[u8]) -> Result<Delivery, serde_json::Error> {
+            pub(crate) fn from_json(raw: &[u8]) -> Result<Event, serde_json::Error> {
                 #first #(.or_else(|_| #rest))*
             }
         }

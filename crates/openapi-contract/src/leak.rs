@@ -28,21 +28,11 @@ pub(crate) fn presented(
         out.push(credential.trim().to_string());
         out.extend(basic_parts(credential.trim()));
     }
+    // Authorization was taken whole above, whatever its scheme word.
+    let header = |name: &str| har::header(ex.request_headers, name);
     for scheme in op.security.iter().flatten() {
-        match scheme {
-            Scheme::ApiKeyHeader(name) => {
-                out.extend(har::header(ex.request_headers, name).map(String::from));
-            }
-            Scheme::ApiKeyQuery(name) => {
-                out.extend(
-                    query
-                        .iter()
-                        .filter(|(k, _)| k == name)
-                        .map(|(_, v)| v.clone()),
-                );
-            }
-            Scheme::ApiKeyCookie(name) => out.extend(cookie(ex, name)),
-            Scheme::Http(_) | Scheme::Bearer => {}
+        if !matches!(scheme, Scheme::Http(_) | Scheme::Bearer) {
+            out.extend(scheme.presented(&header, query));
         }
     }
     searchable(out)
@@ -75,15 +65,6 @@ fn basic_parts(credential: &str) -> Vec<String> {
         Some((whole, (_, password))) => vec![whole.to_string(), password.to_string()],
         None => Vec::new(),
     }
-}
-
-fn cookie(ex: &Exchange<'_>, name: &str) -> Option<String> {
-    har::header(ex.request_headers, "cookie")?
-        .split(';')
-        .find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == name).then(|| v.to_string())
-        })
 }
 
 /// The forms a secret takes in transit: as sent, percent-encoded (in a

@@ -265,48 +265,17 @@ fn auth(op: &Operation, ex: &Exchange<'_>, query: &[(String, String)]) -> Auth {
     let authorization = har::header(ex.request_headers, "authorization")
         .map(str::trim)
         .filter(|a| !a.is_empty());
+    let header = |name: &str| har::header(ex.request_headers, name);
     let mut other_scheme = None;
     for alternative in &op.security {
         let mut values = Vec::new();
         for scheme in alternative {
-            let value = match scheme {
-                Scheme::Http(name) => match authorization.and_then(|a| a.split_once(' ')) {
-                    Some((s, cred)) if s.eq_ignore_ascii_case(name) && !cred.trim().is_empty() => {
-                        Some(cred.trim().to_string())
-                    }
-                    Some((s, _)) => {
-                        other_scheme = Some(s.to_string());
-                        None
-                    }
-                    None => {
-                        // "Bearer" with no credential is no credential; any
-                        // other lone word is another scheme.
-                        if let Some(a) = authorization.filter(|a| !a.eq_ignore_ascii_case(name)) {
-                            other_scheme = Some(a.chars().take(12).collect::<String>() + "…");
-                        }
-                        None
-                    }
-                },
-                Scheme::Bearer => authorization
-                    .and_then(|a| a.split_once(' '))
-                    .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
-                    .map(|(_, c)| c.trim().to_string()),
-                Scheme::ApiKeyHeader(name) => har::header(ex.request_headers, name)
-                    .filter(|v| !v.trim().is_empty())
-                    .map(String::from),
-                Scheme::ApiKeyQuery(name) => query
-                    .iter()
-                    .find(|(k, v)| k == name && !v.is_empty())
-                    .map(|(_, v)| v.clone()),
-                Scheme::ApiKeyCookie(name) => {
-                    har::header(ex.request_headers, "cookie").and_then(|c| {
-                        c.split(';').find_map(|kv| {
-                            let (k, v) = kv.trim().split_once('=')?;
-                            (k == name && !v.is_empty()).then(|| v.to_string())
-                        })
-                    })
-                }
-            };
+            let value = scheme.presented(&header, query);
+            if value.is_none()
+                && let Scheme::Http(word) = scheme
+            {
+                other_scheme = other_scheme.or_else(|| other_word(authorization, word));
+            }
             match value {
                 Some(v) => values.push(v),
                 None => {
@@ -322,6 +291,19 @@ fn auth(op: &Operation, ex: &Exchange<'_>, query: &[(String, String)]) -> Auth {
     match other_scheme {
         Some(s) => Auth::OtherScheme(s),
         None => Auth::Missing,
+    }
+}
+
+/// The scheme word of an Authorization header that is not `word` (a lone
+/// word other than `word` is shown cut short): the request used another
+/// HTTP scheme. "Bearer" with no credential is no credential.
+fn other_word(authorization: Option<&str>, word: &str) -> Option<String> {
+    let a = authorization?;
+    match a.split_once(' ') {
+        Some((s, _)) => (!s.eq_ignore_ascii_case(word)).then(|| s.to_string()),
+        None => {
+            (!a.eq_ignore_ascii_case(word)).then(|| a.chars().take(12).collect::<String>() + "…")
+        }
     }
 }
 

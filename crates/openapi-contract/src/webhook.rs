@@ -69,6 +69,25 @@ pub struct CarriedResource {
     pub data: Value,
 }
 
+impl CheckedDelivery {
+    /// A delivery whose body could not be judged: only `results` say why.
+    fn unchecked(
+        webhook: Option<String>,
+        url_check: bool,
+        results: Vec<CheckResult>,
+        note: Option<String>,
+    ) -> CheckedDelivery {
+        CheckedDelivery {
+            webhook,
+            url_check,
+            results,
+            body: None,
+            note,
+            resource: None,
+        }
+    }
+}
+
 impl Contract {
     /// Runs every delivery check; `seen` carries the order and repeat rules.
     pub fn check_delivery(&self, seen: &mut Deliveries, d: &Delivery<'_>) -> CheckedDelivery {
@@ -76,21 +95,12 @@ impl Contract {
         let Some(index) = self.webhook_for(parsed.as_ref().ok()) else {
             let message =
                 "the document describes no webhook (x-webhooks) to check deliveries against";
-            return CheckedDelivery {
-                webhook: None,
-                url_check: false,
-                results: vec![result(
-                    Check::Input,
-                    vec![finding("", message)],
-                    Outcome::Error,
-                )],
-                body: None,
-                note: None,
-                resource: None,
-            };
+            let input = result(Check::Input, vec![finding("", message)], Outcome::Error);
+            return CheckedDelivery::unchecked(None, false, vec![input], None);
         };
         let op = &self.model().webhooks[index];
-        let delivery = op.delivery.clone().unwrap_or_default();
+        let extensions = op.extensions.clone().unwrap_or_default();
+        let url_check = extensions.challenge.is_some();
         let mut results = vec![
             result(Check::WebhookMethod, method_findings(op, d), Outcome::Fail),
             result(
@@ -100,7 +110,7 @@ impl Contract {
             ),
         ];
         let mut note = None;
-        if let Some(signature) = &delivery.signature {
+        if let Some(signature) = &extensions.signature {
             let (findings, unverified) =
                 signature_findings(signature, d, &self.options().valid_secrets);
             note = unverified;
@@ -109,25 +119,49 @@ impl Contract {
         let body = match parsed {
             Ok(body) => body,
             Err(message) => {
-                let check = match delivery.challenge {
-                    Some(_) => Check::WebhookChallenge,
-                    None => Check::WebhookSchema,
+                let check = if url_check {
+                    Check::WebhookChallenge
+                } else {
+                    Check::WebhookSchema
                 };
                 results.push(result(check, vec![finding("", message)], Outcome::Fail));
-                return CheckedDelivery {
-                    webhook: Some(op.id.clone()),
-                    url_check: delivery.challenge.is_some(),
-                    results,
-                    body: None,
-                    note,
-                    resource: None,
-                };
+                return CheckedDelivery::unchecked(Some(op.id.clone()), url_check, results, note);
             }
         };
+        self.body_results(seen, index, &extensions, d, &body, &mut results);
+        let resource = extensions.resource.as_ref().and_then(|r| {
+            Some(CarriedResource {
+                operation: r.operation.clone(),
+                arguments: r.arguments(&body)?,
+                pointer: r.data.clone(),
+                data: body.pointer(&r.data)?.clone(),
+            })
+        });
+        CheckedDelivery {
+            webhook: Some(op.id.clone()),
+            url_check,
+            results,
+            body: Some(body),
+            note,
+            resource,
+        }
+    }
+
+    /// The checks of a parsed body: the URL check's answer (or that the URL
+    /// check came first), the schema, and whether it arrived before.
+    fn body_results(
+        &self,
+        seen: &mut Deliveries,
+        index: usize,
+        extensions: &openapi_model::WebhookExtensions,
+        d: &Delivery<'_>,
+        body: &Value,
+        results: &mut Vec<CheckResult>,
+    ) {
         let check = self.compiled.webhooks[index].as_ref();
-        if let Some(challenge) = &delivery.challenge {
+        if let Some(challenge) = &extensions.challenge {
             seen.challenged = true;
-            let findings = challenge_findings(self, check, &challenge.echo, &body, d.answer);
+            let findings = challenge_findings(self, check, &challenge.echo, body, d.answer);
             results.push(result(Check::WebhookChallenge, findings, Outcome::Fail));
         } else {
             if self.has_challenge() && !seen.challenged && !seen.missing_challenge_reported {
@@ -140,7 +174,7 @@ impl Contract {
                 ));
             }
             if let Some(check) = check {
-                results.push(self.schema_result(check, &body));
+                results.push(self.schema_result(check, body));
             }
         }
         let repeated = !seen.seen.insert((index, body.to_string()));
@@ -153,22 +187,6 @@ impl Contract {
             Vec::new()
         };
         results.push(result(Check::WebhookDuplicate, findings, Outcome::Warn));
-        let resource = delivery.resource.as_ref().and_then(|r| {
-            Some(CarriedResource {
-                operation: r.operation.clone(),
-                arguments: r.arguments(&body)?,
-                pointer: r.data.clone(),
-                data: body.pointer(&r.data)?.clone(),
-            })
-        });
-        CheckedDelivery {
-            webhook: Some(op.id.clone()),
-            url_check: delivery.challenge.is_some(),
-            results,
-            body: Some(body),
-            note,
-            resource,
-        }
     }
 
     /// `webhook.consistency`: every field of the API's answer that the
@@ -192,12 +210,15 @@ impl Contract {
                 .is_some_and(|(b, c)| c.validator.is_valid(b))
         };
         let echoes = |op: &Operation| {
-            let echo = op.delivery.as_ref().and_then(|d| d.challenge.as_ref());
+            let echo = op.extensions.as_ref().and_then(|d| d.challenge.as_ref());
             echo.zip(body)
                 .is_some_and(|(c, b)| b.get(&c.echo).is_some())
         };
-        let is_challenge =
-            |op: &Operation| op.delivery.as_ref().is_some_and(|d| d.challenge.is_some());
+        let is_challenge = |op: &Operation| {
+            op.extensions
+                .as_ref()
+                .is_some_and(|d| d.challenge.is_some())
+        };
         (0..hooks.len())
             .find(|&i| fits(i))
             .or_else(|| hooks.iter().position(echoes))
@@ -206,10 +227,11 @@ impl Contract {
     }
 
     fn has_challenge(&self) -> bool {
-        self.model()
-            .webhooks
-            .iter()
-            .any(|op| op.delivery.as_ref().is_some_and(|d| d.challenge.is_some()))
+        self.model().webhooks.iter().any(|op| {
+            op.extensions
+                .as_ref()
+                .is_some_and(|d| d.challenge.is_some())
+        })
     }
 
     /// `webhook.schema`: the body checks of a response, as one verdict;
@@ -340,17 +362,8 @@ fn signature_findings(
 
 fn decode(encoding: Encoding, text: &str) -> Option<Vec<u8>> {
     match encoding {
-        Encoding::Hex => {
-            if !text.len().is_multiple_of(2)
-                || !text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-            {
-                return None;
-            }
-            (0..text.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-                .collect()
-        }
+        // Lowercase only, as the encoding's name says.
+        Encoding::Hex => data_encoding::HEXLOWER.decode(text.as_bytes()).ok(),
         Encoding::Base64 => base64::engine::general_purpose::STANDARD.decode(text).ok(),
     }
 }

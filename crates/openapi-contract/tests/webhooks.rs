@@ -96,14 +96,13 @@ fn mac(key: &str, body: &[u8]) -> Vec<u8> {
     ring::hmac::sign(&key, body).as_ref().to_vec()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn signed(body: &[u8]) -> Vec<Header> {
     vec![
         Header::new("Content-Type", "application/json"),
-        Header::new("X-Hook-Mac", hex(&mac(SECRET, body))),
+        Header::new(
+            "X-Hook-Mac",
+            data_encoding::HEXLOWER.encode(&mac(SECRET, body)),
+        ),
     ]
 }
 
@@ -176,14 +175,19 @@ fn the_signature_must_be_present_well_formed_and_over_the_exact_bytes() {
         (
             vec![Header::new(
                 "X-Hook-Mac",
-                hex(&mac(SECRET, SHIPPED)).to_uppercase(),
+                data_encoding::HEXLOWER
+                    .encode(&mac(SECRET, SHIPPED))
+                    .to_uppercase(),
             )],
             SHIPPED,
             "not lowercase hex",
         ),
         (vec![Header::new("X-Hook-Mac", "abcd")], SHIPPED, "2 bytes"),
         (
-            vec![Header::new("X-Hook-Mac", hex(&mac("another key", SHIPPED)))],
+            vec![Header::new(
+                "X-Hook-Mac",
+                data_encoding::HEXLOWER.encode(&mac("another key", SHIPPED)),
+            )],
             SHIPPED,
             "not the HMAC-SHA256",
         ),
@@ -207,7 +211,10 @@ fn the_signature_must_be_present_well_formed_and_over_the_exact_bytes() {
     let pretty =
         serde_json::to_vec_pretty(&serde_json::from_slice::<serde_json::Value>(SHIPPED).unwrap())
             .unwrap();
-    let headers = vec![Header::new("X-Hook-Mac", hex(&mac(SECRET, SHIPPED)))];
+    let headers = vec![Header::new(
+        "X-Hook-Mac",
+        data_encoding::HEXLOWER.encode(&mac(SECRET, SHIPPED)),
+    )];
     let mut seen = Deliveries::default();
     let checked = c.check_delivery(&mut seen, &delivery(&headers, &pretty));
     let r = checked
@@ -245,7 +252,10 @@ fn base64_signatures_and_several_secrets() {
 fn what_the_tool_cannot_verify_is_a_note_not_a_failure() {
     // No secret given: the form is checked, the MAC is not.
     let c = contract_with(&document("hex", "hmac-sha256"), &[]);
-    let headers = vec![Header::new("X-Hook-Mac", hex(&mac("any", SHIPPED)))];
+    let headers = vec![Header::new(
+        "X-Hook-Mac",
+        data_encoding::HEXLOWER.encode(&mac("any", SHIPPED)),
+    )];
     let mut seen = Deliveries::default();
     let checked = c.check_delivery(&mut seen, &delivery(&headers, SHIPPED));
     assert!(checked.note.unwrap().contains("no API secret"));
@@ -405,7 +415,10 @@ fn a_wrong_key_over_an_indented_body_is_not_called_re_serialised() {
     let pretty =
         serde_json::to_vec_pretty(&serde_json::from_slice::<serde_json::Value>(SHIPPED).unwrap())
             .unwrap();
-    let headers = vec![Header::new("X-Hook-Mac", hex(&mac("another key", SHIPPED)))];
+    let headers = vec![Header::new(
+        "X-Hook-Mac",
+        data_encoding::HEXLOWER.encode(&mac("another key", SHIPPED)),
+    )];
     let checked = c.check_delivery(&mut Deliveries::default(), &delivery(&headers, &pretty));
     let r = checked
         .results

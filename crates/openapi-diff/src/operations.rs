@@ -7,7 +7,7 @@ use openapi_spec::visit::{self, OperationRef, Root};
 use openapi_spec::{Document, pointer, template};
 use serde_json::Value;
 
-use crate::schema::Walk;
+use crate::schema::SchemaComparison;
 use crate::{Changes, Context, Kind, Pointers};
 
 /// An operation's identity across the two documents: the root, the path
@@ -163,42 +163,40 @@ fn parameter_map<'a>(
     op: &OperationRef<'a>,
 ) -> BTreeMap<(String, String), Parameter<'a>> {
     let mut map = BTreeMap::new();
-    let item_pointer = op.path_item_pointer();
-    let item = doc.raw.pointer(&item_pointer);
     let names = template::names(op.path).unwrap_or_default();
-    for (holder, at) in [
-        (item, item_pointer.clone()),
-        (Some(op.operation), op.pointer()),
-    ] {
-        let list_at = pointer::push(&at, "parameters");
-        let list = holder
-            .and_then(|h| h.get("parameters"))
-            .and_then(Value::as_array);
-        for (i, p) in list.into_iter().flatten().enumerate() {
-            let here = pointer::push(&list_at, &i.to_string());
-            let Some((value, pointer)) = doc.resolve(p, &here) else {
-                continue;
-            };
-            let location = value
-                .get("in")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            let name = value.get("name").and_then(Value::as_str).unwrap_or("");
-            let name = match location.as_str() {
-                "path" => names
-                    .iter()
-                    .position(|n| *n == name)
-                    .map_or(name.to_string(), |i| format!("#{i}")),
-                "header" => name.to_ascii_lowercase(),
-                _ => name.to_string(),
-            };
-            map.insert((location, name), Parameter { value, pointer });
-        }
+    // The operation's list comes second and overrides the path item's.
+    for entry in visit::parameter_lists(doc, &op.pointer())
+        .into_iter()
+        .flatten()
+    {
+        let (location, name) = entry.key();
+        // A path parameter is known by its place in the template, so a
+        // renamed one (`{id}` → `{user_id}`) is the same parameter.
+        let name = match location.as_str() {
+            "path" => names
+                .iter()
+                .position(|n| *n == name)
+                .map_or(name, |i| format!("#{i}")),
+            _ => name,
+        };
+        let (value, pointer) = (entry.value, entry.resolved);
+        map.insert((location, name), Parameter { value, pointer });
     }
     map
 }
 
+/// One side's parameter for messages: `GET /users query parameter `limit``.
+fn parameter_label(op: &OperationRef<'_>, p: &Parameter<'_>) -> String {
+    let n = p.value.get("name").and_then(Value::as_str).unwrap_or("");
+    let i = p.value.get("in").and_then(Value::as_str).unwrap_or("");
+    format!("{} {i} parameter `{n}`", label(op))
+}
+
+fn is_required(p: &Parameter<'_>) -> bool {
+    p.value.get("required").and_then(Value::as_bool) == Some(true)
+}
+
+/// Parameters removed, added, or changed (required, serialisation, schema).
 fn parameters(
     out: &mut Changes<'_, '_>,
     b: &OperationRef<'_>,
@@ -213,13 +211,6 @@ fn parameters(
     };
     let base = parameter_map(sides.base, b);
     let revision = parameter_map(sides.revision, r);
-    let required =
-        |p: &Parameter<'_>| p.value.get("required").and_then(Value::as_bool) == Some(true);
-    let name = |p: &Parameter<'_>| {
-        let n = p.value.get("name").and_then(Value::as_str).unwrap_or("");
-        let i = p.value.get("in").and_then(Value::as_str).unwrap_or("");
-        format!("{} {i} parameter `{n}`", label(r))
-    };
     for (k, bp) in &base {
         let Some(rp) = revision.get(k) else {
             let words = if webhook {
@@ -234,74 +225,85 @@ fn parameters(
                     base: Some(bp.pointer.clone()),
                     revision: Some(r.pointer()),
                 },
-                format!("{} was removed: {words}", name(bp)),
+                format!("{} was removed: {words}", parameter_label(r, bp)),
             );
             continue;
         };
-        let at = Pointers::both(&bp.pointer, &rp.pointer);
-        match (required(bp), required(rp)) {
-            (false, true) => out.kind(
-                context,
-                Kind::MadeRequired,
-                at.clone(),
-                format!("{} is now required", name(rp)),
-            ),
-            (true, false) => out.kind(
-                context,
-                Kind::MadeOptional,
-                at.clone(),
-                format!("{} is now optional", name(rp)),
-            ),
-            _ => {}
-        }
-        for key in ["style", "explode"] {
-            if bp.value.get(key) != rp.value.get(key) {
-                let show = |p: &Parameter<'_>| {
-                    p.value
-                        .get(key)
-                        .map_or("the default".to_string(), Value::to_string)
-                };
-                let message = format!(
-                    "{}'s {key} changed from {} to {}: the value is serialised differently",
-                    name(rp),
-                    show(bp),
-                    show(rp)
-                );
-                out.kind(context, Kind::StyleChanged, at.clone(), message);
-            }
-        }
-        if let (Some(bs), Some(rs)) = (bp.value.get("schema"), rp.value.get("schema")) {
-            let label = format!(
-                "{} `{}`",
-                k.0,
-                rp.value.get("name").and_then(Value::as_str).unwrap_or("")
-            );
-            let mut walk = Walk::new(out, context);
-            walk.compare(
-                bs,
-                &pointer::push(&bp.pointer, "schema"),
-                rs,
-                &pointer::push(&rp.pointer, "schema"),
-                &label,
-            );
-        }
+        parameter_changed(out, context, r, &k.0, bp, rp);
     }
-    for (k, rp) in revision.iter().filter(|(k, _)| !base.contains_key(*k)) {
-        let (kind, words) = if required(rp) {
+    for rp in revision
+        .iter()
+        .filter(|(k, _)| !base.contains_key(*k))
+        .map(|(_, rp)| rp)
+    {
+        let (kind, words) = if is_required(rp) {
             (Kind::RequiredAdded, "a required")
         } else {
             (Kind::Added, "an optional")
         };
-        let message = format!("{} was added as {words} parameter", name(rp));
-        let _ = k;
-        out.kind(
+        let message = format!("{} was added as {words} parameter", parameter_label(r, rp));
+        let at = Pointers {
+            base: Some(b.pointer()),
+            revision: Some(rp.pointer.clone()),
+        };
+        out.kind(context, kind, at, message);
+    }
+}
+
+/// A parameter on both sides: made required or optional, serialised
+/// otherwise (`style`, `explode`), its schema changed.
+fn parameter_changed(
+    out: &mut Changes<'_, '_>,
+    context: Context,
+    r: &OperationRef<'_>,
+    location: &str,
+    bp: &Parameter<'_>,
+    rp: &Parameter<'_>,
+) {
+    let at = Pointers::both(&bp.pointer, &rp.pointer);
+    let name = parameter_label(r, rp);
+    match (is_required(bp), is_required(rp)) {
+        (false, true) => out.kind(
             context,
-            kind,
-            Pointers {
-                base: Some(b.pointer()),
-                revision: Some(rp.pointer.clone()),
-            },
-            message,
+            Kind::MadeRequired,
+            at.clone(),
+            format!("{name} is now required"),
+        ),
+        (true, false) => out.kind(
+            context,
+            Kind::MadeOptional,
+            at.clone(),
+            format!("{name} is now optional"),
+        ),
+        _ => {}
+    }
+    for key in ["style", "explode"] {
+        if bp.value.get(key) != rp.value.get(key) {
+            let show = |p: &Parameter<'_>| {
+                p.value
+                    .get(key)
+                    .map_or("the default".to_string(), Value::to_string)
+            };
+            let message = format!(
+                "{name}'s {key} changed from {} to {}: the value is serialised differently",
+                show(bp),
+                show(rp)
+            );
+            out.kind(context, Kind::StyleChanged, at.clone(), message);
+        }
+    }
+    if let (Some(bs), Some(rs)) = (bp.value.get("schema"), rp.value.get("schema")) {
+        let label = format!(
+            "{location} `{}`",
+            rp.value.get("name").and_then(Value::as_str).unwrap_or("")
+        );
+        let mut comparison = SchemaComparison::new(out, context);
+        comparison.compare(
+            bs,
+            &pointer::push(&bp.pointer, "schema"),
+            rs,
+            &pointer::push(&rp.pointer, "schema"),
+            &label,
         );
     }
 }
@@ -347,7 +349,7 @@ fn media_types(
             }
             Some((rschema, rp)) => {
                 if let (Some(bs), Some(rs)) = (schema, rschema) {
-                    Walk::new(out, context).compare(bs, bp, rs, rp, "");
+                    SchemaComparison::new(out, context).compare(bs, bp, rs, rp, "");
                 }
             }
         }
@@ -535,7 +537,7 @@ fn headers(out: &mut Changes<'_, '_>, what: &str, base: (&Value, &str), revision
             continue;
         };
         let label = format!("header {name}");
-        Walk::new(out, Context::ResponseHeader).compare(
+        SchemaComparison::new(out, Context::ResponseHeader).compare(
             bs,
             &pointer::push(bp, "schema"),
             rs,

@@ -112,14 +112,14 @@ impl<'a> View<'a> {
 /// Compares schemas in one context. The pairs already compared are kept
 /// in [`Changes`] for the whole comparison: a component shared by many
 /// operations is compared once per context (its changes would only repeat).
-pub(crate) struct Walk<'c, 's, 'd> {
+pub(crate) struct SchemaComparison<'c, 's, 'd> {
     pub out: &'c mut Changes<'s, 'd>,
     pub context: Context,
 }
 
-impl<'c, 's, 'd> Walk<'c, 's, 'd> {
+impl<'c, 's, 'd> SchemaComparison<'c, 's, 'd> {
     pub fn new(out: &'c mut Changes<'s, 'd>, context: Context) -> Self {
-        Walk { out, context }
+        SchemaComparison { out, context }
     }
 
     /// Compares the schema at `base_at` with the one at `revision_at`;

@@ -25,10 +25,10 @@ pub use openapi_paging as paging;
 pub use operation::{Body, Operation, PathParam, QueryParam, Response, ScalarKind, Segment};
 pub use pagination::{ItemLink, ItemParameter, OffsetLimit, PageSize, Pagination};
 pub use rules::{MethodNotAllowed, RateLimit, Rules};
-pub use security::{Credential, Scheme};
+pub use security::{Credential, Scheme, cookie_value};
 pub use status::StatusKey;
 pub use union::{Discriminator, Union};
-pub use webhook::{Algorithm, Challenge, Delivery, Encoding, Resource, Signature};
+pub use webhook::{Algorithm, Challenge, Encoding, Resource, Signature, WebhookExtensions};
 
 /// Why a document cannot be read into a model.
 #[derive(Debug, thiserror::Error)]

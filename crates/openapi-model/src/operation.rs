@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapi_spec::visit::OperationRef;
+use openapi_spec::visit::{self, OperationRef};
 use openapi_spec::{Document, media, pointer};
 use serde_json::Value;
 
@@ -10,7 +10,7 @@ use crate::pagination::{ItemLink, Pagination};
 use crate::resolve_schema;
 use crate::security::{self, Scheme};
 use crate::status::StatusKey;
-use crate::webhook::Delivery;
+use crate::webhook::WebhookExtensions;
 
 /// One operation.
 #[derive(Debug, Clone)]
@@ -40,7 +40,7 @@ pub struct Operation {
     /// `x-pagination.item`: how to fetch one listed item alone.
     pub item: Option<ItemLink>,
     /// A webhook's `x-webhook-*` extensions: signature, challenge, resource.
-    pub delivery: Option<Delivery>,
+    pub extensions: Option<WebhookExtensions>,
 }
 
 /// A segment of a path template.
@@ -153,7 +153,7 @@ impl Operation {
         let op = found.operation;
         let ptr = found.pointer();
         let segments = segments(found.path);
-        let params = Parameters::read(doc, &ptr, &found.path_item_pointer());
+        let params = Parameters::read(doc, &ptr);
         let path_params = segments
             .iter()
             .filter_map(|s| match s {
@@ -182,7 +182,7 @@ impl Operation {
             ),
             pagination: op.get("x-pagination").map(Pagination::read),
             item: op.pointer("/x-pagination/item").and_then(ItemLink::read),
-            delivery: Delivery::read(op),
+            extensions: WebhookExtensions::read(op),
             pointer: ptr,
             segments,
         }
@@ -240,37 +240,30 @@ struct Parameters {
 }
 
 impl Parameters {
-    /// Operation parameters override path-item ones with the same name and location.
-    fn read(doc: &Document, op_ptr: &str, path_item_ptr: &str) -> Parameters {
+    /// Operation parameters override path-item ones with the same name
+    /// and location ([`visit::parameter_lists`]: the operation's list is
+    /// read first here, and the first of a name counts).
+    fn read(doc: &Document, op_ptr: &str) -> Parameters {
         let mut out = Parameters {
             query: Vec::new(),
             path: BTreeMap::new(),
         };
         let mut seen = BTreeSet::new();
-        for list_ptr in [
-            format!("{op_ptr}/parameters"),
-            format!("{path_item_ptr}/parameters"),
-        ] {
-            let Some(list) = doc.raw.pointer(&list_ptr).and_then(Value::as_array) else {
+        let [item, own] = visit::parameter_lists(doc, op_ptr);
+        for entry in own.iter().chain(&item) {
+            let (p, pptr, name) = (entry.value, &entry.resolved, entry.name());
+            if p.get("name").and_then(Value::as_str).is_none() {
                 continue;
-            };
-            for (i, p) in list.iter().enumerate() {
-                let Some((p, pptr)) = doc.resolve(p, &format!("{list_ptr}/{i}")) else {
-                    continue;
-                };
-                let Some(name) = p.get("name").and_then(Value::as_str) else {
-                    continue;
-                };
-                match p.get("in").and_then(Value::as_str) {
-                    Some("query") if seen.insert(name.to_string()) => {
-                        out.query.push(query_param(&doc.raw, p, &pptr, name));
-                    }
-                    Some("path") => {
-                        let kind = scalar_kind(&doc.raw, &format!("{pptr}/schema"));
-                        out.path.entry(name.to_string()).or_insert(kind);
-                    }
-                    _ => {}
+            }
+            match entry.location() {
+                "query" if seen.insert(name.to_string()) => {
+                    out.query.push(query_param(&doc.raw, p, pptr, name));
                 }
+                "path" => {
+                    let kind = scalar_kind(&doc.raw, &format!("{pptr}/schema"));
+                    out.path.entry(name.to_string()).or_insert(kind);
+                }
+                _ => {}
             }
         }
         out

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 /// The extensions of one webhook operation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Delivery {
+pub struct WebhookExtensions {
     /// `x-webhook-signature`.
     pub signature: Option<Signature>,
     /// `x-webhook-challenge`.
@@ -72,15 +72,15 @@ pub struct Resource {
     pub when: Vec<(String, Value)>,
 }
 
-impl Delivery {
+impl WebhookExtensions {
     /// Reads the extensions of an operation; `None` when it has none.
-    pub(crate) fn read(op: &Value) -> Option<Delivery> {
-        let delivery = Delivery {
+    pub(crate) fn read(op: &Value) -> Option<WebhookExtensions> {
+        let delivery = WebhookExtensions {
             signature: op.get("x-webhook-signature").and_then(Signature::read),
             challenge: op.get("x-webhook-challenge").and_then(Challenge::read),
             resource: op.get("x-webhook-resource").and_then(Resource::read),
         };
-        (delivery != Delivery::default()).then_some(delivery)
+        (delivery != WebhookExtensions::default()).then_some(delivery)
     }
 }
 
@@ -170,7 +170,7 @@ mod tests {
             "x-webhook-resource": {"operation": "getThing", "data": "/data",
                 "parameters": {"id": "/data/id"}, "when": {"/data/kind": "a"}}
         });
-        let d = Delivery::read(&op).unwrap();
+        let d = WebhookExtensions::read(&op).unwrap();
         let s = d.signature.unwrap();
         assert_eq!(s.header, "x-sig");
         assert_eq!(s.algorithm, Algorithm::HmacSha256);
@@ -192,11 +192,14 @@ mod tests {
 
     #[test]
     fn an_operation_without_extensions_has_none_and_unknown_algorithms_are_kept() {
-        assert_eq!(Delivery::read(&json!({"operationId": "x"})), None);
+        assert_eq!(WebhookExtensions::read(&json!({"operationId": "x"})), None);
         let op = json!({"x-webhook-signature": {"header": "h", "algorithm": "ed25519", "encoding": "base64"}});
-        let s = Delivery::read(&op).unwrap().signature.unwrap();
+        let s = WebhookExtensions::read(&op).unwrap().signature.unwrap();
         assert_eq!(s.algorithm, Algorithm::Unsupported("ed25519".into()));
         assert_eq!(s.encoding, Encoding::Base64);
-        assert_eq!(Delivery::read(&json!({"x-webhook-signature": {}})), None);
+        assert_eq!(
+            WebhookExtensions::read(&json!({"x-webhook-signature": {}})),
+            None
+        );
     }
 }

@@ -163,22 +163,12 @@ impl Linter<'_> {
     fn duplicate_parameters(&mut self, op_ptr: &str) {
         for list in parameter_lists(self.doc, op_ptr) {
             let mut seen = BTreeMap::new();
-            for (here, p) in list {
-                let place = p
-                    .get("in")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string();
-                let name = p.get("name").and_then(Value::as_str).unwrap_or("");
-                let name = if place == "header" {
-                    name.to_ascii_lowercase()
-                } else {
-                    name.to_string()
-                };
-                if let Some(first) = seen.insert((place.clone(), name.clone()), here.clone()) {
+            for entry in list {
+                let (place, name) = entry.key();
+                if let Some(first) = seen.insert(entry.key(), entry.written.clone()) {
                     self.push(
                         "duplicate-parameter",
-                        &here,
+                        &entry.written,
                         format!("{place} parameter `{name}` is already declared at #{first}"),
                     );
                 }
@@ -222,8 +212,8 @@ impl Linter<'_> {
         let declared: BTreeSet<String> = parameter_lists(self.doc, op_ptr)
             .into_iter()
             .flatten()
-            .filter(|(_, p)| p.get("in").and_then(Value::as_str) == Some("path"))
-            .filter_map(|(_, p)| p.get("name").and_then(Value::as_str).map(String::from))
+            .filter(|entry| entry.location() == "path")
+            .map(|entry| entry.name().to_string())
             .collect();
         for missing in in_template.difference(&declared) {
             self.push(

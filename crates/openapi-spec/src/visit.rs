@@ -236,10 +236,45 @@ fn schema_tree<'a>(v: &'a Value, at: &str, out: &mut Vec<Node<'a>>) {
     }
 }
 
+/// One entry of a parameter list, its `$ref` followed.
+#[derive(Debug, Clone)]
+pub struct ParameterEntry<'a> {
+    /// Where the entry is written (`…/parameters/0`): where findings go.
+    pub written: String,
+    /// Where its Parameter Object is (the `$ref`'s target, or `written`):
+    /// what its schema's pointers hang from.
+    pub resolved: String,
+    /// The Parameter Object.
+    pub value: &'a Value,
+}
+
+impl ParameterEntry<'_> {
+    /// `in`.
+    pub fn location(&self) -> &str {
+        self.value.get("in").and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// `name`.
+    pub fn name(&self) -> &str {
+        self.value.get("name").and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// What makes a parameter unique in a list: `in` and `name`, a
+    /// header's name lowercased (header names are case-insensitive).
+    pub fn key(&self) -> (String, String) {
+        let name = match self.location() {
+            "header" => self.name().to_ascii_lowercase(),
+            _ => self.name().to_string(),
+        };
+        (self.location().to_string(), name)
+    }
+}
+
 /// The two parameter lists an operation sees, its Path Item's then its
-/// own: each entry `$ref`-resolved, with the pointer where it is written
-/// (dangling references are left out; the `ref` rule reports them).
-pub fn parameter_lists<'a>(doc: &'a Document, op_pointer: &str) -> [Vec<Node<'a>>; 2] {
+/// own (an operation's entry overrides the path item's of the same key);
+/// dangling references are left out (the `ref` rule reports them). The
+/// lint, the model and the gate all read parameters through here.
+pub fn parameter_lists<'a>(doc: &'a Document, op_pointer: &str) -> [Vec<ParameterEntry<'a>>; 2] {
     let item_pointer = op_pointer.rsplit_once('/').map_or("", |(p, _)| p);
     [item_pointer, op_pointer].map(|holder| {
         let list_pointer = format!("{holder}/parameters");
@@ -248,8 +283,13 @@ pub fn parameter_lists<'a>(doc: &'a Document, op_pointer: &str) -> [Vec<Node<'a>
             .flatten()
             .enumerate()
             .filter_map(|(i, p)| {
-                let here = format!("{list_pointer}/{i}");
-                doc.resolve(p, &here).map(|(p, _)| (here, p))
+                let written = format!("{list_pointer}/{i}");
+                let (value, resolved) = doc.resolve(p, &written)?;
+                Some(ParameterEntry {
+                    written,
+                    resolved,
+                    value,
+                })
             })
             .collect()
     })

@@ -217,7 +217,7 @@ impl Sender {
             &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key.as_bytes()),
             &compact,
         );
-        let signature: String = tag.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        let signature = data_encoding::HEXLOWER.encode(tag.as_ref());
         let mut wait = FIRST_RETRY;
         for attempt in 1..=ATTEMPTS {
             let mut request = self
@@ -280,7 +280,7 @@ fn challenge_text() -> String {
     use ring::rand::SecureRandom as _;
     let mut bytes = [0u8; 16];
     let _ = ring::rand::SystemRandom::new().fill(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    data_encoding::HEXLOWER.encode(&bytes)
 }
 
 /// `--webhook-every`: a message every `every` for each registered website,

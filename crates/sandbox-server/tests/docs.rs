@@ -138,11 +138,7 @@ async fn the_rust_samples_work_against_the_sandbox() {
 
 fn sign(secret: &str, body: &[u8]) -> String {
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
-    ring::hmac::sign(&key, body)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    data_encoding::HEXLOWER.encode(ring::hmac::sign(&key, body).as_ref())
 }
 
 #[test]

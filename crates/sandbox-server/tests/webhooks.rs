@@ -62,7 +62,7 @@ async fn wait_for(got: &Got, n: usize) -> Vec<(Option<String>, Value)> {
 fn hmac_hex(secret: &str, body: &Value) -> String {
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
     let tag = ring::hmac::sign(&key, &serde_json::to_vec(body).unwrap());
-    tag.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    data_encoding::HEXLOWER.encode(tag.as_ref())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -237,17 +237,17 @@ impl<'c> ListUsers<'c> {
 pub const SIGNATURE_HEADER: &str = "x-signalzen-signature";
 /// A webhook delivery, by the webhook it is.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Delivery {
+pub enum Event {
     /// The `messageCreated` webhook (operationId `messageCreatedWebhook`).
     MessageCreated(models::MessageCreatedEvent),
     /// The `urlVerification` webhook (operationId `webhookChallenge`).
     UrlVerification(models::WebhookChallenge),
 }
-impl Delivery {
+impl Event {
     /// The delivery's JSON as the first webhook it fits, in document order.
-    pub(crate) fn from_json(raw: &[u8]) -> Result<Delivery, serde_json::Error> {
+    pub(crate) fn from_json(raw: &[u8]) -> Result<Event, serde_json::Error> {
         serde_json::from_slice(raw)
-            .map(Delivery::MessageCreated)
-            .or_else(|_| serde_json::from_slice(raw).map(Delivery::UrlVerification))
+            .map(Event::MessageCreated)
+            .or_else(|_| serde_json::from_slice(raw).map(Event::UrlVerification))
     }
 }

@@ -1,5 +1,5 @@
 //! Receiving webhooks, framework-agnostic: the raw body and the signature
-//! header's value in, a verified, typed [`Delivery`] out.
+//! header's value in, a verified, typed [`Event`] out.
 //!
 //! The signature is checked over the exact bytes received, before anything
 //! is parsed, in constant time: a receiver that verified re-serialised JSON
@@ -26,7 +26,7 @@
 //! would parse before the signature is checked) and the header from
 //! `HeaderMap::get(webhook::SIGNATURE_HEADER)`, then call [`receive`].
 
-pub use crate::generated::{Delivery, SIGNATURE_HEADER};
+pub use crate::generated::{Event, SIGNATURE_HEADER};
 
 /// Why a delivery is refused.
 #[derive(Debug, thiserror::Error)]
@@ -47,41 +47,29 @@ pub enum WebhookError {
 /// API secret) in constant time.
 pub fn verify(secret: &str, raw: &[u8], signature: Option<&str>) -> Result<(), WebhookError> {
     let signature = signature.ok_or(WebhookError::MissingSignature)?.trim();
-    let tag = decode_hex(signature).ok_or(WebhookError::BadSignature)?;
+    let tag = hex_lowercase(signature).ok_or(WebhookError::BadSignature)?;
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
     ring::hmac::verify(&key, raw, &tag).map_err(|_| WebhookError::BadSignature)
 }
 
 /// Verifies, then reads the delivery as its webhook's type.
-pub fn receive(
-    secret: &str,
-    raw: &[u8],
-    signature: Option<&str>,
-) -> Result<Delivery, WebhookError> {
+pub fn receive(secret: &str, raw: &[u8], signature: Option<&str>) -> Result<Event, WebhookError> {
     verify(secret, raw, signature)?;
-    Delivery::from_json(raw).map_err(|e| WebhookError::Body(e.to_string()))
+    Event::from_json(raw).map_err(|e| WebhookError::Body(e.to_string()))
 }
 
-impl Delivery {
+impl Event {
     /// The exact answer body to a URL check (the challenge text), or `None`
     /// for any other delivery.
     pub fn challenge_answer(&self) -> Option<&str> {
         match self {
-            Delivery::UrlVerification(c) => Some(&c.challenge),
+            Event::UrlVerification(c) => Some(&c.challenge),
             _ => None,
         }
     }
 }
 
 /// Lowercase hex only, as the document says the signature is.
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2)
-        || !text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
+fn hex_lowercase(text: &str) -> Option<Vec<u8>> {
+    data_encoding::HEXLOWER.decode(text.as_bytes()).ok()
 }

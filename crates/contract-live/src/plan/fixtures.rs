@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::{Context, PathValues};
+use super::{PathValues, WalkedList};
 
 pub(super) fn signalzen() -> openapi_model::Model {
     let spec =
@@ -21,8 +21,8 @@ pub(super) fn values(pairs: &[(&str, &str)]) -> PathValues {
     v
 }
 
-pub(super) fn context(pairs: &[(&str, &str)], ids: &[i64]) -> Context {
-    Context {
+pub(super) fn context(pairs: &[(&str, &str)], ids: &[i64]) -> WalkedList {
+    WalkedList {
         values: values(pairs),
         items: ids.iter().map(|i| json!({"id": i})).collect(),
     }

@@ -6,7 +6,7 @@ use openapi_contract::{Check, Finding};
 use serde_json::Value;
 
 use super::sampling::sample;
-use super::{Contexts, Groups, List, Phase, Task, item_values, path_of};
+use super::{Groups, List, Phase, Task, WalkedLists, item_values, path_of};
 use crate::client::{Auth, Req};
 use crate::{Ctx, finding};
 
@@ -14,7 +14,7 @@ use crate::{Ctx, finding};
 pub(super) fn item_tasks<'a>(
     ctx: &'a Ctx<'_>,
     lists: &[List<'_>],
-    contexts: &Contexts,
+    contexts: &WalkedLists,
     groups: &mut Groups,
 ) -> Vec<Task<'a>> {
     let mut tasks: Vec<Task<'a>> = Vec::new();

@@ -7,7 +7,7 @@ use openapi_model::{Operation, ScalarKind};
 use serde_json::Value;
 
 use super::{
-    Context, Contexts, Groups, List, Phase, Task, item_values, key_of, param_kind, path_of,
+    Groups, List, Phase, Task, WalkedList, WalkedLists, item_values, key_of, param_kind, path_of,
     provider,
 };
 use crate::client::{Auth, Req};
@@ -81,15 +81,15 @@ pub(super) struct MissingProbe<'a> {
 pub(super) fn missing_tasks<'a>(
     ctx: &'a Ctx<'_>,
     lists: &[List<'a>],
-    contexts: &Contexts,
+    contexts: &WalkedLists,
     groups: &mut Groups,
 ) -> Vec<Task<'a>> {
     let mut missing: Vec<MissingProbe<'a>> = Vec::new();
     for l in lists {
-        let all: &[Context] = contexts.get(&l.op.id).map_or(&[], Vec::as_slice);
+        let all: &[WalkedList] = contexts.get(&l.op.id).map_or(&[], Vec::as_slice);
         missing_items(l, all, &mut missing);
         if let Some(parent) = provider(lists, l) {
-            let parents: &[Context] = contexts.get(&parent.op.id).map_or(&[], Vec::as_slice);
+            let parents: &[WalkedList] = contexts.get(&parent.op.id).map_or(&[], Vec::as_slice);
             missing.extend(unknown_parent(l, parent, parents));
         }
     }
@@ -110,7 +110,7 @@ pub(super) fn missing_tasks<'a>(
 
 /// An unknown and a non-integer item id, and an item of one parent asked
 /// for under another.
-pub(super) fn missing_items<'a>(l: &List<'a>, all: &[Context], out: &mut Vec<MissingProbe<'a>>) {
+pub(super) fn missing_items<'a>(l: &List<'a>, all: &[WalkedList], out: &mut Vec<MissingProbe<'a>>) {
     let (Some((item_op, params)), Some(c)) = (l.item, all.first()) else {
         return;
     };
@@ -134,7 +134,7 @@ pub(super) fn missing_items<'a>(l: &List<'a>, all: &[Context], out: &mut Vec<Mis
             });
         }
     }
-    let with_items: Vec<&Context> = all.iter().filter(|c| !c.items.is_empty()).collect();
+    let with_items: Vec<&WalkedList> = all.iter().filter(|c| !c.items.is_empty()).collect();
     if let [a, b, ..] = with_items.as_slice()
         && let Some(item) = a.items.first()
         && !b.items.iter().any(|i| key_of(l, i) == key_of(l, item))
@@ -156,7 +156,7 @@ pub(super) fn missing_items<'a>(l: &List<'a>, all: &[Context], out: &mut Vec<Mis
 pub(super) fn unknown_parent<'a>(
     l: &List<'a>,
     parent: &List<'_>,
-    parents: &[Context],
+    parents: &[WalkedList],
 ) -> Option<MissingProbe<'a>> {
     let (_, pparams) = parent.item?;
     let last = pparams.last()?;
@@ -187,7 +187,7 @@ mod tests {
         let model = signalzen();
         let all = lists(&model.operations);
         let messages = all.iter().find(|l| l.op.id == "listMessages").unwrap();
-        let probes = |contexts: &[Context]| {
+        let probes = |contexts: &[WalkedList]| {
             let mut out = Vec::new();
             missing_items(messages, contexts, &mut out);
             out.into_iter()

@@ -82,7 +82,7 @@ impl PathValues {
 
 /// Path parameter values a list was walked under, and what the walk found.
 #[derive(Clone)]
-struct Context {
+struct WalkedList {
     values: PathValues,
     items: Vec<Value>,
 }
@@ -179,7 +179,7 @@ impl Ctx<'_> {
 }
 
 /// The values for an item operation's path: the context's plus the link's.
-fn item_values(context: &Context, params: &[ItemParameter], item: &Value) -> Option<PathValues> {
+fn item_values(context: &WalkedList, params: &[ItemParameter], item: &Value) -> Option<PathValues> {
     let mut values = context.values.clone();
     for p in params {
         values.push(&p.path_parameter, path_text(item.get(&p.property)?)?);
@@ -210,7 +210,7 @@ fn provider<'l>(lists: &'l [List<'l>], child: &List<'_>) -> Option<&'l List<'l>>
 }
 
 /// The path-parameter contexts each list was walked under, by operationId.
-type Contexts = BTreeMap<String, Vec<Context>>;
+type WalkedLists = BTreeMap<String, Vec<WalkedList>>;
 
 /// A planned request (or a few), run concurrently with the others.
 type Task<'a> = std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
@@ -242,7 +242,7 @@ pub(crate) async fn run(ctx: &Ctx<'_>) {
 
 /// Path values that address `op`: a context `l` was walked under when `op`
 /// is the list, else the first item found when `op` is its item operation.
-fn address(l: &List<'_>, op: &Operation, contexts: &Contexts) -> Option<PathValues> {
+fn address(l: &List<'_>, op: &Operation, contexts: &WalkedLists) -> Option<PathValues> {
     if l.op.id == op.id {
         return contexts.get(&l.op.id)?.first().map(|c| c.values.clone());
     }
@@ -271,7 +271,7 @@ mod tests {
         let users = all.iter().find(|l| l.op.id == "listUsers").unwrap();
         let messages = all.iter().find(|l| l.op.id == "listMessages").unwrap();
         let op = |id: &str| model.operation(id).unwrap();
-        let mut contexts = Contexts::new();
+        let mut contexts = WalkedLists::new();
         contexts.insert("listUsers".into(), vec![context(&[], &[5, 6])]);
         contexts.insert(
             "listMessages".into(),

@@ -4,7 +4,7 @@
 use openapi_model::{Operation, ScalarKind};
 use serde_json::Value;
 
-use super::{Contexts, Groups, List, PathValues, Phase, Task, address, path_of};
+use super::{Groups, List, PathValues, Phase, Task, WalkedLists, address, path_of};
 use crate::Ctx;
 use crate::client::{Accept, Auth, Placement, Req};
 
@@ -13,7 +13,7 @@ pub(super) fn probe_tasks<'a>(
     ctx: &'a Ctx<'_>,
     operations: &'a [Operation],
     lists: &[List<'_>],
-    contexts: &Contexts,
+    contexts: &WalkedLists,
     groups: &mut Groups,
 ) -> Vec<Task<'a>> {
     let mut tasks: Vec<Task<'a>> = Vec::new();

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::sampling::sample;
 use super::{
-    Context, Contexts, Groups, List, PathValues, Phase, Task, item_values, key_of, path_of,
+    Groups, List, PathValues, Phase, Task, WalkedList, WalkedLists, item_values, key_of, path_of,
     provider,
 };
 use crate::client::{Auth, Req};
@@ -20,7 +20,7 @@ use crate::{Ctx, finding};
 pub(super) fn isolation_tasks<'a>(
     ctx: &'a Ctx<'_>,
     lists: &'a [List<'a>],
-    contexts: &Contexts,
+    contexts: &WalkedLists,
     groups: &mut Groups,
 ) -> Vec<Task<'a>> {
     if ctx.config.secrets.len() < 2 {
@@ -76,7 +76,7 @@ pub(super) async fn isolation(
         .iter()
         .filter(|i| !mine.contains(&key_of(l, i)))
         .collect();
-    let root = Context {
+    let root = WalkedList {
         values: PathValues::default(),
         items: Vec::new(),
     };

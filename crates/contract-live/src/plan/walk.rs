@@ -13,7 +13,8 @@ use serde_json::Value;
 
 use super::sampling::{drawn_offsets, pages_needed, sample, sampled_offsets};
 use super::{
-    Context, Contexts, Groups, List, PathValues, Phase, item_values, key_of, path_of, provider,
+    Groups, List, PathValues, Phase, WalkedList, WalkedLists, item_values, key_of, path_of,
+    provider,
 };
 use crate::client::{Auth, Req};
 use crate::{Answer, Ctx, Seq, finding};
@@ -339,7 +340,7 @@ impl Ctx<'_> {
         list: &List<'_>,
         values: PathValues,
         child: bool,
-    ) -> Context {
+    ) -> WalkedList {
         let mut limits: Vec<Option<i64>> = Vec::new();
         let (min, max) = list
             .limit
@@ -390,7 +391,7 @@ impl Ctx<'_> {
             }
             done.push((limit, w));
         }
-        Context {
+        WalkedList {
             values,
             items: done
                 .into_iter()
@@ -403,8 +404,12 @@ impl Ctx<'_> {
 
 /// [`Phase::Walk`]: lists without path parameters, then lists under their
 /// items, sampled, until no list is left whose parent was walked.
-pub(super) async fn walk_phase(ctx: &Ctx<'_>, lists: &[List<'_>], groups: &mut Groups) -> Contexts {
-    let mut contexts = Contexts::new();
+pub(super) async fn walk_phase(
+    ctx: &Ctx<'_>,
+    lists: &[List<'_>],
+    groups: &mut Groups,
+) -> WalkedLists {
+    let mut contexts = WalkedLists::new();
     let roots: Vec<(&List, u32)> = lists
         .iter()
         .filter(|l| l.op.path_params.is_empty())
@@ -454,7 +459,7 @@ pub(super) struct ChildJob<'l> {
 pub(super) fn child_jobs<'l>(
     ctx: &Ctx<'_>,
     lists: &'l [List<'l>],
-    contexts: &Contexts,
+    contexts: &WalkedLists,
     pending: &mut Vec<&'l List<'l>>,
     groups: &mut Groups,
 ) -> Vec<ChildJob<'l>> {

@@ -256,7 +256,7 @@ impl<'a> Builder<'a> {
             .webhooks
             .iter()
             .find(|o| o.id == id)?
-            .delivery
+            .extensions
             .as_ref()?;
         let mut parts = Vec::new();
         if let Some(s) = &delivery.signature {

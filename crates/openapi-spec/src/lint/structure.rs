@@ -79,6 +79,219 @@ const PARAMETER_FIELDS: &[(&str, Field)] = &[
     ("content", M(Object::MediaType)),
 ];
 
+/// The fixed fields of each object (the specification's field tables), as
+/// data: an object made only of patterned fields (Paths, Responses,
+/// Callback, Security Requirement) is not listed.
+const FIXED_FIELDS: &[(Object, &[(&str, Field)])] = &[
+    (
+        Object::Root,
+        &[
+            ("openapi", Data),
+            ("info", One(Object::Info)),
+            ("servers", List(Object::Server)),
+            ("paths", One(Object::Paths)),
+            ("components", One(Object::Components)),
+            ("security", List(Object::SecurityRequirement)),
+            ("tags", List(Object::Tag)),
+            ("externalDocs", One(Object::ExternalDocs)),
+        ],
+    ),
+    (
+        Object::Info,
+        &[
+            ("title", Data),
+            ("description", Data),
+            ("termsOfService", Data),
+            ("contact", One(Object::Contact)),
+            ("license", One(Object::License)),
+            ("version", Data),
+        ],
+    ),
+    (
+        Object::Contact,
+        &[("name", Data), ("url", Data), ("email", Data)],
+    ),
+    (Object::License, &[("name", Data), ("url", Data)]),
+    (
+        Object::Server,
+        &[
+            ("url", Data),
+            ("description", Data),
+            ("variables", M(Object::ServerVariable)),
+        ],
+    ),
+    (
+        Object::ServerVariable,
+        &[("enum", Data), ("default", Data), ("description", Data)],
+    ),
+    (
+        Object::Components,
+        &[
+            ("schemas", M(Object::Schema)),
+            ("responses", M(Object::Response)),
+            ("parameters", M(Object::Parameter)),
+            ("examples", M(Object::Example)),
+            ("requestBodies", M(Object::RequestBody)),
+            ("headers", M(Object::Header)),
+            ("securitySchemes", M(Object::SecurityScheme)),
+            ("links", M(Object::Link)),
+            ("callbacks", M(Object::Callback)),
+        ],
+    ),
+    (
+        Object::PathItem,
+        &[
+            ("$ref", Data),
+            ("summary", Data),
+            ("description", Data),
+            ("get", One(Object::Operation)),
+            ("put", One(Object::Operation)),
+            ("post", One(Object::Operation)),
+            ("delete", One(Object::Operation)),
+            ("options", One(Object::Operation)),
+            ("head", One(Object::Operation)),
+            ("patch", One(Object::Operation)),
+            ("trace", One(Object::Operation)),
+            ("servers", List(Object::Server)),
+            ("parameters", List(Object::Parameter)),
+        ],
+    ),
+    (
+        Object::Operation,
+        &[
+            ("tags", Data),
+            ("summary", Data),
+            ("description", Data),
+            ("externalDocs", One(Object::ExternalDocs)),
+            ("operationId", Data),
+            ("parameters", List(Object::Parameter)),
+            ("requestBody", One(Object::RequestBody)),
+            ("responses", One(Object::Responses)),
+            ("callbacks", M(Object::Callback)),
+            ("deprecated", Data),
+            ("security", List(Object::SecurityRequirement)),
+            ("servers", List(Object::Server)),
+        ],
+    ),
+    (
+        Object::ExternalDocs,
+        &[("description", Data), ("url", Data)],
+    ),
+    (Object::Parameter, PARAMETER_FIELDS),
+    // A Header Object is a Parameter Object without `name` and `in`.
+    (Object::Header, PARAMETER_FIELDS.split_at(2).1),
+    (
+        Object::RequestBody,
+        &[
+            ("description", Data),
+            ("content", M(Object::MediaType)),
+            ("required", Data),
+        ],
+    ),
+    (
+        Object::MediaType,
+        &[
+            ("schema", One(Object::Schema)),
+            ("example", Data),
+            ("examples", M(Object::Example)),
+            ("encoding", M(Object::Encoding)),
+        ],
+    ),
+    (
+        Object::Encoding,
+        &[
+            ("contentType", Data),
+            ("headers", M(Object::Header)),
+            ("style", Data),
+            ("explode", Data),
+            ("allowReserved", Data),
+        ],
+    ),
+    (
+        Object::Response,
+        &[
+            ("description", Data),
+            ("headers", M(Object::Header)),
+            ("content", M(Object::MediaType)),
+            ("links", M(Object::Link)),
+        ],
+    ),
+    (
+        Object::Example,
+        &[
+            ("summary", Data),
+            ("description", Data),
+            ("value", Data),
+            ("externalValue", Data),
+        ],
+    ),
+    (
+        Object::Link,
+        &[
+            ("operationRef", Data),
+            ("operationId", Data),
+            ("parameters", Data),
+            ("requestBody", Data),
+            ("description", Data),
+            ("server", One(Object::Server)),
+        ],
+    ),
+    (
+        Object::Tag,
+        &[
+            ("name", Data),
+            ("description", Data),
+            ("externalDocs", One(Object::ExternalDocs)),
+        ],
+    ),
+    (Object::Schema, SCHEMA_FIELDS),
+    (
+        Object::Discriminator,
+        &[("propertyName", Data), ("mapping", Data)],
+    ),
+    (
+        Object::Xml,
+        &[
+            ("name", Data),
+            ("namespace", Data),
+            ("prefix", Data),
+            ("attribute", Data),
+            ("wrapped", Data),
+        ],
+    ),
+    (
+        Object::SecurityScheme,
+        &[
+            ("type", Data),
+            ("description", Data),
+            ("name", Data),
+            ("in", Data),
+            ("scheme", Data),
+            ("bearerFormat", Data),
+            ("flows", One(Object::OAuthFlows)),
+            ("openIdConnectUrl", Data),
+        ],
+    ),
+    (
+        Object::OAuthFlows,
+        &[
+            ("implicit", One(Object::OAuthFlow)),
+            ("password", One(Object::OAuthFlow)),
+            ("clientCredentials", One(Object::OAuthFlow)),
+            ("authorizationCode", One(Object::OAuthFlow)),
+        ],
+    ),
+    (
+        Object::OAuthFlow,
+        &[
+            ("authorizationUrl", Data),
+            ("tokenUrl", Data),
+            ("refreshUrl", Data),
+            ("scopes", Data),
+        ],
+    ),
+];
+
 impl Object {
     /// The object's name as the specification spells it, for messages.
     pub fn name(self) -> &'static str {
@@ -115,156 +328,13 @@ impl Object {
         }
     }
 
-    /// The fixed fields; `None` for objects made only of patterned fields.
+    /// The fixed fields ([`FIXED_FIELDS`]); `None` for objects made only
+    /// of patterned fields.
     fn fields(self) -> Option<&'static [(&'static str, Field)]> {
-        use Object::*;
-        let fields: &'static [(&'static str, Field)] = match self {
-            Root => &[
-                ("openapi", Data),
-                ("info", One(Info)),
-                ("servers", List(Server)),
-                ("paths", One(Paths)),
-                ("components", One(Components)),
-                ("security", List(SecurityRequirement)),
-                ("tags", List(Tag)),
-                ("externalDocs", One(ExternalDocs)),
-            ],
-            Info => &[
-                ("title", Data),
-                ("description", Data),
-                ("termsOfService", Data),
-                ("contact", One(Contact)),
-                ("license", One(License)),
-                ("version", Data),
-            ],
-            Contact => &[("name", Data), ("url", Data), ("email", Data)],
-            License => &[("name", Data), ("url", Data)],
-            Server => &[
-                ("url", Data),
-                ("description", Data),
-                ("variables", M(ServerVariable)),
-            ],
-            ServerVariable => &[("enum", Data), ("default", Data), ("description", Data)],
-            Components => &[
-                ("schemas", M(Schema)),
-                ("responses", M(Response)),
-                ("parameters", M(Parameter)),
-                ("examples", M(Example)),
-                ("requestBodies", M(RequestBody)),
-                ("headers", M(Header)),
-                ("securitySchemes", M(SecurityScheme)),
-                ("links", M(Link)),
-                ("callbacks", M(Callback)),
-            ],
-            PathItem => &[
-                ("$ref", Data),
-                ("summary", Data),
-                ("description", Data),
-                ("get", One(Operation)),
-                ("put", One(Operation)),
-                ("post", One(Operation)),
-                ("delete", One(Operation)),
-                ("options", One(Operation)),
-                ("head", One(Operation)),
-                ("patch", One(Operation)),
-                ("trace", One(Operation)),
-                ("servers", List(Server)),
-                ("parameters", List(Parameter)),
-            ],
-            Operation => &[
-                ("tags", Data),
-                ("summary", Data),
-                ("description", Data),
-                ("externalDocs", One(ExternalDocs)),
-                ("operationId", Data),
-                ("parameters", List(Parameter)),
-                ("requestBody", One(RequestBody)),
-                ("responses", One(Responses)),
-                ("callbacks", M(Callback)),
-                ("deprecated", Data),
-                ("security", List(SecurityRequirement)),
-                ("servers", List(Server)),
-            ],
-            ExternalDocs => &[("description", Data), ("url", Data)],
-            Parameter => PARAMETER_FIELDS,
-            Header => &PARAMETER_FIELDS[2..],
-            RequestBody => &[
-                ("description", Data),
-                ("content", M(MediaType)),
-                ("required", Data),
-            ],
-            MediaType => &[
-                ("schema", One(Schema)),
-                ("example", Data),
-                ("examples", M(Example)),
-                ("encoding", M(Encoding)),
-            ],
-            Encoding => &[
-                ("contentType", Data),
-                ("headers", M(Header)),
-                ("style", Data),
-                ("explode", Data),
-                ("allowReserved", Data),
-            ],
-            Response => &[
-                ("description", Data),
-                ("headers", M(Header)),
-                ("content", M(MediaType)),
-                ("links", M(Link)),
-            ],
-            Example => &[
-                ("summary", Data),
-                ("description", Data),
-                ("value", Data),
-                ("externalValue", Data),
-            ],
-            Link => &[
-                ("operationRef", Data),
-                ("operationId", Data),
-                ("parameters", Data),
-                ("requestBody", Data),
-                ("description", Data),
-                ("server", One(Server)),
-            ],
-            Tag => &[
-                ("name", Data),
-                ("description", Data),
-                ("externalDocs", One(ExternalDocs)),
-            ],
-            Schema => SCHEMA_FIELDS,
-            Discriminator => &[("propertyName", Data), ("mapping", Data)],
-            Xml => &[
-                ("name", Data),
-                ("namespace", Data),
-                ("prefix", Data),
-                ("attribute", Data),
-                ("wrapped", Data),
-            ],
-            SecurityScheme => &[
-                ("type", Data),
-                ("description", Data),
-                ("name", Data),
-                ("in", Data),
-                ("scheme", Data),
-                ("bearerFormat", Data),
-                ("flows", One(OAuthFlows)),
-                ("openIdConnectUrl", Data),
-            ],
-            OAuthFlows => &[
-                ("implicit", One(OAuthFlow)),
-                ("password", One(OAuthFlow)),
-                ("clientCredentials", One(OAuthFlow)),
-                ("authorizationCode", One(OAuthFlow)),
-            ],
-            OAuthFlow => &[
-                ("authorizationUrl", Data),
-                ("tokenUrl", Data),
-                ("refreshUrl", Data),
-                ("scopes", Data),
-            ],
-            Paths | Responses | Callback | SecurityRequirement => return None,
-        };
-        Some(fields)
+        FIXED_FIELDS
+            .iter()
+            .find(|(object, _)| *object == self)
+            .map(|(_, fields)| *fields)
     }
 
     /// Whether a Reference Object may stand in its place.
