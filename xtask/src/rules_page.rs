@@ -25,7 +25,7 @@ pub fn render(root: &Path) -> String {
          it means.\n",
     );
     lint(&mut page, root);
-    checks(&mut page);
+    checks(&mut page, &check_examples(root));
     breaking(&mut page);
     page
 }
@@ -79,12 +79,62 @@ fn mistake_documents(root: &Path) -> Vec<(String, String)> {
     found
 }
 
-fn checks(page: &mut String) {
+/// The recordings whose entries break the checks on purpose (`_expect`).
+const CORPUS: &str = "tests/recorded/signalzen";
+
+/// Each check's first finding on the corpus, in file and entry order: a
+/// message the check really gives, as the example.
+fn check_examples(root: &Path) -> Vec<(openapi_contract::Check, String)> {
+    use openapi_contract::Outcome;
+    let mut files: Vec<_> = std::fs::read_dir(root.join(CORPUS))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "har"))
+        .collect();
+    files.sort();
+    let spec = crate::default_spec();
+    let mut runner = openapi_contract::run::Runner::new(spec, false, Default::default());
+    let mut examples: Vec<(openapi_contract::Check, String)> = Vec::new();
+    for file in &files {
+        let report = runner.run_file(file, "corpus", &|_| {});
+        let failed = report.exchanges.iter().flat_map(|e| &e.checks).filter(|c| {
+            matches!(
+                c.outcome,
+                Outcome::Fail | Outcome::ExpectedFail | Outcome::Warn
+            )
+        });
+        for result in failed {
+            let Some(finding) = result.findings.first() else {
+                continue;
+            };
+            if !examples.iter().any(|(c, _)| *c == result.check) {
+                examples.push((result.check, one_line(&finding.message)));
+            }
+        }
+    }
+    examples
+}
+
+/// At most 140 characters of a message, on one line.
+fn one_line(message: &str) -> String {
+    let flat = message.replace('\n', " ");
+    match flat.char_indices().nth(140) {
+        Some((at, _)) => format!("{}…", &flat[..at]),
+        None => flat,
+    }
+}
+
+fn checks(page: &mut String, examples: &[(openapi_contract::Check, String)]) {
     page.push_str(
         "\n## Contract checks (`cargo xtask contract`)\n\n\
          A check fails the run (exit 1) unless it says it warns; `expectation` \
-         holds a recording's `_expect` to what the checks found.\n\n\
-         | id | runs in | what it holds |\n| --- | --- | --- |\n",
+         holds a recording's `_expect` to what the checks found. The example is \
+         the check's first finding on the violation corpus \
+         (`tests/recorded/signalzen/`); a check only a live run makes has none \
+         there.\n\n\
+         | id | runs in | what it holds | example |\n| --- | --- | --- | --- |\n",
     );
     for check in openapi_contract::Check::ALL {
         let mode = if check.former_name().is_some() {
@@ -96,7 +146,16 @@ fn checks(page: &mut String) {
         } else {
             "recorded and live"
         };
-        let _ = writeln!(page, "| `{check}` | {mode} | {} |", cell(check.meaning()));
+        let example = examples
+            .iter()
+            .find(|(c, _)| *c == check)
+            .map(|(_, m)| cell(m))
+            .unwrap_or_default();
+        let _ = writeln!(
+            page,
+            "| `{check}` | {mode} | {} | {example} |",
+            cell(check.meaning())
+        );
     }
 }
 
