@@ -208,13 +208,17 @@ impl Contract {
         let seen = items
             .iter()
             .map(|item| {
-                // The identity's text, hashed; the whole item (signed links'
-                // queries left out) when no property identifies it.
+                // The identity's properties hashed without copying them (a HAR
+                // may list hundreds of thousands of items); the whole item
+                // (signed links' queries left out) when none identifies it.
                 let key = if identity.properties().is_empty() {
                     digest(item, redactions)
                 } else {
                     let mut h = std::collections::hash_map::DefaultHasher::new();
-                    identity.key(item).hash(&mut h);
+                    for property in identity.properties() {
+                        property.hash(&mut h);
+                        item.get(property).and_then(|v| hash_text(v, &mut h));
+                    }
                     h.finish()
                 };
                 let alone = item_op.and_then(|target| alone_hash(target, &values, link?, item));
