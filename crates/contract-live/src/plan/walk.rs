@@ -113,8 +113,9 @@ impl<'l> Walk<'l> {
     }
 }
 
-/// A broken law of the walk, in words; `None` for an empty page before the
-/// end, which the walk's count against `total` reports when it ends.
+/// A broken law of the walk, in words; `None` for a page's length (the
+/// walk asks no length law: `pagination` judges each page alone) and for an
+/// empty page before the end (the walk's count against `total` says it).
 pub(super) fn broken_message(paging: &OffsetLimit, broken: &Broken, offset: i64) -> Option<String> {
     Some(match broken {
         Broken::TotalChanged { from, to } => format!(
@@ -132,10 +133,7 @@ pub(super) fn broken_message(paging: &OffsetLimit, broken: &Broken, offset: i64)
             "the item {key} at position {position} sorts before the one above it by ({})",
             paging.order.join(", ")
         ),
-        Broken::Length { got, expected } => {
-            format!("the page at offset {offset} holds {got} items, not {expected}")
-        }
-        Broken::Empty { .. } => return None,
+        Broken::Length { .. } | Broken::Empty { .. } => return None,
     })
 }
 
