@@ -45,16 +45,10 @@ enum Command {
     /// Every document is validated against the OpenAPI Initiative's
     /// published JSON Schema for 3.0 (oas-schema), then by rules for the
     /// MUSTs no JSON Schema can say (docs/spec-musts.md lists them with the
-    /// sentence each enforces). Rules and their default severities:
-    /// unknown-key, status-code, path-key, array-items, path-parameter,
-    /// duplicate-parameter, security-defined, webhook-extension,
-    /// operation-id, ref, ref-cycle, example, bounds, discriminator,
-    /// discriminator-required, oas-schema, path-equivalent, server-variable,
-    /// server-variable-unused, security-scopes, tag-unique, link-operation,
-    /// encoding-property, read-write-only, example-value, default-type,
-    /// string-scalar, component-name (errors), operation-id-missing and
-    /// unused-component (warnings). A project sets its own in .openapi-lint.yaml next to the
-    /// document or with --rule.
+    /// sentence each enforces). Every rule id, its default level and what it
+    /// finds, with an example document: docs/rules.md (generated from the
+    /// catalogue). A project sets its own levels in .openapi-lint.yaml next
+    /// to the document or with --rule.
     ///
     /// Exits 0 when clean (warnings allowed), 1 on lint errors, 2 when the
     /// file or the configuration cannot be read.
