@@ -8,8 +8,12 @@
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
-use openapi_contract::{CheckResult, ExchangeReport, Finding, Outcome, RunReport};
+use openapi_contract::{Check, ExchangeReport, FileReport, Finding, Outcome, RunReport};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+mod group;
+
+pub use group::{Group, Member, groups, normalized};
 
 /// How the text report looks.
 #[derive(Debug, Clone, Copy, Default)]
@@ -79,7 +83,12 @@ fn exchange_heading(e: &ExchangeReport) -> String {
     s
 }
 
-/// The human report.
+/// Examples shown per group without `--verbose`.
+const EXAMPLES: usize = 2;
+
+/// The human report: per file, one block per distinct problem
+/// ([`groups`]) with its count and first exchanges (all with
+/// `--verbose`, which also lists the passing exchanges), then the counts.
 pub fn text(run: &RunReport, options: TextOptions) -> String {
     let mut out = String::new();
     for file in &run.files {
@@ -87,37 +96,16 @@ pub fn text(run: &RunReport, options: TextOptions) -> String {
         if let Some(e) = &file.error {
             let _ = writeln!(out, "  {} {e}", painted(Outcome::Error, options.color));
         }
-        for e in &file.exchanges {
-            // Quiet success: a passing exchange (an expected failure that
-            // failed as expected passes too) is a line only with --verbose.
-            if matches!(e.outcome(), Outcome::Pass | Outcome::ExpectedFail) && !options.verbose {
+        for g in groups(file) {
+            // An expected failure is the corpus's self-test passing: its
+            // details would drown real news.
+            if g.outcome == Outcome::ExpectedFail && !options.verbose {
                 continue;
             }
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                painted(e.outcome(), options.color),
-                exchange_heading(e)
-            );
-            for c in &e.checks {
-                if c.outcome == Outcome::Pass && !options.verbose {
-                    continue;
-                }
-                let _ = writeln!(
-                    out,
-                    "      {} {}",
-                    painted(c.outcome, options.color),
-                    c.check
-                );
-                // An expected failure's details are for --verbose: the
-                // corpus's self-test would otherwise drown real news.
-                if c.outcome == Outcome::ExpectedFail && !options.verbose {
-                    continue;
-                }
-                for f in &c.findings {
-                    let _ = writeln!(out, "            {}", finding_line(f));
-                }
-            }
+            group_block(&mut out, file, &g, options);
+        }
+        if options.verbose {
+            passing(&mut out, file, options.color);
         }
     }
     let s = run.summary();
@@ -127,6 +115,57 @@ pub fn text(run: &RunReport, options: TextOptions) -> String {
         s.files, s.exchanges, s.passed, s.warned, s.failed, s.errors
     );
     out
+}
+
+/// One group: `FAIL  check  (N exchanges; in op, op)`, then its examples.
+fn group_block(out: &mut String, file: &FileReport, g: &Group<'_>, options: TextOptions) {
+    let count = g.members.len();
+    let ops = g.operations(file);
+    let mut where_ = format!("{count} exchange{}", if count == 1 { "" } else { "s" });
+    if !ops.is_empty() {
+        let _ = write!(where_, "; {}", ops.join(", "));
+    }
+    let _ = writeln!(
+        out,
+        "  {} {}  ({where_})",
+        painted(g.outcome, options.color),
+        g.check
+    );
+    let shown = if options.verbose { count } else { EXAMPLES };
+    for m in g.members.iter().take(shown) {
+        let _ = writeln!(
+            out,
+            "        {}",
+            exchange_heading(&file.exchanges[m.exchange])
+        );
+        for f in &m.findings {
+            let _ = writeln!(out, "            {}", finding_line(f));
+        }
+    }
+    if count > shown {
+        let _ = writeln!(
+            out,
+            "        … and {} more (--verbose lists every exchange)",
+            count - shown
+        );
+    }
+}
+
+/// `--verbose`: each exchange every check passed, with the checks.
+fn passing(out: &mut String, file: &FileReport, color: bool) {
+    for e in &file.exchanges {
+        if !matches!(e.outcome(), Outcome::Pass | Outcome::ExpectedFail) {
+            continue;
+        }
+        let checks: Vec<&str> = e.checks.iter().map(|c| c.check.name()).collect();
+        let _ = writeln!(
+            out,
+            "  {} {}: {}",
+            painted(Outcome::Pass, color),
+            exchange_heading(e),
+            checks.join(", ")
+        );
+    }
 }
 
 /// The JSON report: the summary and every file, exchange, check and
@@ -143,15 +182,9 @@ pub fn json(run: &RunReport, exit_code: u8) -> String {
     s
 }
 
-fn describe(c: &CheckResult) -> String {
-    c.findings
-        .iter()
-        .map(finding_line)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// JUnit XML: a suite per file, a test case per exchange and check.
+/// JUnit XML: a suite per file, a test case per distinct problem (its
+/// failure lists every exchange that showed it), and a passing case per
+/// check that was judged and never failed there.
 pub fn junit(run: &RunReport) -> Result<String, quick_junit::SerializeError> {
     let mut report = Report::new("contract");
     for file in &run.files {
@@ -163,30 +196,68 @@ pub fn junit(run: &RunReport) -> Result<String, quick_junit::SerializeError> {
             case.set_classname(file.path.as_str());
             suite.add_test_case(case);
         }
-        for e in &file.exchanges {
-            let class = format!("{} {} (entry {})", e.method, e.target, e.index);
-            for c in &e.checks {
-                let mut status = match c.outcome {
-                    Outcome::Pass | Outcome::ExpectedFail => TestCaseStatus::success(),
-                    Outcome::Warn => TestCaseStatus::success(),
-                    Outcome::Fail => TestCaseStatus::non_success(NonSuccessKind::Failure),
-                    Outcome::Error => TestCaseStatus::non_success(NonSuccessKind::Error),
-                };
-                if matches!(c.outcome, Outcome::Fail | Outcome::Error) {
-                    let first = c.findings.first().map(finding_line).unwrap_or_default();
-                    status.set_message(first);
-                    status.set_type(c.check.name());
-                    status.set_description(describe(c));
-                }
-                let mut case = TestCase::new(c.check.name(), status);
-                case.set_classname(class.as_str());
-                if c.outcome == Outcome::Warn || c.outcome == Outcome::ExpectedFail {
-                    case.set_system_out(format!("{}: {}", tag(c.outcome), describe(c)));
-                }
-                suite.add_test_case(case);
+        let problems = groups(file);
+        for g in &problems {
+            suite.add_test_case(group_case(file, g));
+        }
+        for (check, judged) in judged(file) {
+            if problems.iter().any(|g| g.check == check) {
+                continue;
             }
+            let mut case = TestCase::new(check.name(), TestCaseStatus::success());
+            case.set_classname(file.path.as_str());
+            case.set_system_out(format!("judged on {judged} exchange(s)"));
+            suite.add_test_case(case);
         }
         report.add_test_suite(suite);
     }
     report.to_string()
+}
+
+/// How many exchanges each check judged in the file, in check order.
+fn judged(file: &FileReport) -> std::collections::BTreeMap<Check, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for e in &file.exchanges {
+        for c in &e.checks {
+            *counts.entry(c.check).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+fn group_case(file: &FileReport, g: &Group<'_>) -> TestCase {
+    let name = format!("{}: {}", g.check, g.keys.join("; "));
+    let lines: Vec<String> = g
+        .members
+        .iter()
+        .map(|m| {
+            let e = &file.exchanges[m.exchange];
+            let findings: Vec<String> = m.findings.iter().map(|f| finding_line(f)).collect();
+            match findings.is_empty() {
+                true => e.label(),
+                false => format!("{}: {}", e.label(), findings.join("; ")),
+            }
+        })
+        .collect();
+    let first = g.members[0]
+        .findings
+        .first()
+        .map(|f| finding_line(f))
+        .unwrap_or_default();
+    let mut status = match g.outcome {
+        Outcome::Fail => TestCaseStatus::non_success(NonSuccessKind::Failure),
+        Outcome::Error => TestCaseStatus::non_success(NonSuccessKind::Error),
+        _ => TestCaseStatus::success(),
+    };
+    if matches!(g.outcome, Outcome::Fail | Outcome::Error) {
+        status.set_message(format!("{first} ({} exchange(s))", lines.len()));
+        status.set_type(g.check.name());
+        status.set_description(lines.join("\n"));
+    }
+    let mut case = TestCase::new(name, status);
+    case.set_classname(file.path.as_str());
+    if matches!(g.outcome, Outcome::Warn | Outcome::ExpectedFail) {
+        case.set_system_out(format!("{}: {}", tag(g.outcome), lines.join("\n")));
+    }
+    case
 }

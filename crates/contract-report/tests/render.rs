@@ -136,7 +136,9 @@ fn json_carries_summary_exit_code_and_findings() {
 fn junit_has_a_case_per_check_and_escapes_text() {
     let xml = junit(&run()).unwrap();
     assert!(xml.starts_with("<?xml"));
-    assert_eq!(xml.matches("<testcase ").count(), 5, "{xml}");
+    // body.schema's group, body.undocumented's warning, status passing,
+    // and the unreadable file.
+    assert_eq!(xml.matches("<testcase ").count(), 4, "{xml}");
     assert_eq!(xml.matches("<failure").count(), 1, "{xml}");
     assert_eq!(xml.matches("<error").count(), 1, "{xml}");
     assert!(xml.contains("x&lt;y"), "{xml}");
@@ -176,4 +178,94 @@ fn a_renamed_check_keeps_its_former_id_as_an_alias_for_one_release() {
         serde_json::to_value(&kept).unwrap(),
         serde_json::json!({"check": "body.schema", "outcome": "pass"})
     );
+}
+
+/// One broken rule on 30 exchanges (ids and values differing), and
+/// another on one: two blocks, not 31.
+fn repeated() -> RunReport {
+    let exchange = |index: usize, message: String| ExchangeReport {
+        note: None,
+        index,
+        line: 0,
+        method: "GET".into(),
+        target: format!("/users/{index}"),
+        operation: Some("getUser".into()),
+        status: Some(200),
+        checks: vec![CheckResult {
+            check: Check::BodyDiscriminator,
+            outcome: Outcome::Fail,
+            findings: vec![Finding {
+                pointer: format!("/messages/{index}/sender"),
+                message,
+                value: None,
+            }],
+        }],
+    };
+    let mut exchanges: Vec<ExchangeReport> = (0..30)
+        .map(|i| {
+            exchange(
+                i,
+                format!("user {i}: sender_type is \"op{i}\" but sender has no forename"),
+            )
+        })
+        .collect();
+    exchanges.push(exchange(
+        30,
+        "sender has name, which only another variant describes".into(),
+    ));
+    RunReport {
+        files: vec![FileReport {
+            path: "live".into(),
+            spec: "v1.yaml".into(),
+            error: None,
+            exchanges,
+        }],
+    }
+}
+
+#[test]
+fn one_broken_rule_is_one_block_with_a_count_and_two_examples() {
+    let plain = text(&repeated(), TextOptions::default());
+    assert_eq!(
+        plain.matches("FAIL  body.discriminator").count(),
+        2,
+        "{plain}"
+    );
+    assert!(
+        plain.contains("FAIL  body.discriminator  (30 exchanges; getUser)"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("[entry 0]") && plain.contains("[entry 1]"),
+        "{plain}"
+    );
+    assert!(!plain.contains("[entry 2]"), "two examples only: {plain}");
+    assert!(
+        plain.contains("… and 28 more (--verbose lists every exchange)"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("FAIL  body.discriminator  (1 exchange; getUser)"),
+        "{plain}"
+    );
+    assert!(plain.lines().count() < 15, "{plain}");
+    let verbose = text(
+        &repeated(),
+        TextOptions {
+            color: false,
+            verbose: true,
+        },
+    );
+    assert!(verbose.contains("[entry 29]"), "{verbose}");
+    assert!(!verbose.contains("more (--verbose"), "{verbose}");
+    let xml = junit(&repeated()).unwrap();
+    assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
+    assert!(xml.contains("(30 exchange(s))"), "{xml}");
+    assert!(
+        xml.contains("/users/29"),
+        "the failure lists every exchange: {xml}"
+    );
+    // JSON keeps every exchange.
+    let v: serde_json::Value = serde_json::from_str(&json(&repeated(), 1)).unwrap();
+    assert_eq!(v["files"][0]["exchanges"].as_array().unwrap().len(), 31);
 }
