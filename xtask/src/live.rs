@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Args;
+use openapi_contract::coverage::Coverage;
 use openapi_contract::{Contract, Options, RunReport};
 use sandbox_server::Sandbox;
 
@@ -58,8 +59,8 @@ impl LiveArgs {
     }
 }
 
-/// The live run's report, or why it could not run.
-pub fn run_report(args: &LiveArgs) -> Result<RunReport, Failure> {
+/// The live run's report and coverage, or why it could not run.
+pub fn run_report(args: &LiveArgs) -> Result<(RunReport, Coverage), Failure> {
     if args.base_url.is_some()
         && (!args.sandbox.faults.is_empty()
             || args.sandbox.users.is_some()
@@ -88,9 +89,11 @@ pub fn run_report(args: &LiveArgs) -> Result<RunReport, Failure> {
         if let Some(dir) = &args.record {
             record(dir, &live, &contract)?;
         }
-        Ok(RunReport {
+        let coverage = Coverage::of(&contract, &live.report.tally);
+        let report = RunReport {
             files: vec![live.report],
-        })
+        };
+        Ok((report, coverage))
     })
 }
 
@@ -176,5 +179,6 @@ fn record(dir: &Path, live: &contract_live::LiveRun, contract: &Contract) -> Res
 }
 
 pub fn run(args: LiveArgs) -> CommandResult {
-    emit(&run_report(&args)?, &args.report)
+    let (report, coverage) = run_report(&args)?;
+    emit(report, &[coverage], &args.report)
 }

@@ -5,6 +5,7 @@
 
 mod breaking;
 mod codegen;
+mod coverage;
 mod docs;
 mod fs;
 mod generate;
@@ -111,6 +112,18 @@ enum Command {
     /// Exits 0 when nothing reaches --fail-on, 1 when something does, 2 when
     /// either document cannot be loaded.
     Breaking(breaking::BreakingArgs),
+    /// Work with coverage files (`--coverage-json` of any contract mode).
+    ///
+    /// Every contract run records which points of the document it observed:
+    /// each documented status, each union branch, null and value of each
+    /// nullable property, absent and present of each optional one, each enum
+    /// value, each list's page positions and sizes, and the checks the
+    /// extensions drive. Ids are the document's JSON pointers with a
+    /// qualifier, the same in every mode, so runs add up.
+    Coverage {
+        #[command(subcommand)]
+        command: coverage::CoverageCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -215,6 +228,7 @@ fn dispatch(command: Command) -> CommandResult {
         Command::Contract { mode: None } => contract_all(),
         Command::Sandbox(args) => sandbox::serve(args),
         Command::Breaking(args) => breaking::run(args),
+        Command::Coverage { command } => coverage::run(command),
     }
 }
 

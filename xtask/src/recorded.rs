@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use openapi_contract::coverage::{Coverage, Tally};
 use openapi_contract::run::{Runner, collect_har_files};
 use openapi_contract::{Options, RunReport};
 
@@ -76,12 +77,32 @@ pub fn run(args: RecordedArgs) -> CommandResult {
             .push(runner.run_file(file, &shown, &|_| bar.inc(1)));
     }
     bar.finish_and_clear();
+    let coverage = coverage_by_document(&mut runner, &report)?;
     for f in &mut report.files {
         f.spec = openapi_spec::display_path(Path::new(&f.spec), &root)
             .display()
             .to_string();
     }
-    emit(&report, &args.report)
+    emit(report, &coverage, &args.report)
+}
+
+/// One coverage per document the files were checked against (the files'
+/// tallies added up), in the order the documents first appear.
+fn coverage_by_document(runner: &mut Runner, report: &RunReport) -> Result<Vec<Coverage>, Failure> {
+    let mut tallies: Vec<(String, Tally)> = Vec::new();
+    for f in report.files.iter().filter(|f| f.error.is_none()) {
+        match tallies.iter_mut().find(|(spec, _)| *spec == f.spec) {
+            Some((_, t)) => t.absorb(&f.tally),
+            None => tallies.push((f.spec.clone(), f.tally.clone())),
+        }
+    }
+    let mut out = Vec::new();
+    for (spec, tally) in tallies {
+        if let Ok(contract) = runner.contract(Path::new(&spec)) {
+            out.push(Coverage::of(contract, &tally));
+        }
+    }
+    Ok(out)
 }
 
 fn show_paths(paths: &[PathBuf]) -> String {

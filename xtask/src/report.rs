@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use openapi_contract::RunReport;
+use openapi_contract::coverage::Coverage;
 
+use crate::coverage::CoverageArgs;
 use crate::outcome::{CommandResult, Failure};
 
 /// Environment variables holding the API secrets known to be valid (the
@@ -53,6 +55,8 @@ pub struct ReportArgs {
     /// Largest response body checked; larger ones are reported as bad input.
     #[arg(long, value_name = "BYTES", default_value_t = openapi_contract::har::DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+    #[command(flatten)]
+    pub coverage: CoverageArgs,
 }
 
 /// A progress counter on standard error (exchanges checked, current file),
@@ -71,35 +75,58 @@ pub fn progress() -> indicatif::ProgressBar {
     bar
 }
 
-/// Prints the report, writes JUnit if asked; the run's verdict.
-pub fn emit(report: &RunReport, args: &ReportArgs) -> CommandResult {
+/// Judges the coverage requirement, prints the report and one coverage
+/// line per document, and writes the files asked for (JUnit, coverage,
+/// HTML: all or none); the run's verdict.
+pub fn emit(mut report: RunReport, coverage: &[Coverage], args: &ReportArgs) -> CommandResult {
+    let spec = args.spec.clone().unwrap_or_else(crate::default_spec);
+    let requirement = crate::coverage::requirement(&spec, &args.coverage)?;
+    crate::coverage::judge(&mut report, coverage, &requirement)?;
+    let code = crate::outcome::code(report.verdict());
     match args.format {
         Format::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             print!(
                 "{}",
                 contract_report::text(
-                    report,
+                    &report,
                     contract_report::TextOptions {
                         color,
                         verbose: args.verbose
                     }
                 )
             );
+            for c in coverage {
+                println!("{}", contract_report::coverage_line(c));
+            }
         }
-        Format::Json => print!(
-            "{}",
-            contract_report::json(report, crate::outcome::code(report.verdict()))
-        ),
+        Format::Json => print!("{}", contract_report::json(&report, code)),
     }
-    if let Some(path) = &args.junit {
-        let written = contract_report::junit(report)
-            .map_err(|e| e.to_string())
-            .and_then(|xml| crate::fs::write_atomically(path, xml.as_bytes()));
-        if let Err(e) = written {
-            let message = format!("cannot write the JUnit report {}: {e}", path.display());
-            return Err(Failure(message));
+    let junit = match &args.junit {
+        Some(path) => {
+            let xml = contract_report::junit(&report).map_err(|e| {
+                Failure(format!(
+                    "cannot write the JUnit report {}: {e}",
+                    path.display()
+                ))
+            })?;
+            Some((path, xml))
         }
-    }
+        None => None,
+    };
+    crate::coverage::write(&report, coverage, &args.coverage, code, junit)?;
     Ok(report.verdict())
+}
+
+/// The coverage of the document at `spec` by a tally of a run that built
+/// its own contract (the webhook round trip): the points are the
+/// document's, whatever options that run had.
+pub fn coverage_of(
+    spec: &std::path::Path,
+    tally: &openapi_contract::coverage::Tally,
+) -> Result<Coverage, Failure> {
+    let doc = openapi_spec::load(spec, &openapi_spec::LoadOptions::default())
+        .map_err(|e| Failure(format!("cannot load the document: {e}")))?;
+    let contract = openapi_contract::Contract::new(doc, openapi_contract::Options::default())?;
+    Ok(Coverage::of(&contract, tally))
 }

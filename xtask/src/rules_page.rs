@@ -143,6 +143,8 @@ fn checks(page: &mut String, examples: &[(openapi_contract::Check, String)]) {
             "live"
         } else if check.is_webhook() {
             "webhooks"
+        } else if check == openapi_contract::Check::CoverageRequired {
+            "every mode, when a coverage requirement is given"
         } else {
             "recorded and live"
         };

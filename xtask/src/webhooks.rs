@@ -69,12 +69,12 @@ pub fn run(args: WebhooksArgs) -> CommandResult {
             wait(&args).as_secs()
         )));
     }
-    emit(
-        &RunReport {
-            files: vec![run.report],
-        },
-        &args.report,
-    )
+    let spec = args.report.spec.clone().unwrap_or_else(crate::default_spec);
+    let coverage = crate::report::coverage_of(&spec, &run.report.tally)?;
+    let report = RunReport {
+        files: vec![run.report],
+    };
+    emit(report, &[coverage], &args.report)
 }
 
 fn wait(args: &WebhooksArgs) -> Duration {

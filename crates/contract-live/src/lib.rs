@@ -16,6 +16,7 @@ pub mod webhooks;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use openapi_contract::coverage::Tally;
 use openapi_contract::normalize::{self, Redaction};
 use openapi_contract::run::{self as recorded, Observed};
 use openapi_contract::{
@@ -233,6 +234,7 @@ impl Ctx<'_> {
             operation: None,
             status,
             checks: vec![result(check, findings)],
+            points: Vec::new(),
         };
         recorded::scrub(&mut report, &self.secrets);
         self.push(Recorded {
@@ -452,12 +454,20 @@ pub async fn run(
         }
         exchanges.push(r.report);
     }
+    let mut tally = Tally::counted(contract, &mut exchanges, "live");
+    if config.secrets.len() < 2 {
+        tally.not_judged(
+            Check::TenantIsolation,
+            "one secret only: a second tenant's secret is needed to probe isolation",
+        );
+    }
     Ok(LiveRun {
         report: FileReport {
             path: format!("live {}", config.base_url),
             spec: contract.document().path.display().to_string(),
             error: None,
             exchanges,
+            tally,
         },
         har,
         snapshots,

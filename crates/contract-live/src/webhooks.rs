@@ -16,6 +16,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
+use openapi_contract::coverage::Tally;
 use openapi_contract::run as recorded;
 use openapi_contract::{Check, Contract, Deliveries, Delivery, ExchangeReport, FileReport};
 use openapi_model::Model;
@@ -196,6 +197,7 @@ pub async fn check(
             spec: contract.document().path.display().to_string(),
             error: None,
             exchanges: Vec::new(),
+            tally: Default::default(),
         },
         har: har::Har::new("contract-live", env!("CARGO_PKG_VERSION")),
         snapshots: Vec::new(),
@@ -247,9 +249,29 @@ pub async fn check(
             status: None,
             note: None,
             checks: vec![result(Check::WebhookConsistency, vec![finding(message)])],
+            points: Vec::new(),
         });
     }
+    run.report.tally = tally(contract, &mut run.report.exchanges, client.is_some());
     Ok(run)
+}
+
+/// What the deliveries covered, and what the run could not judge.
+fn tally(contract: &Contract, exchanges: &mut [ExchangeReport], with_api: bool) -> Tally {
+    let mut tally = Tally::counted(contract, exchanges, "webhooks");
+    if contract.options().valid_secrets.is_empty() {
+        tally.not_judged(
+            Check::WebhookSignature,
+            "no signing secret: signatures were checked for form only",
+        );
+    }
+    if !with_api {
+        tally.not_judged(
+            Check::WebhookConsistency,
+            "no API base URL: carried resources were not compared with the API",
+        );
+    }
+    tally
 }
 
 /// Checks one delivery; its report, normalized form, and whether it was an
@@ -279,6 +301,7 @@ async fn check_one(
         status: Some(got.status),
         note: checked.note.clone(),
         checks: checked.results,
+        points: checked.points,
     };
     if let (Some(client), Some(resource)) = (client, &checked.resource) {
         let findings = consistency(contract, client, resource).await;

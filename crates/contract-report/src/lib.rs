@@ -11,9 +11,13 @@ use anstyle::{AnsiColor, Style};
 use openapi_contract::{Check, ExchangeReport, FileReport, Finding, Outcome, RunReport};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
+mod coverage;
 mod group;
+mod html;
 
+pub use coverage::{coverage_line, coverage_markdown};
 pub use group::{Group, Member, groups, normalized};
+pub use html::html;
 
 /// How the text report looks.
 #[derive(Debug, Clone, Copy, Default)]

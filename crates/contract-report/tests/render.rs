@@ -42,6 +42,7 @@ fn run() -> RunReport {
                                 "the value is not a \"email\"",
                             ),
                         ],
+                        points: Vec::new(),
                     },
                     ExchangeReport {
                         note: None,
@@ -56,6 +57,7 @@ fn run() -> RunReport {
                             Outcome::Warn,
                             "vip is not described",
                         )],
+                        points: Vec::new(),
                     },
                     ExchangeReport {
                         note: None,
@@ -66,14 +68,17 @@ fn run() -> RunReport {
                         operation: Some("getUser".into()),
                         status: Some(200),
                         checks: vec![check(Check::Status, Outcome::Pass, "")],
+                        points: Vec::new(),
                     },
                 ],
+                tally: Default::default(),
             },
             FileReport {
                 path: "b.har".into(),
                 spec: "openapi/v1.yaml".into(),
                 error: Some("b.har:1:1: not a HAR file".into()),
                 exchanges: vec![],
+                tally: Default::default(),
             },
         ],
     }
@@ -200,6 +205,7 @@ fn repeated() -> RunReport {
                 value: None,
             }],
         }],
+        points: Vec::new(),
     };
     let mut exchanges: Vec<ExchangeReport> = (0..30)
         .map(|i| {
@@ -219,6 +225,7 @@ fn repeated() -> RunReport {
             spec: "v1.yaml".into(),
             error: None,
             exchanges,
+            tally: Default::default(),
         }],
     }
 }

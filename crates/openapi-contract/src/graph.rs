@@ -24,14 +24,31 @@ pub(crate) struct Node {
     pub open: bool,
     /// `oneOf`/`anyOf` unions (indices into [`SchemaGraph::unions`]) to resolve per value.
     pub unions: Vec<usize>,
+    /// The schema's `enum` values, each with its coverage point (set by
+    /// the catalogue; `u32::MAX` until then).
+    pub enum_values: Vec<(Value, u32)>,
 }
 
 pub(crate) struct Prop {
     pub name: String,
+    /// Where the property is declared (its first declaration, with `allOf`).
+    pub pointer: String,
     pub nodes: Vec<NodeId>,
     pub nullable: bool,
+    /// Its coverage points in this node's context, set by the catalogue.
+    pub points: PropPoints,
     /// `x-url-schemes` on the property.
     pub url_schemes: Option<Vec<String>>,
+}
+
+/// A property's coverage points: null and value seen (nullable or
+/// `format`-bearing properties), absent and present (optional ones).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct PropPoints {
+    pub null: Option<u32>,
+    pub value: Option<u32>,
+    pub absent: Option<u32>,
+    pub present: Option<u32>,
 }
 
 /// A union of the model, with what checking a value against it needs.
@@ -45,13 +62,15 @@ pub(crate) struct UnionNode {
     /// For discriminated unions: properties whose schema differs between
     /// branches, the ones the tag decides.
     pub decided: BTreeSet<String>,
+    /// Each branch's coverage point, set by the catalogue.
+    pub branch_points: Vec<u32>,
 }
 
 pub(crate) struct SchemaGraph {
     pub nodes: Vec<Node>,
     pub unions: Vec<UnionNode>,
     /// Each node's resolved schema pointer.
-    pointers: Vec<String>,
+    pub pointers: Vec<String>,
     by_pointer: HashMap<String, NodeId>,
     union_by_pointer: HashMap<String, usize>,
 }
@@ -100,6 +119,7 @@ impl SchemaGraph {
                 branch_nodes: Vec::new(),
                 validators,
                 decided: BTreeSet::new(),
+                branch_points: Vec::new(),
             });
         }
         let mut graph = SchemaGraph {
@@ -165,6 +185,13 @@ impl SchemaGraph {
         self.pointers.push(resolved.clone());
         self.by_pointer.insert(resolved.clone(), id);
         let mut node = Node::default();
+        if let Some(values) = raw
+            .pointer(&resolved)
+            .and_then(|s| s.get("enum"))
+            .and_then(Value::as_array)
+        {
+            node.enum_values = values.iter().map(|v| (v.clone(), u32::MAX)).collect();
+        }
         self.flatten(raw, &resolved, &mut node, 0);
         self.nodes[id] = node;
         id
@@ -191,6 +218,8 @@ impl SchemaGraph {
                     }
                     None => node.props.push(Prop {
                         name: name.clone(),
+                        pointer: pptr.clone(),
+                        points: PropPoints::default(),
                         nodes: vec![child],
                         nullable,
                         url_schemes: schemes,

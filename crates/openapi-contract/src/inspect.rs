@@ -75,6 +75,8 @@ pub(crate) struct Inspection<'a> {
     pub saw_nullable: bool,
     /// Values the discriminator already reported as the wrong shape.
     skip: HashSet<String>,
+    /// Coverage points the body showed (with repeats; the caller sorts).
+    pub hits: Vec<u32>,
 }
 
 /// How deep the walk goes: as deep as serde_json parses (its recursion
@@ -141,6 +143,7 @@ impl<'a> Inspection<'a> {
             saw_union: false,
             saw_nullable: false,
             skip: HashSet::new(),
+            hits: Vec::new(),
         }
     }
 
@@ -160,6 +163,7 @@ impl<'a> Inspection<'a> {
         let graph = self.graph;
         for &u in &graph.nodes[n].unions {
             if let Some(i) = self.choose(u, value, at) {
+                self.hits.extend(graph.unions[u].branch_points.get(i));
                 self.expand(graph.unions[u].branch_nodes[i], value, at, out);
             }
         }
@@ -399,6 +403,7 @@ impl<'a> Inspection<'a> {
                 let len = at.len();
                 for (i, item) in items.iter().enumerate() {
                     if !(item.is_object() || item.is_array()) {
+                        self.enum_value(&item_nodes, item);
                         continue;
                     }
                     at.push('/');
@@ -429,6 +434,7 @@ impl<'a> Inspection<'a> {
             self.missing_nullable_keys(expanded, map, at);
         }
         let documented = nodes().any(Node::documented) && !nodes().any(|n| n.open);
+        self.absent_properties(expanded, map);
         let len = at.len();
         for (key, child) in map {
             let (found, merged) = property(graph, expanded, key);
@@ -454,6 +460,7 @@ impl<'a> Inspection<'a> {
                     }
                 }
                 Some(p) => {
+                    self.property_points(p, child);
                     if p.nullable && !self.top_valid && !child.is_null() {
                         self.nullable_values.insert(at.clone());
                     }
@@ -465,6 +472,45 @@ impl<'a> Inspection<'a> {
                 }
             }
             at.truncate(len);
+        }
+    }
+
+    /// Optional properties the object leaves out.
+    fn absent_properties(&mut self, expanded: &[NodeId], map: &serde_json::Map<String, Value>) {
+        let graph = self.graph;
+        for &n in expanded {
+            for p in &graph.nodes[n].props {
+                if let Some(point) = p.points.absent
+                    && !map.contains_key(&p.name)
+                {
+                    self.hits.push(point);
+                }
+            }
+        }
+    }
+
+    /// A property's points: present, null or a value, and an enumerated value.
+    fn property_points(&mut self, p: &Prop, child: &Value) {
+        let points = p.points;
+        self.hits.extend(points.present);
+        self.hits.extend(if child.is_null() {
+            points.null
+        } else {
+            points.value
+        });
+        if !(child.is_object() || child.is_array()) {
+            self.enum_value(&p.nodes, child);
+        }
+    }
+
+    /// The point of a scalar's value among its schemas' `enum`s.
+    fn enum_value(&mut self, nodes: &[NodeId], value: &Value) {
+        let graph = self.graph;
+        for &n in nodes {
+            let found = graph.nodes[n].enum_values.iter().find(|(v, _)| v == value);
+            if let Some(&(_, point)) = found {
+                self.hits.push(point);
+            }
         }
     }
 

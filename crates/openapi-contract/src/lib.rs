@@ -54,6 +54,7 @@
 #![warn(missing_docs)]
 
 mod compiled;
+pub mod coverage;
 mod graph;
 mod inspect;
 mod laws;
@@ -161,6 +162,8 @@ pub struct Checked {
     pub results: Vec<CheckResult>,
     /// The body as JSON, when it parsed.
     pub body: Option<Value>,
+    /// The coverage points it showed, sorted, each once.
+    pub points: Vec<u32>,
 }
 
 /// A document compiled into checks; build once, check many exchanges.
@@ -168,6 +171,7 @@ pub struct Contract {
     doc: Document,
     model: Model,
     compiled: Compiled,
+    catalogue: coverage::Catalogue,
     options: Options,
     /// `x-contract.snapshotRedactions`: what changes on every answer.
     redactions: Vec<normalize::Redaction>,
@@ -229,12 +233,14 @@ impl Contract {
     /// Reads the document into its model and compiles every validator.
     pub fn new(doc: Document, options: Options) -> Result<Self, ContractError> {
         let model = Model::build(&doc, options.base_url.as_deref())?;
-        let compiled = Compiled::new(&doc, &model)?;
+        let mut compiled = Compiled::new(&doc, &model)?;
+        let catalogue = coverage::Catalogue::build(&doc.raw, &model, &mut compiled);
         let redactions = normalize::redactions(&doc.raw);
         Ok(Contract {
             doc,
             model,
             compiled,
+            catalogue,
             options,
             redactions,
         })
@@ -243,6 +249,11 @@ impl Contract {
     /// The document the checks come from.
     pub fn document(&self) -> &Document {
         &self.doc
+    }
+
+    /// The document's coverage points.
+    pub fn catalogue(&self) -> &coverage::Catalogue {
+        &self.catalogue
     }
 
     /// What the run was told beyond the document.
@@ -285,13 +296,17 @@ impl Contract {
                     operation: None,
                     results: vec![r],
                     body: None,
+                    points: Vec::new(),
                 };
                 return (checked, laws::Sighting::unmatched(ex.status));
             }
         };
         let mut results = vec![result(Check::Operation, Vec::new(), Outcome::Fail)];
         let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-        let body = self.check_operation(target, ex, &query, &mut results);
+        let mut points = Vec::new();
+        let body = self.check_operation(target, ex, &query, &mut results, &mut points);
+        points.sort_unstable();
+        points.dedup();
         let presented = leak::presented(target.op, ex, &query);
         let searched = leak::with_known(&presented, &self.options.valid_secrets);
         results.extend(leak::check(&searched, ex, body.as_ref()));
@@ -305,6 +320,7 @@ impl Contract {
             operation: Some(target.op.id.clone()),
             results,
             body,
+            points,
         };
         (checked, sighting)
     }
@@ -337,6 +353,7 @@ impl Contract {
         ex: &Exchange<'_>,
         query: &[(String, String)],
         results: &mut Vec<CheckResult>,
+        points: &mut Vec<u32>,
     ) -> Option<Value> {
         let op = target.op;
         let req = request::check(
@@ -369,14 +386,46 @@ impl Contract {
             Ok(v) => v,
         };
         results.push(result(Check::BodyJson, Vec::new(), Outcome::Fail));
-        self.check_body(body_check, &body, results);
+        points.append(&mut self.check_body(body_check, &body, results));
         if (200..300).contains(&ex.status)
             && let Some(p) = &op.pagination
             && !req.parameters_invalid
         {
             results.push(pagination::check(p, op, query, &body));
+            self.page_points(target, p, query, &body, points);
         }
         Some(body)
+    }
+
+    /// The page positions and sizes a successful page shows.
+    fn page_points(
+        &self,
+        target: Target<'_>,
+        p: &openapi_model::Pagination,
+        query: &[(String, String)],
+        body: &Value,
+        points: &mut Vec<u32>,
+    ) {
+        let Some(index) = self.catalogue.operations.get(&target.op.id) else {
+            return;
+        };
+        let Some(page) = self.catalogue.pages[*index] else {
+            return;
+        };
+        let at = pagination::position(p, target.op, query, body);
+        for (shown, point) in [
+            (at.first, page.first),
+            (at.middle, page.middle),
+            (at.last, page.last),
+            (at.past_end, page.past_end),
+            (at.default_size, page.default_size),
+            (at.smallest_size, page.smallest_size),
+            (at.largest_size, page.largest_size),
+        ] {
+            if shown {
+                points.extend(point);
+            }
+        }
     }
 
     /// The `status` check; returns how the body is checked, when the
@@ -488,7 +537,13 @@ impl Contract {
         }]
     }
 
-    fn check_body(&self, body_check: &BodyCheck, body: &Value, results: &mut Vec<CheckResult>) {
+    /// The body checks; returns the coverage points the body showed.
+    fn check_body(
+        &self,
+        body_check: &BodyCheck,
+        body: &Value,
+        results: &mut Vec<CheckResult>,
+    ) -> Vec<u32> {
         let validator = &body_check.validator;
         let top_valid = validator.is_valid(body);
         let mut errors: Vec<SchemaError> = if top_valid {
@@ -523,6 +578,7 @@ impl Contract {
             std::mem::take(&mut inspection.undocumented),
             undocumented_outcome,
         ));
+        inspection.hits
     }
 }
 

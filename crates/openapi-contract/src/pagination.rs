@@ -196,3 +196,67 @@ fn page_size(s: &PageSize, op: &Operation, query: &[(String, String)], body: &Va
     }
     out
 }
+
+/// Where one page of a list sits, for coverage: which of the documented
+/// positions and page sizes it shows.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Position {
+    pub first: bool,
+    pub middle: bool,
+    pub last: bool,
+    pub past_end: bool,
+    /// No size asked: the documented default.
+    pub default_size: bool,
+    /// The documented minimum size asked.
+    pub smallest_size: bool,
+    /// The documented maximum size asked.
+    pub largest_size: bool,
+}
+
+/// The position of a successful page (nothing for a style this tool does not know).
+pub(crate) fn position(
+    p: &Pagination,
+    op: &Operation,
+    query: &[(String, String)],
+    body: &Value,
+) -> Position {
+    let size_param = match p {
+        Pagination::OffsetLimit(o) => &o.limit_param,
+        Pagination::PageSize(s) => &s.size_param,
+        Pagination::Unsupported(_) => return Position::default(),
+    };
+    let asked = query
+        .iter()
+        .find(|(k, _)| k == size_param)
+        .map(|_| int(effective(op, query, size_param).as_ref()));
+    let bounds = op.query_param(size_param);
+    let mut at = Position {
+        default_size: asked.is_none(),
+        smallest_size: asked
+            .flatten()
+            .is_some_and(|n| bounds.and_then(|b| b.minimum) == Some(n)),
+        largest_size: asked
+            .flatten()
+            .is_some_and(|n| bounds.and_then(|b| b.maximum) == Some(n)),
+        ..Position::default()
+    };
+    let Pagination::OffsetLimit(o) = p else {
+        at.first = true;
+        return at;
+    };
+    let offset = int(effective(op, query, &o.offset_param).as_ref()).unwrap_or(0);
+    let total = int(body.get(&o.total_field));
+    let len = body
+        .get(&o.items_field)
+        .and_then(Value::as_array)
+        .map(Vec::len);
+    let (Some(total), Some(len)) = (total, len) else {
+        return at;
+    };
+    let end = offset + len as i64;
+    at.past_end = len == 0 && offset >= total && total > 0;
+    at.first = offset == 0 && len > 0;
+    at.last = len > 0 && end >= total;
+    at.middle = offset > 0 && len > 0 && end < total;
+    at
+}

@@ -68,11 +68,13 @@ pub enum Check {
     WebhookDuplicate,
     /// The resource a delivery carries equals the API's answer for it.
     WebhookConsistency,
+    /// The run covered what `--require-coverage` and `--require` demand.
+    CoverageRequired,
 }
 
 impl Check {
     /// Every check, in report order.
-    pub const ALL: [Check; 30] = [
+    pub const ALL: [Check; 31] = [
         Check::Input,
         Check::Operation,
         Check::Status,
@@ -103,6 +105,7 @@ impl Check {
         Check::WebhookSchema,
         Check::WebhookDuplicate,
         Check::WebhookConsistency,
+        Check::CoverageRequired,
     ];
 
     /// What the check holds, in one sentence (for the rules reference, `docs/rules.md`).
@@ -168,6 +171,9 @@ impl Check {
             Check::WebhookConsistency => {
                 "The resource a delivery carries equals the API's answer for it."
             }
+            Check::CoverageRequired => {
+                "The run covered what `--require-coverage` and `--require` demand."
+            }
         }
     }
 
@@ -204,6 +210,7 @@ impl Check {
             Check::WebhookSchema => "webhook.schema",
             Check::WebhookDuplicate => "webhook.duplicate",
             Check::WebhookConsistency => "webhook.consistency",
+            Check::CoverageRequired => "coverage.required",
         }
     }
 
@@ -348,6 +355,10 @@ pub struct ExchangeReport {
     pub note: Option<String>,
     /// Every check's verdict, in report order.
     pub checks: Vec<CheckResult>,
+    /// The coverage points the exchange showed (sorted, each once), until
+    /// a [`crate::coverage::Tally`] counts them.
+    #[serde(skip)]
+    pub points: Vec<u32>,
 }
 
 impl ExchangeReport {
@@ -385,6 +396,9 @@ pub struct FileReport {
     pub error: Option<String>,
     /// Every exchange, in file order.
     pub exchanges: Vec<ExchangeReport>,
+    /// What the file's exchanges covered of its document.
+    #[serde(skip)]
+    pub tally: crate::coverage::Tally,
 }
 
 /// Counts over a whole run.

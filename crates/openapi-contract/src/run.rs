@@ -108,6 +108,7 @@ impl Runner {
             spec: self.default_spec.display().to_string(),
             error: None,
             exchanges: Vec::new(),
+            tally: Default::default(),
         };
         let recording = match Recording::read(path, self.max_file_bytes) {
             Ok(r) => r,
@@ -142,6 +143,7 @@ impl Runner {
         };
         let webhooks = Webhooks { paths: &paths };
         report.exchanges = check_all(contract, &entries.entries, workers, &webhooks, observe);
+        report.tally = crate::coverage::Tally::counted(contract, &mut report.exchanges, shown_as);
         report
     }
 }
@@ -332,6 +334,7 @@ fn check_delivery_entry(
         operation: checked.webhook,
         status: answer,
         checks: checked.results,
+        points: checked.points,
     };
     apply_expectations(&mut report, &expected);
     scrub(&mut report, &secrets);
@@ -407,6 +410,7 @@ fn input_error(
                 value: None,
             }],
         }],
+        points: Vec::new(),
     }
 }
 
@@ -496,6 +500,7 @@ fn check_entry_seen(
         operation: checked.operation,
         status: Some(status),
         checks: checked.results,
+        points: checked.points,
     };
     apply_expectations(&mut report, &expected);
     scrub(&mut report, &secrets);

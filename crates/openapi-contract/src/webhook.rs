@@ -54,6 +54,8 @@ pub struct CheckedDelivery {
     /// The API operation and path parameters that return the carried
     /// resource, with the resource itself, for `webhook.consistency`.
     pub resource: Option<CarriedResource>,
+    /// The coverage points it showed, sorted, each once.
+    pub points: Vec<u32>,
 }
 
 /// A resource a delivery carries, and how to fetch it from the API.
@@ -67,6 +69,14 @@ pub struct CarriedResource {
     pub pointer: String,
     /// The resource as delivered.
     pub data: Value,
+}
+
+/// A parsed delivery body and the webhook it is for.
+#[derive(Clone, Copy)]
+struct BodyShown<'a> {
+    index: usize,
+    extensions: &'a openapi_model::WebhookExtensions,
+    body: &'a Value,
 }
 
 impl CheckedDelivery {
@@ -84,6 +94,7 @@ impl CheckedDelivery {
             body: None,
             note,
             resource: None,
+            points: Vec::new(),
         }
     }
 }
@@ -110,9 +121,13 @@ impl Contract {
             ),
         ];
         let mut note = None;
+        let mut points = Vec::new();
         if let Some(signature) = &extensions.signature {
             let (findings, unverified) =
                 signature_findings(signature, d, &self.options().valid_secrets);
+            if unverified.is_none() {
+                points.extend(self.catalogue().webhooks[index].signature_verified);
+            }
             note = unverified;
             results.push(result(Check::WebhookSignature, findings, Outcome::Fail));
         }
@@ -128,7 +143,14 @@ impl Contract {
                 return CheckedDelivery::unchecked(Some(op.id.clone()), url_check, results, note);
             }
         };
-        self.body_results(seen, index, &extensions, d, &body, &mut results);
+        let shown = BodyShown {
+            index,
+            extensions: &extensions,
+            body: &body,
+        };
+        self.body_results(seen, shown, d, &mut results, &mut points);
+        points.sort_unstable();
+        points.dedup();
         let resource = extensions.resource.as_ref().and_then(|r| {
             Some(CarriedResource {
                 operation: r.operation.clone(),
@@ -144,6 +166,7 @@ impl Contract {
             body: Some(body),
             note,
             resource,
+            points,
         }
     }
 
@@ -152,16 +175,20 @@ impl Contract {
     fn body_results(
         &self,
         seen: &mut Deliveries,
-        index: usize,
-        extensions: &openapi_model::WebhookExtensions,
+        shown: BodyShown<'_>,
         d: &Delivery<'_>,
-        body: &Value,
         results: &mut Vec<CheckResult>,
+        points: &mut Vec<u32>,
     ) {
+        let BodyShown {
+            index,
+            extensions,
+            body,
+        } = shown;
         let check = self.compiled.webhooks[index].as_ref();
         if let Some(challenge) = &extensions.challenge {
             seen.challenged = true;
-            let findings = challenge_findings(self, check, &challenge.echo, body, d.answer);
+            let findings = challenge_findings(self, check, &challenge.echo, body, d.answer, points);
             results.push(result(Check::WebhookChallenge, findings, Outcome::Fail));
         } else {
             if self.has_challenge() && !seen.challenged && !seen.missing_challenge_reported {
@@ -174,7 +201,7 @@ impl Contract {
                 ));
             }
             if let Some(check) = check {
-                results.push(self.schema_result(check, body));
+                results.push(self.schema_result(check, body, points));
             }
         }
         let repeated = !seen.seen.insert((index, body.to_string()));
@@ -236,9 +263,9 @@ impl Contract {
 
     /// `webhook.schema`: the body checks of a response, as one verdict;
     /// undocumented fields alone make it a warning.
-    fn schema_result(&self, check: &BodyCheck, body: &Value) -> CheckResult {
+    fn schema_result(&self, check: &BodyCheck, body: &Value, points: &mut Vec<u32>) -> CheckResult {
         let mut parts = Vec::new();
-        self.check_body(check, body, &mut parts);
+        points.append(&mut self.check_body(check, body, &mut parts));
         let outcome = parts
             .iter()
             .map(|p| p.outcome)
@@ -375,10 +402,11 @@ fn challenge_findings(
     echo: &str,
     body: &Value,
     answer: Option<(u16, &[u8])>,
+    points: &mut Vec<u32>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(check) = check {
-        let schema = contract.schema_result(check, body);
+        let schema = contract.schema_result(check, body, points);
         if schema.outcome == Outcome::Fail {
             findings.extend(schema.findings);
         }

@@ -125,12 +125,15 @@ pub(crate) fn publish(
 
 /// The `message.created` event for a stored message, with the content faults.
 fn event(app: &App, stored: StoredMessage) -> Value {
+    // The store keeps no chat ratings; the sandbox says a chat was rated
+    // "good" on every second message, so a receiver sees both forms.
+    let rating = (stored.message.id % 2 == 0).then(|| "good".to_string());
     let event = MessageCreatedEvent {
         event_type: MessageCreatedEventEventType::MessageCreated,
         data: WebhookMessage {
             message: crate::present::present(app, stored),
             type_: WebhookMessageType::Message,
-            rating: None,
+            rating,
         },
     };
     let mut value = serde_json::to_value(&event).unwrap_or_default();
