@@ -4,6 +4,7 @@
 //! page rules. Each test names the rule it pins and fails without it.
 
 mod bodies;
+mod coverage;
 mod fixture;
 mod paging;
 mod request;
