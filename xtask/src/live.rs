@@ -9,7 +9,7 @@ use openapi_contract::coverage::Coverage;
 use openapi_contract::{Contract, Options, RunReport};
 use sandbox_server::Sandbox;
 
-use crate::outcome::{CommandResult, Failure};
+use crate::outcome::{CommandResult, Failure, Verdict};
 use crate::report::{API_SECRET_VARS, ReportArgs, emit, progress, valid_secrets};
 use crate::sandbox::{SandboxArgs, runtime};
 
@@ -179,6 +179,12 @@ fn record(dir: &Path, live: &contract_live::LiveRun, contract: &Contract) -> Res
 }
 
 pub fn run(args: LiveArgs) -> CommandResult {
+    run_covered(args).map(|(verdict, _)| verdict)
+}
+
+/// [`run`], and what the run covered.
+pub fn run_covered(args: LiveArgs) -> Result<(Verdict, Vec<Coverage>), Failure> {
     let (report, coverage) = run_report(&args)?;
-    emit(report, &[coverage], &args.report)
+    let coverage = vec![coverage];
+    Ok((emit(report, &coverage, &args.report)?, coverage))
 }

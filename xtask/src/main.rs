@@ -234,7 +234,7 @@ fn dispatch(command: Command) -> CommandResult {
 
 /// The bare `cargo xtask contract`: lint and freshness gate the rest; then
 /// the recorded and the live suite and the webhook round trip, the worst
-/// verdict winning.
+/// verdict winning, and what the three covered of the v1 document together.
 fn contract_all() -> CommandResult {
     for gate in [
         lint::run(lint::LintArgs::defaults()),
@@ -245,14 +245,31 @@ fn contract_all() -> CommandResult {
             worse => return Ok(worse),
         }
     }
-    let recorded = recorded::run(recorded::RecordedArgs::defaults());
-    let live = live::run(live::LiveArgs::defaults());
-    let webhooks = webhooks::run(webhooks::WebhooksArgs::defaults());
-    let verdicts = [recorded, live, webhooks].map(|o| {
-        o.unwrap_or_else(|f| {
+    let suites = [
+        recorded::run_covered(recorded::RecordedArgs::defaults()),
+        live::run_covered(live::LiveArgs::defaults()),
+        webhooks::run_covered(webhooks::WebhooksArgs::defaults()),
+    ];
+    let mut all = Vec::new();
+    let mut live = None;
+    let verdicts = suites.map(|o| match o {
+        Ok((verdict, coverage)) => {
+            live = coverage.first().cloned();
+            all.extend(coverage);
+            verdict
+        }
+        Err(f) => {
             eprintln!("error: {}", f.0);
             Verdict::BadInput
-        })
+        }
     });
+    // The webhook suite ran last, on the v1 document (as the live one).
+    if let Some(v1) = &live {
+        let sum = coverage::together(v1, &all);
+        println!(
+            "the three suites together: {}",
+            contract_report::coverage_line(&sum)
+        );
+    }
     Ok(verdicts.into_iter().max().unwrap_or_default())
 }

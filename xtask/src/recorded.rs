@@ -7,7 +7,7 @@ use openapi_contract::coverage::{Coverage, Tally};
 use openapi_contract::run::{Runner, collect_har_files};
 use openapi_contract::{Options, RunReport};
 
-use crate::outcome::{CommandResult, Failure};
+use crate::outcome::{CommandResult, Failure, Verdict};
 use crate::report::{ReportArgs, emit, progress, valid_secrets};
 
 #[derive(Args, Clone)]
@@ -42,6 +42,11 @@ impl RecordedArgs {
 }
 
 pub fn run(args: RecordedArgs) -> CommandResult {
+    run_covered(args).map(|(verdict, _)| verdict)
+}
+
+/// [`run`], and what the run covered of each document.
+pub fn run_covered(args: RecordedArgs) -> Result<(Verdict, Vec<Coverage>), Failure> {
     let root = crate::project_root();
     let paths = if args.paths.is_empty() {
         vec![root.join("tests/recorded")]
@@ -83,7 +88,7 @@ pub fn run(args: RecordedArgs) -> CommandResult {
             .display()
             .to_string();
     }
-    emit(report, &coverage, &args.report)
+    Ok((emit(report, &coverage, &args.report)?, coverage))
 }
 
 /// One coverage per document the files were checked against (the files'

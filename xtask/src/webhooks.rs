@@ -11,9 +11,10 @@ use std::time::Duration;
 use clap::Args;
 use contract_live::LiveConfig;
 use contract_live::webhooks::{self, Listen, Receiver, WebhookRun};
+use openapi_contract::coverage::Coverage;
 use openapi_contract::{Contract, Options, RunReport};
 
-use crate::outcome::{CommandResult, Failure};
+use crate::outcome::{CommandResult, Failure, Verdict};
 use crate::report::{API_SECRET_VARS, ReportArgs, emit, valid_secrets};
 use crate::sandbox::{SandboxArgs, runtime};
 
@@ -59,6 +60,11 @@ impl WebhooksArgs {
 }
 
 pub fn run(args: WebhooksArgs) -> CommandResult {
+    run_covered(args).map(|(verdict, _)| verdict)
+}
+
+/// [`run`], and what the deliveries covered.
+pub fn run_covered(args: WebhooksArgs) -> Result<(Verdict, Vec<Coverage>), Failure> {
     let run = run_deliveries(&args)?;
     if let Some(dir) = &args.record {
         record(dir, &run)?;
@@ -74,7 +80,8 @@ pub fn run(args: WebhooksArgs) -> CommandResult {
     let report = RunReport {
         files: vec![run.report],
     };
-    emit(report, &[coverage], &args.report)
+    let coverage = vec![coverage];
+    Ok((emit(report, &coverage, &args.report)?, coverage))
 }
 
 fn wait(args: &WebhooksArgs) -> Duration {

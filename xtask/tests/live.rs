@@ -50,6 +50,13 @@ fn the_main_command_runs_recorded_and_live_and_passes() {
     assert!(!out.contains("  PASS  "), "{out}");
     assert!(!out.contains("  XFAIL "), "{out}");
     assert!(out.lines().count() < 40, "{out}");
+    // Each suite says what it covered, then the three together.
+    assert_eq!(out.matches("coverage: ").count(), 6, "{out}");
+    let together = out
+        .lines()
+        .find(|l| l.starts_with("the three suites together: coverage: "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(together.contains("of \"SignalZen external API\""), "{together}");
 }
 
 #[test]

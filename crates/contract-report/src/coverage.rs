@@ -18,7 +18,11 @@ pub fn coverage_line(c: &Coverage) -> String {
         percent(c),
         c.document.title
     );
-    let missed: Vec<&str> = c.missed().map(|p| p.point.label.as_str()).collect();
+    // What any correct server could have shown first; failures and
+    // rate limits last.
+    let mut missed: Vec<_> = c.missed().collect();
+    missed.sort_by_key(|p| p.point.only_on_failure);
+    let missed: Vec<&str> = missed.iter().map(|p| p.point.label.as_str()).collect();
     if !missed.is_empty() {
         let _ = write!(
             line,

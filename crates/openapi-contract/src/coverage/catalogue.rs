@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use openapi_model::{Model, Operation, Pagination};
+use openapi_model::{Model, Operation, Pagination, StatusKey};
 use openapi_spec::pointer;
 use serde_json::Value;
 
@@ -78,6 +78,7 @@ impl Catalogue {
             qualifier: qualifier.to_string(),
             kind,
             label,
+            only_on_failure: false,
         });
         n
     }
@@ -93,12 +94,10 @@ impl Catalogue {
                 .iter()
                 .map(|r| {
                     let at = format!("{}/responses/{}", op.pointer, r.status);
-                    c.add(
-                        &at,
-                        "",
-                        PointKind::Status,
-                        format!("{} answered {}", op.id, r.status),
-                    )
+                    let label = format!("{} answered {}", op.id, r.status);
+                    let n = c.add(&at, "", PointKind::Status, label);
+                    c.points[n as usize].only_on_failure = only_on_failure(model, r.status);
+                    n
                 })
                 .collect();
             c.statuses.push(statuses);
@@ -303,6 +302,16 @@ impl Catalogue {
             let point = self.add(at, "isolation", PointKind::Check, label);
             self.anywhere.insert(Check::TenantIsolation, point);
         }
+    }
+}
+
+/// A documented 5xx, or the rate-limit status: what a correct server
+/// shows only when it fails or is overloaded.
+fn only_on_failure(model: &Model, key: StatusKey) -> bool {
+    match key {
+        StatusKey::Code(c) => c >= 500 || model.rules.is_rate_limited(c),
+        StatusKey::Range(r) => r == 5,
+        StatusKey::Default => false,
     }
 }
 

@@ -61,6 +61,10 @@ pub struct Point {
     pub kind: PointKind,
     /// In plain words (`MessageFields.file_url null`).
     pub label: String,
+    /// Only a failing or overloaded server shows it (a documented 5xx,
+    /// the rate-limit status): listed last among what a run did not see.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub only_on_failure: bool,
 }
 
 impl Point {
