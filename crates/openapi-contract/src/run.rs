@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::laws::Sighting;
 pub use crate::normalize::Observed;
+use crate::coverage::Tally;
 use crate::{
     Check, CheckResult, Contract, Credentials, Deliveries, Delivery, Exchange, ExchangeReport,
     FileReport, Finding, Options, Outcome,
@@ -143,9 +144,28 @@ impl Runner {
         };
         let webhooks = Webhooks { paths: &paths };
         report.exchanges = check_all(contract, &entries.entries, workers, &webhooks, observe);
-        report.tally = crate::coverage::Tally::counted(contract, &mut report.exchanges, shown_as);
+        report.tally = recorded_tally(contract, &mut report.exchanges, shown_as);
         report
     }
+}
+
+/// What a recording covered, and what recorded mode cannot judge here.
+fn recorded_tally(contract: &Contract, exchanges: &mut [ExchangeReport], source: &str) -> Tally {
+    let mut tally = Tally::counted(contract, exchanges, source);
+    let secrets = contract.options().valid_secrets.len();
+    if secrets < 2 {
+        let why = "fewer than two known secrets: whose items an answer may hold is unknown";
+        tally.not_judged(Check::TenantIsolation, why);
+    }
+    if !contract.model().webhooks.is_empty() {
+        if secrets == 0 {
+            let why = "no signing secret known: signatures were checked for form only";
+            tally.not_judged(Check::WebhookSignature, why);
+        }
+        let why = "a recording cannot ask the API: the live webhook run compares carried resources";
+        tally.not_judged(Check::WebhookConsistency, why);
+    }
+    tally
 }
 
 /// Every `*.har` file under the given paths (files as given, directories

@@ -451,7 +451,8 @@ impl Coverage {
 
     /// Adds another run's coverage of the same document (`path` names it
     /// in the error): counts add, the first exchange stays the earlier
-    /// file's, a check's reason stays only while no run judged it.
+    /// file's, a check's first reason stays (a check may judge some
+    /// exchanges and still not others: signatures checked for form only).
     pub fn merge(&mut self, path: &str, other: &Coverage) -> Result<(), CoverageError> {
         let same_points = self.points.len() == other.points.len()
             && self
@@ -483,11 +484,6 @@ impl Coverage {
                     }
                 }
                 None => self.checks.push(theirs.clone()),
-            }
-        }
-        for c in &mut self.checks {
-            if c.judged > 0 {
-                c.not_judged = None;
             }
         }
         for theirs in &other.undocumented {
