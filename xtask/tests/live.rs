@@ -56,7 +56,10 @@ fn the_main_command_runs_recorded_and_live_and_passes() {
         .lines()
         .find(|l| l.starts_with("the three suites together: coverage: "))
         .unwrap_or_else(|| panic!("{out}"));
-    assert!(together.contains("of \"SignalZen external API\""), "{together}");
+    assert!(
+        together.contains("of \"SignalZen external API\""),
+        "{together}"
+    );
 }
 
 #[test]

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use har::{Entry, RawEntry, Recording, SecretSet, SensitiveNames};
 use serde_json::Value;
 
+use crate::coverage::Tally;
 use crate::laws::Sighting;
 pub use crate::normalize::Observed;
-use crate::coverage::Tally;
 use crate::{
     Check, CheckResult, Contract, Credentials, Deliveries, Delivery, Exchange, ExchangeReport,
     FileReport, Finding, Options, Outcome,
@@ -143,15 +143,24 @@ impl Runner {
             }
         };
         let webhooks = Webhooks { paths: &paths };
-        report.exchanges = check_all(contract, &entries.entries, workers, &webhooks, observe);
-        report.tally = recorded_tally(contract, &mut report.exchanges, shown_as);
+        let (exchanges, tally) = check_all(
+            contract,
+            &entries.entries,
+            Setup {
+                workers,
+                webhooks: &webhooks,
+                source: shown_as,
+            },
+            observe,
+        );
+        report.exchanges = exchanges;
+        report.tally = recorded_tally(contract, tally);
         report
     }
 }
 
 /// What a recording covered, and what recorded mode cannot judge here.
-fn recorded_tally(contract: &Contract, exchanges: &mut [ExchangeReport], source: &str) -> Tally {
-    let mut tally = Tally::counted(contract, exchanges, source);
+fn recorded_tally(contract: &Contract, mut tally: Tally) -> Tally {
     let secrets = contract.options().valid_secrets.len();
     if secrets < 2 {
         let why = "fewer than two known secrets: whose items an answer may hold is unknown";
@@ -227,33 +236,48 @@ pub fn check_entries(
     workers: usize,
     observe: &(dyn Fn(Observed<'_>) + Sync),
 ) -> Vec<ExchangeReport> {
-    check_all(
-        contract,
-        entries,
+    let setup = Setup {
         workers,
-        &Webhooks { paths: &[] },
-        observe,
-    )
+        webhooks: &Webhooks { paths: &[] },
+        source: "",
+    };
+    check_all(contract, entries, setup, observe).0
 }
 
-/// [`check_entries`]; webhook deliveries are checked afterwards, in file
-/// order, since the URL check's place and repeats span deliveries.
+/// How a file's entries are checked: on how many workers, which are
+/// deliveries, and the name coverage gives the file.
+struct Setup<'a> {
+    workers: usize,
+    webhooks: &'a Webhooks<'a>,
+    source: &'a str,
+}
+
+/// [`check_entries`], and what the entries covered; webhook deliveries are
+/// checked afterwards, in file order, since the URL check's place and
+/// repeats span deliveries. What each answer showed is counted as soon as
+/// it is checked, so the reports do not carry it to the end.
 fn check_all(
     contract: &Contract,
     entries: &[RawEntry<'_>],
-    workers: usize,
-    webhooks: &Webhooks<'_>,
+    setup: Setup<'_>,
     observe: &(dyn Fn(Observed<'_>) + Sync),
-) -> Vec<ExchangeReport> {
+) -> (Vec<ExchangeReport>, Tally) {
     let names = contract.sensitive_names();
+    let shown = std::sync::Mutex::new(Tally::default());
+    let count = |report: &mut ExchangeReport| {
+        let mut t = shown.lock().unwrap_or_else(|p| p.into_inner());
+        t.add_shown(contract, report, setup.source);
+        report.points = Vec::new();
+    };
     let one = |raw: &RawEntry<'_>| match raw.parse() {
-        Ok(entry) if webhooks.holds(&entry) => {
+        Ok(entry) if setup.webhooks.holds(&entry) => {
             let placeholder = input_error(raw.index, raw.line, "?", "?", String::new());
             (placeholder, Sighting::default(), true)
         }
         Ok(entry) => {
-            let (report, sighting) =
+            let (mut report, sighting) =
                 check_entry_seen(contract, &names, raw.index, raw.line, &entry, observe);
+            count(&mut report);
             (report, sighting, false)
         }
         Err(e) => (
@@ -262,7 +286,7 @@ fn check_all(
             false,
         ),
     };
-    let checked = checked_in_order(entries, workers, &one);
+    let checked = checked_in_order(entries, setup.workers, &one);
     let is_delivery: Vec<bool> = checked.iter().map(|c| c.2).collect();
     let (mut reports, sightings): (Vec<ExchangeReport>, Vec<Sighting>) =
         checked.into_iter().map(|(r, s, _)| (r, s)).unzip();
@@ -284,9 +308,14 @@ fn check_all(
         if let Ok(entry) = raw.parse() {
             reports[i] =
                 check_delivery_entry(contract, &names, &mut deliveries, raw, &entry, observe);
+            count(&mut reports[i]);
         }
     }
-    reports
+    let mut tally = shown.into_inner().unwrap_or_else(|p| p.into_inner());
+    for r in &reports {
+        tally.add_judged(contract, r, setup.source);
+    }
+    (reports, tally)
 }
 
 /// Checks one recorded webhook delivery: the request is what the provider

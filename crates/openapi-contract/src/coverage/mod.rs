@@ -97,7 +97,8 @@ impl Point {
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     counts: Vec<u64>,
-    first: Vec<Option<String>>,
+    /// The earliest exchange (by index) that covered each point, and its label.
+    first: Vec<Option<(usize, String)>>,
     /// Statuses answered that the document does not list, by id.
     undocumented: BTreeMap<String, Covered>,
     /// How many exchanges each check judged.
@@ -115,9 +116,17 @@ struct Covered {
 }
 
 impl Tally {
-    /// Counts what one exchange covered: its schema and paging points
-    /// (from the checks), its status, its webhook, the checks judged on it.
+    /// Counts what one exchange covered: [`Tally::add_shown`] and
+    /// [`Tally::add_judged`] at once.
     pub fn add(&mut self, contract: &Contract, report: &ExchangeReport, source: &str) {
+        self.add_shown(contract, report, source);
+        self.add_judged(contract, report, source);
+    }
+
+    /// Counts what the answer itself showed: its schema and paging points
+    /// (from the checks), its status, its webhook. Exchanges may come in
+    /// any order (one per worker): the first is the lowest index.
+    pub fn add_shown(&mut self, contract: &Contract, report: &ExchangeReport, source: &str) {
         let c = contract.catalogue();
         let model = contract.model();
         let mut hits: Vec<u32> = report.points.clone();
@@ -133,6 +142,16 @@ impl Tally {
         if let Some(&w) = op.and_then(|op| c.webhook_ids.get(op)) {
             hits.extend(c.webhooks[w].delivered);
         }
+        self.count(c.points.len(), hits, report, source);
+    }
+
+    /// Counts the checks judged on the exchange, and the points of the
+    /// checks the extensions drive (judged across exchanges, so counted
+    /// once every check is in).
+    pub fn add_judged(&mut self, contract: &Contract, report: &ExchangeReport, source: &str) {
+        let c = contract.catalogue();
+        let op = report.operation.as_deref();
+        let mut hits = Vec::new();
         for r in &report.checks {
             *self.judged.entry(r.check).or_insert(0) += 1;
             if let Some(op) = op
@@ -142,17 +161,24 @@ impl Tally {
             }
             hits.extend(c.anywhere.get(&r.check));
         }
+        self.count(c.points.len(), hits, report, source);
+    }
+
+    fn count(&mut self, points: usize, mut hits: Vec<u32>, report: &ExchangeReport, source: &str) {
         hits.sort_unstable();
         hits.dedup();
-        if self.counts.len() < c.points.len() {
-            self.counts.resize(c.points.len(), 0);
-            self.first.resize(c.points.len(), None);
+        if self.counts.len() < points {
+            self.counts.resize(points, 0);
+            self.first.resize(points, None);
         }
         for p in hits {
             let p = p as usize;
             self.counts[p] += 1;
-            if self.first[p].is_none() {
-                self.first[p] = Some(format!("{source}: {}", report.label()));
+            if self.first[p]
+                .as_ref()
+                .is_none_or(|(i, _)| report.index < *i)
+            {
+                self.first[p] = Some((report.index, format!("{source}: {}", report.label())));
             }
         }
     }
@@ -199,7 +225,7 @@ impl Tally {
         for (i, n) in other.counts.iter().enumerate() {
             self.counts[i] += n;
             if self.first[i].is_none() {
-                self.first[i] = other.first[i].clone();
+                self.first[i].clone_from(&other.first[i]);
             }
         }
         for (id, seen) in &other.undocumented {
@@ -382,7 +408,10 @@ impl Coverage {
                     point: p.clone(),
                     covered: count > 0,
                     count,
-                    first: tally.first.get(i).cloned().flatten(),
+                    first: tally
+                        .first
+                        .get(i)
+                        .and_then(|f| f.as_ref().map(|(_, label)| label.clone())),
                 }
             })
             .collect();
