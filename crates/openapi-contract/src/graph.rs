@@ -68,6 +68,8 @@ pub(crate) struct UnionNode {
 
 pub(crate) struct SchemaGraph {
     pub nodes: Vec<Node>,
+    /// How many coverage points the document has (set by the catalogue).
+    pub point_count: usize,
     pub unions: Vec<UnionNode>,
     /// Each node's resolved schema pointer.
     pub pointers: Vec<String>,
@@ -124,6 +126,7 @@ impl SchemaGraph {
         }
         let mut graph = SchemaGraph {
             nodes: Vec::new(),
+            point_count: 0,
             unions: list,
             pointers: Vec::new(),
             by_pointer: HashMap::new(),

@@ -12,6 +12,7 @@ use serde_json::Value;
 use openapi_model::Discriminator;
 
 use crate::Finding;
+use crate::coverage::Hits;
 use crate::graph::{Node, NodeId, Prop, SchemaGraph, UnionNode};
 
 /// A validator error, kept apart until we know which check owns it.
@@ -76,7 +77,7 @@ pub(crate) struct Inspection<'a> {
     /// Values the discriminator already reported as the wrong shape.
     skip: HashSet<String>,
     /// Coverage points the body showed (with repeats; the caller sorts).
-    pub hits: Vec<u32>,
+    pub hits: Hits,
 }
 
 /// How deep the walk goes: as deep as serde_json parses (its recursion
@@ -143,7 +144,7 @@ impl<'a> Inspection<'a> {
             saw_union: false,
             saw_nullable: false,
             skip: HashSet::new(),
-            hits: Vec::new(),
+            hits: Hits::new(graph.point_count),
         }
     }
 
@@ -163,7 +164,8 @@ impl<'a> Inspection<'a> {
         let graph = self.graph;
         for &u in &graph.nodes[n].unions {
             if let Some(i) = self.choose(u, value, at) {
-                self.hits.extend(graph.unions[u].branch_points.get(i));
+                self.hits
+                    .set_some(graph.unions[u].branch_points.get(i).copied());
                 self.expand(graph.unions[u].branch_nodes[i], value, at, out);
             }
         }
@@ -483,7 +485,7 @@ impl<'a> Inspection<'a> {
                 if let Some(point) = p.points.absent
                     && !map.contains_key(&p.name)
                 {
-                    self.hits.push(point);
+                    self.hits.set(point);
                 }
             }
         }
@@ -492,8 +494,8 @@ impl<'a> Inspection<'a> {
     /// A property's points: present, null or a value, and an enumerated value.
     fn property_points(&mut self, p: &Prop, child: &Value) {
         let points = p.points;
-        self.hits.extend(points.present);
-        self.hits.extend(if child.is_null() {
+        self.hits.set_some(points.present);
+        self.hits.set_some(if child.is_null() {
             points.null
         } else {
             points.value
@@ -509,7 +511,7 @@ impl<'a> Inspection<'a> {
         for &n in nodes {
             let found = graph.nodes[n].enum_values.iter().find(|(v, _)| v == value);
             if let Some(&(_, point)) = found {
-                self.hits.push(point);
+                self.hits.set(point);
             }
         }
     }

@@ -578,7 +578,7 @@ impl Contract {
             std::mem::take(&mut inspection.undocumented),
             undocumented_outcome,
         ));
-        inspection.hits
+        inspection.hits.points()
     }
 }
 

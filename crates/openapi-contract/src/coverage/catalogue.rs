@@ -119,6 +119,7 @@ impl Catalogue {
             c.webhooks.push(points);
         }
         c.document_checks(raw, model);
+        compiled.graph.point_count = c.points.len();
         c
     }
 

@@ -92,6 +92,51 @@ impl Point {
     }
 }
 
+/// The points one body showed, as a bit per point of the document: a
+/// body of fifty items shows the same points fifty times, and setting a
+/// bit is cheaper than collecting and sorting repeats.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Hits {
+    words: Vec<u64>,
+}
+
+impl Hits {
+    /// Room for `points` points, none set.
+    pub fn new(points: usize) -> Hits {
+        Hits {
+            words: vec![0; points.div_ceil(64)],
+        }
+    }
+
+    /// Marks a point (one outside the room is ignored: it cannot happen
+    /// for a point of the same catalogue).
+    pub fn set(&mut self, point: u32) {
+        if let Some(w) = self.words.get_mut(point as usize / 64) {
+            *w |= 1 << (point % 64);
+        }
+    }
+
+    /// Marks a point, when there is one.
+    pub fn set_some(&mut self, point: Option<u32>) {
+        if let Some(p) = point {
+            self.set(p);
+        }
+    }
+
+    /// The points set, in order.
+    pub fn points(&self) -> Vec<u32> {
+        let mut out = Vec::new();
+        for (i, &w) in self.words.iter().enumerate() {
+            let mut w = w;
+            while w != 0 {
+                out.push(i as u32 * 64 + w.trailing_zeros());
+                w &= w - 1;
+            }
+        }
+        out
+    }
+}
+
 /// What one run (or one file of it) saw, by point number of its
 /// document's [`Catalogue`].
 #[derive(Debug, Clone, Default)]
@@ -623,4 +668,21 @@ fn digest(points: &[Point]) -> String {
     }
     let hex = data_encoding::HEXLOWER.encode(ctx.finish().as_ref());
     hex[..16].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Hits;
+
+    #[test]
+    fn hits_give_each_point_once_in_order() {
+        let mut hits = Hits::new(130);
+        for p in [129, 3, 64, 3, 0, 63, 129] {
+            hits.set(p);
+        }
+        hits.set_some(None);
+        hits.set(500); // outside the room: ignored
+        assert_eq!(hits.points(), [0, 3, 63, 64, 129]);
+        assert!(Hits::new(0).points().is_empty());
+    }
 }
