@@ -263,3 +263,30 @@ fn coverage_gates_only_when_asked() {
     let o = xtask(&["contract", "live", "--require-coverage", "140"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_requirement_file_next_to_the_document_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("v1.yaml");
+    std::fs::copy(root().join("openapi/signalzen-v1.yaml"), &doc).unwrap();
+    let config = dir.path().join(".contract-coverage.yaml");
+    std::fs::write(&config, "require:\n  - '#/x-webhooks/messageCreated'\n").unwrap();
+    let o = xtask(&["contract", "live", "--spec", s(&doc)]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("FAIL  coverage.required"),
+        "{}",
+        stdout(&o)
+    );
+    std::fs::write(&config, "minimum_percent: 10\n").unwrap();
+    let o = xtask(&["contract", "live", "--spec", s(&doc)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    std::fs::write(&config, "minimum: 10\n").unwrap();
+    let o = xtask(&["contract", "live", "--spec", s(&doc)]);
+    assert_eq!(o.status.code(), Some(2), "a misspelt key is bad input");
+    assert!(
+        stderr(&o).contains(".contract-coverage.yaml"),
+        "{}",
+        stderr(&o)
+    );
+}
