@@ -389,8 +389,8 @@ async fn live_tally(
 }
 
 /// The sandbox's data shows every point a correct server can be made to
-/// show: a default live run, a sampled one over many users (pages past
-/// the end), a rate-limited one (429) and the webhook round trip cover
+/// show: a default live run, a sampled one over many users (the sampled
+/// walk's pages), a rate-limited one (429) and the webhook round trip cover
 /// all but the documented 5xx and the error codes of statuses no
 /// operation documents.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -449,4 +449,12 @@ async fn the_sandbox_covers_every_point_a_correct_server_can_show() {
         &live_tally(sandbox_server::Config::default(), |_| {}).await,
     );
     assert!(alone.missed().any(|p| p.point.kind == PointKind::Delivery));
+    // A complete walk asks one page past the end of each list.
+    let past: Vec<_> = alone
+        .points
+        .iter()
+        .filter(|p| p.point.qualifier == "past-the-end")
+        .collect();
+    assert_eq!(past.len(), 2);
+    assert!(past.iter().all(|p| p.covered), "{past:#?}");
 }

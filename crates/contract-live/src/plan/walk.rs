@@ -331,6 +331,27 @@ impl Ctx<'_> {
         walk.walked
     }
 
+    /// After a complete walk, one page past the end at the default size:
+    /// `pagination` judges that it is empty (a sampled walk asks its own).
+    async fn past_the_end(
+        &self,
+        seq: &mut Seq,
+        list: &List<'_>,
+        values: &PathValues,
+        walked: &Walked,
+    ) {
+        let total = walked.items.len() as i64;
+        if !walked.complete || total == 0 {
+            return;
+        }
+        let Some(path) = path_of(list.op, values) else {
+            return;
+        };
+        let req =
+            page_request(list, &path, Auth::Secret(0), None, total).noted("one page past the end");
+        self.send(seq, req).await;
+    }
+
     /// Walks at every page size; checks the walks agree; returns the first.
     pub(super) async fn walks(
         &self,
@@ -388,6 +409,9 @@ impl Ctx<'_> {
                 );
             }
             done.push((limit, w));
+        }
+        if let Some((_, first)) = done.first() {
+            self.past_the_end(&mut seq, list, &values, first).await;
         }
         WalkedList {
             values,
