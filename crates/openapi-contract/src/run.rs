@@ -166,7 +166,8 @@ fn recorded_tally(contract: &Contract, mut tally: Tally) -> Tally {
         let why = "fewer than two known secrets: whose items an answer may hold is unknown";
         tally.not_judged(Check::TenantIsolation, why);
     }
-    if !contract.model().webhooks.is_empty() {
+    // Only a recording that holds deliveries says what it could not judge of them.
+    if tally.judged(Check::WebhookMethod) > 0 {
         if secrets == 0 {
             let why = "no signing secret known: signatures were checked for form only";
             tally.not_judged(Check::WebhookSignature, why);

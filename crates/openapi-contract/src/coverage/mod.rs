@@ -256,6 +256,11 @@ impl Tally {
         seen.count += 1;
     }
 
+    /// How many exchanges the check judged so far.
+    pub fn judged(&self, check: Check) -> u64 {
+        self.judged.get(&check).copied().unwrap_or(0)
+    }
+
     /// Records why a check could not judge in this run.
     pub fn not_judged(&mut self, check: Check, reason: impl Into<String>) {
         self.not_judged.insert(check, reason.into());
