@@ -180,17 +180,11 @@ pub fn run(command: CoverageCommand) -> CommandResult {
 /// The coverages of `reference`'s document among `all`, added up (a
 /// recorded run also covers the peers' documents: those are left out).
 pub fn together(reference: &Coverage, all: &[Coverage]) -> Coverage {
-    let mut sum = all
-        .iter()
-        .find(|c| c.document == reference.document)
-        .unwrap_or(reference)
-        .clone();
-    let mut first = true;
-    for c in all.iter().filter(|c| c.document == reference.document) {
-        if !std::mem::take(&mut first) {
-            // Same document, so it adds up.
-            let _ = sum.merge("", c);
-        }
+    let mut same = all.iter().filter(|c| c.document == reference.document);
+    let mut sum = same.next().unwrap_or(reference).clone();
+    for c in same {
+        // Same document, so it adds up.
+        let _ = sum.merge("", c);
     }
     sum
 }

@@ -189,6 +189,8 @@ impl std::fmt::Debug for Contract {
 /// The operation an exchange is for, with its validators.
 #[derive(Clone, Copy)]
 struct Target<'c> {
+    /// Index into the model's operations.
+    index: usize,
     op: &'c Operation,
     compiled: &'c CompiledOperation,
 }
@@ -340,6 +342,7 @@ impl Contract {
             })?;
         let index = self.find_operation(ex, &url)?;
         let target = Target {
+            index,
             op: &self.model.operations[index],
             compiled: &self.compiled.operations[index],
         };
@@ -406,10 +409,7 @@ impl Contract {
         body: &Value,
         points: &mut Vec<u32>,
     ) {
-        let Some(index) = self.catalogue.operations.get(&target.op.id) else {
-            return;
-        };
-        let Some(page) = self.catalogue.pages[*index] else {
+        let Some(page) = self.catalogue.pages[target.index] else {
             return;
         };
         let at = pagination::position(p, target.op, query, body);

@@ -268,7 +268,6 @@ fn check_all(
     let count = |report: &mut ExchangeReport| {
         let mut t = shown.lock().unwrap_or_else(|p| p.into_inner());
         t.add_shown(contract, report, setup.source);
-        report.points = Vec::new();
     };
     let one = |raw: &RawEntry<'_>| match raw.parse() {
         Ok(entry) if setup.webhooks.holds(&entry) => {

@@ -163,18 +163,19 @@ struct Covered {
 impl Tally {
     /// Counts what one exchange covered: [`Tally::add_shown`] and
     /// [`Tally::add_judged`] at once.
-    pub fn add(&mut self, contract: &Contract, report: &ExchangeReport, source: &str) {
+    pub fn add(&mut self, contract: &Contract, report: &mut ExchangeReport, source: &str) {
         self.add_shown(contract, report, source);
         self.add_judged(contract, report, source);
     }
 
     /// Counts what the answer itself showed: its schema and paging points
     /// (from the checks), its status, its webhook. Exchanges may come in
-    /// any order (one per worker): the first is the lowest index.
-    pub fn add_shown(&mut self, contract: &Contract, report: &ExchangeReport, source: &str) {
+    /// any order (one per worker): the first is the lowest index. The
+    /// report's points move into the tally: the counts hold them now.
+    pub fn add_shown(&mut self, contract: &Contract, report: &mut ExchangeReport, source: &str) {
         let c = contract.catalogue();
         let model = contract.model();
-        let mut hits: Vec<u32> = report.points.clone();
+        let mut hits: Vec<u32> = std::mem::take(&mut report.points);
         let op = report.operation.as_deref();
         if let (Some(op), Some(status)) = (op, report.status)
             && let Some(&i) = c.operations.get(op)
@@ -228,13 +229,11 @@ impl Tally {
         }
     }
 
-    /// A tally of every exchange, whose points it then lets go (the
-    /// tally holds the counts; the reports need not).
+    /// A tally of every exchange (whose points move into it).
     pub fn counted(contract: &Contract, exchanges: &mut [ExchangeReport], source: &str) -> Tally {
         let mut tally = Tally::default();
         for e in exchanges {
             tally.add(contract, e, source);
-            e.points = Vec::new();
         }
         tally
     }

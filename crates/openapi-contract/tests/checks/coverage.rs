@@ -77,7 +77,7 @@ fn shown(c: &Contract, url: &str, status: u16, body: &str) -> BTreeSet<String> {
         body: Some(body.as_bytes()),
     };
     let checked = c.check(&ex);
-    let report = ExchangeReport {
+    let mut report = ExchangeReport {
         index: 0,
         line: 0,
         method: "GET".into(),
@@ -89,7 +89,7 @@ fn shown(c: &Contract, url: &str, status: u16, body: &str) -> BTreeSet<String> {
         points: checked.points,
     };
     let mut tally = Tally::default();
-    tally.add(c, &report, "test");
+    tally.add(c, &mut report, "test");
     let coverage = openapi_contract::coverage::Coverage::of(c, &tally);
     coverage
         .points
@@ -199,7 +199,7 @@ fn an_undocumented_status_is_listed_apart_and_a_documented_one_is_a_point() {
         body: None,
     };
     let checked = c.check(&ex);
-    let report = ExchangeReport {
+    let mut report = ExchangeReport {
         index: 0,
         line: 0,
         method: "GET".into(),
@@ -211,7 +211,7 @@ fn an_undocumented_status_is_listed_apart_and_a_documented_one_is_a_point() {
         points: checked.points,
     };
     let mut tally = Tally::default();
-    tally.add(&c, &report, "t");
+    tally.add(&c, &mut report, "t");
     let coverage = openapi_contract::coverage::Coverage::of(&c, &tally);
     assert_eq!(coverage.covered, 0);
     assert_eq!(coverage.undocumented.len(), 1);
