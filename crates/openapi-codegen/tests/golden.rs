@@ -30,7 +30,11 @@ fn generate(rel: &str) -> String {
 }
 
 fn golden(name: &str) {
-    let code = generate(&format!("tests/fixtures/codegen/{name}.yaml"));
+    golden_of(name, &format!("tests/fixtures/codegen/{name}.yaml"));
+}
+
+fn golden_of(name: &str, document: &str) {
+    let code = generate(document);
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/{name}.rs"));
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&file, &code).expect("write golden");
@@ -65,6 +69,13 @@ fn untagged() {
 #[test]
 fn nullable() {
     golden("nullable");
+}
+
+/// FastAPI's OpenAPI 3.1 (tests/fixtures/fastapi): `Optional` as
+/// `anyOf` with null, `Literal` as `const`, tuples as `prefixItems`.
+#[test]
+fn fastapi() {
+    golden_of("fastapi", "tests/fixtures/fastapi/openapi.json");
 }
 
 #[test]

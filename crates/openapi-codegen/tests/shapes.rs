@@ -6,6 +6,9 @@
 #[path = "golden/adjacent.rs"]
 mod adjacent;
 #[allow(dead_code)]
+#[path = "golden/fastapi.rs"]
+mod fastapi;
+#[allow(dead_code)]
 #[path = "golden/internal.rs"]
 mod internal;
 #[allow(dead_code)]
@@ -88,4 +91,34 @@ fn nullable_optional_and_recursive_fields() {
     // A required nullable key may hold null but must be there for the schema;
     // an optional key is left out when None.
     assert!(v.get("note").is_none());
+}
+
+#[test]
+fn fastapi_3_1_shapes_read_what_fastapi_writes() {
+    // `Optional[X]` (anyOf with null) is Option<X>, null or absent.
+    let note: fastapi::Note = serde_json::from_value(json!({
+        "id": 7, "title": "t", "body": null, "colour": "red", "pinned_at": null,
+        "position": [3, 4], "score": 9.5
+    }))
+    .expect("a note as FastAPI sends it");
+    assert_eq!(note.body, None);
+    assert_eq!(note.colour, Some(fastapi::Colour::Red));
+    // `tuple[int, int]` (prefixItems, two items exactly) is a tuple.
+    assert_eq!(note.position, (3, 4));
+    assert!(
+        serde_json::from_value::<fastapi::Note>(json!({
+            "id": 7, "title": "t", "position": [3, 4, 5], "score": 1.0
+        }))
+        .is_err(),
+        "a third item is not a position"
+    );
+    // `Literal["text"]` (const) is a one-value type: nothing else reads.
+    let block: fastapi::TextBlock = round_trip(json!({"kind": "text", "text": "hi"}));
+    assert_eq!(block.kind, fastapi::TextBlockKind::Text);
+    assert!(
+        serde_json::from_value::<fastapi::TextBlock>(json!({"kind": "image", "text": "hi"}))
+            .is_err()
+    );
+    let page: fastapi::Page = round_trip(json!({"items": [], "total": 0}));
+    assert!(page.items.is_empty());
 }

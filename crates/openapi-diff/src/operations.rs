@@ -12,7 +12,7 @@ use crate::{Changes, Context, Kind, Pointers};
 
 /// An operation's identity across the two documents: the root, the path
 /// template with its parameter names blanked, and the method.
-type Key = (bool, String, &'static str);
+type Key = (bool, String, String);
 
 fn key(op: &OperationRef<'_>) -> Key {
     let webhook = op.root == Root::Webhooks;
@@ -21,7 +21,7 @@ fn key(op: &OperationRef<'_>) -> Key {
     } else {
         template::shape(op.path)
     };
-    (webhook, shape, op.method)
+    (webhook, shape, op.method.to_string())
 }
 
 fn label(op: &OperationRef<'_>) -> String {

@@ -221,18 +221,32 @@ impl<'a> Converter<'a> {
             "example" => Value::Array(vec![value.clone()]),
             // 3.0: a boolean modifying minimum/maximum; folded in by `key_name`.
             "exclusiveMinimum" | "exclusiveMaximum" if !value.is_number() => return Ok(None),
-            "properties" => {
+            // The 2020-12 applicators (`$defs`, `prefixItems`, `if`, …) come
+            // only from 3.1/3.2 documents, whose schemas are JSON Schema
+            // already: converted the same way so their `$ref`s are bundled.
+            "properties" | "$defs" | "patternProperties" | "dependentSchemas" => {
                 let mut props = Map::new();
                 for (name, s) in value.as_object().into_iter().flatten() {
-                    let ptr = format!("{}/{}", child("properties"), escape(name));
+                    let ptr = format!("{}/{}", child(key), escape(name));
                     props.insert(name.clone(), self.convert(s, &ptr, depth + 1, used)?);
                 }
                 Value::Object(props)
             }
-            "items" | "not" | "additionalProperties" if value.is_object() => {
+            "items"
+            | "not"
+            | "additionalProperties"
+            | "if"
+            | "then"
+            | "else"
+            | "contains"
+            | "propertyNames"
+            | "unevaluatedItems"
+            | "unevaluatedProperties"
+                if value.is_object() =>
+            {
                 self.convert(value, &child(key), depth + 1, used)?
             }
-            "allOf" | "oneOf" | "anyOf" => {
+            "allOf" | "oneOf" | "anyOf" | "prefixItems" => {
                 let mut list = Vec::new();
                 for (i, s) in value.as_array().into_iter().flatten().enumerate() {
                     let ptr = format!("{}/{i}", child(key));

@@ -1,4 +1,4 @@
-//! Loads, resolves and lints OpenAPI 3.0 documents.
+//! Loads, resolves and lints OpenAPI 3.0, 3.1 and 3.2 documents.
 //!
 //! Load a document (a file with [`load`], text with [`load_str`]), then
 //! lint it: every finding names its rule (the catalogue is
@@ -32,6 +32,7 @@
 
 #![warn(missing_docs)]
 
+mod dialect;
 pub mod lint;
 mod load;
 pub mod media;
@@ -40,6 +41,8 @@ pub mod pointer;
 mod position;
 pub mod schema;
 pub mod template;
+pub mod upgrade;
+mod version;
 pub mod visit;
 
 use std::path::{Path, PathBuf};
@@ -48,6 +51,7 @@ pub use load::{LoadError, LoadOptions, load, load_str};
 pub use openapiv3;
 pub use position::{Position, PositionIndex};
 use serde_json::Value;
+pub use version::Version;
 
 /// One loaded document: the raw JSON tree (what pointers address; checked
 /// against `openapiv3`'s types while loading), and where each node sits in
@@ -56,6 +60,9 @@ use serde_json::Value;
 pub struct Document {
     /// The file it was read from.
     pub path: PathBuf,
+    /// The OpenAPI version line it claims. A 3.1/3.2 document's schemas
+    /// are in `raw` in the one form every tool reads (see `dialect`).
+    pub version: Version,
     /// The document as JSON: what pointers address.
     pub raw: Value,
     /// Where each node is in the file.
@@ -65,6 +72,11 @@ pub struct Document {
     /// text written, so every tool reads `"1.10"`, and the lint reports
     /// them (`string-scalar`).
     pub coerced: Vec<String>,
+    /// Pointers of 3.0 keywords a 3.1/3.2 document's schemas wrote
+    /// (`nullable`, a boolean `exclusiveMinimum`), which mean nothing
+    /// there: read as other 3.1 tools read them (not at all), and
+    /// reported by the lint (`version-keyword`).
+    pub dropped: Vec<String>,
 }
 
 impl Document {

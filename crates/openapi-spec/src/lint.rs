@@ -59,6 +59,18 @@ fn all_findings(doc: &Document) -> Vec<Finding> {
         );
         l.push("string-scalar", at, message);
     }
+    for at in &doc.dropped {
+        let key = at.rsplit('/').next().unwrap_or_default();
+        let instead = match key {
+            "nullable" => "add \"null\" to `type` (type: [string, \"null\"])",
+            _ => "give the bound itself as a number (exclusiveMinimum: 0) instead of a flag",
+        };
+        let message = format!(
+            "`{key}` is an OpenAPI 3.0 keyword; a {} Schema Object is JSON Schema 2020-12, where it means nothing (read here as other 3.1 tools read it: ignored): {instead}",
+            doc.version
+        );
+        l.push("version-keyword", at, message);
+    }
     for (rule, pointer, message) in musts::check(&doc.raw) {
         l.push(rule, &pointer, message);
     }
@@ -108,7 +120,7 @@ impl Linter<'_> {
             let prefix = format!("{at}/");
             said.iter().any(|p| p.starts_with(&prefix))
         };
-        for problem in crate::official::check(&self.doc.raw) {
+        for problem in crate::official::check(&self.doc.raw, self.doc.version) {
             // A weak problem (a list with a repeated item, an object that
             // fits two branches) is the echo of a sharper one inside it.
             let echoed = problem.weak && under_said(&problem.pointer);
@@ -120,7 +132,7 @@ impl Linter<'_> {
 
     /// Keys OpenAPI 3.0 does not define, and shape rules (see `structure`).
     fn structure(&mut self) {
-        for (rule, pointer, message) in structure::check(&self.doc.raw) {
+        for (rule, pointer, message) in structure::check(&self.doc.raw, self.doc.version) {
             self.push(rule, &pointer, message);
         }
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::{Document, Position, PositionIndex, pointer};
+use crate::{Document, Position, PositionIndex, Version, dialect, pointer};
 
 /// Limits for untrusted input.
 #[derive(Debug, Clone)]
@@ -77,7 +77,7 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
-    /// The document is not OpenAPI 3.0.
+    /// The document is not OpenAPI 3.0, 3.1 or 3.2.
     #[error("{file}{}: {message}", at_position(*.position, pointer))]
     Version {
         /// The file.
@@ -89,16 +89,32 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
-    /// The document does not have OpenAPI 3.0's structure.
-    #[error("{file}{}: not a valid OpenAPI 3.0 document: {message}", at_position(*.position, pointer))]
+    /// The document does not have its OpenAPI version's structure.
+    #[error("{file}{}: not a valid {version} document: {message}", at_position(*.position, pointer))]
     Structure {
         /// The file.
         file: PathBuf,
+        /// The version it claims.
+        version: Version,
         /// Where.
         position: Option<Position>,
         /// The pointer of the offending node.
         pointer: String,
         /// What is wrong.
+        message: String,
+    },
+    /// The document uses something the toolkit does not read (another
+    /// JSON Schema dialect, `$dynamicRef`, a 3.2 field no tool reads):
+    /// refused, never ignored.
+    #[error("{file}{}: not supported: {message}", at_position(*.position, pointer))]
+    Unsupported {
+        /// The file.
+        file: PathBuf,
+        /// Where.
+        position: Option<Position>,
+        /// The pointer of the first such field.
+        pointer: String,
+        /// What is not supported, with one line per further use.
         message: String,
     },
 }
@@ -115,15 +131,16 @@ impl LoadError {
     pub fn position(&self) -> Option<Position> {
         match self {
             LoadError::Syntax { position, .. } => Some(*position),
-            LoadError::Version { position, .. } | LoadError::Structure { position, .. } => {
-                *position
-            }
+            LoadError::Version { position, .. }
+            | LoadError::Structure { position, .. }
+            | LoadError::Unsupported { position, .. } => *position,
             _ => None,
         }
     }
 }
 
-/// Loads the OpenAPI 3.0 document at `path` (YAML, or JSON by extension).
+/// Loads the OpenAPI 3.0, 3.1 or 3.2 document at `path` (YAML, or JSON by
+/// extension).
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Document, LoadError> {
     let io = |source| LoadError::Io {
         file: path.to_path_buf(),
@@ -185,15 +202,19 @@ pub fn load_str(
     } else {
         PositionIndex::build(text)
     };
-    check_version(&raw, &file, &positions)?;
+    let version = check_version(&raw, &file, &positions)?;
     let mut coerced = Vec::new();
     coerce_strings(&mut raw, "", &positions, &mut coerced);
-    validate(&raw, &file, &positions)?;
+    validate(&raw, version, &file, &positions)?;
+    refuse_unsupported(&raw, version, &file, &positions)?;
+    let dropped = dialect::fold(&mut raw, version);
     Ok(Document {
         path: file,
+        version,
         raw,
         positions,
         coerced,
+        dropped,
     })
 }
 
@@ -276,7 +297,14 @@ fn after_position(rest: &str) -> &str {
     &rest[end..]
 }
 
-fn check_version(raw: &Value, file: &Path, positions: &PositionIndex) -> Result<(), LoadError> {
+/// What the tool reads, for the messages that refuse a version.
+const READ: &str = "this tool reads OpenAPI 3.0.x, 3.1.x and 3.2.x";
+
+fn check_version(
+    raw: &Value,
+    file: &Path,
+    positions: &PositionIndex,
+) -> Result<Version, LoadError> {
     let err = |pointer: &str, message: String| LoadError::Version {
         file: file.to_path_buf(),
         position: positions.locate(pointer),
@@ -290,7 +318,7 @@ fn check_version(raw: &Value, file: &Path, positions: &PositionIndex) -> Result<
         return Err(err(
             "/swagger",
             format!(
-                "Swagger {} (OpenAPI 2.0) is not supported; this tool reads OpenAPI 3.0.x",
+                "Swagger {} (OpenAPI 2.0) is not supported; {READ} (convert it first, e.g. with swagger2openapi)",
                 scalar_text(v, "/swagger", positions)
             ),
         ));
@@ -298,17 +326,58 @@ fn check_version(raw: &Value, file: &Path, positions: &PositionIndex) -> Result<
     let Some(v) = obj.get("openapi") else {
         return Err(err(
             "",
-            "no `openapi` field: this is not an OpenAPI 3.0 document".into(),
+            format!("no `openapi` field: this is not an OpenAPI document; {READ}"),
         ));
     };
-    let version = scalar_text(v, "/openapi", positions);
-    if !version.starts_with("3.0.") {
-        return Err(err(
+    let text = scalar_text(v, "/openapi", positions);
+    Version::of(&text).ok_or_else(|| {
+        err(
             "/openapi",
-            format!("OpenAPI {version} is not supported; this tool reads OpenAPI 3.0.x"),
-        ));
+            format!("OpenAPI {text} is not supported; {READ}"),
+        )
+    })
+}
+
+/// Refuses what a 3.1/3.2 document says that no tool would honour: the
+/// first use at the error's place, every other one listed after it.
+fn refuse_unsupported(
+    raw: &Value,
+    version: Version,
+    file: &Path,
+    positions: &PositionIndex,
+) -> Result<(), LoadError> {
+    if !version.json_schema() {
+        return Ok(());
     }
-    Ok(())
+    let mut found: Vec<crate::official::Problem> = dialect::unsupported_schema_features(raw)
+        .into_iter()
+        .map(|u| crate::official::Problem {
+            pointer: u.pointer,
+            message: u.message,
+            weak: false,
+            unknown_field: false,
+            blocks_reading: false,
+        })
+        .collect();
+    if version == Version::V3_2 {
+        found.extend(
+            crate::official::unread_3_2_fields(raw)
+                .into_iter()
+                .map(|mut p| {
+                    p.message = format!("{}: no tool here reads it yet", p.message);
+                    p
+                }),
+        );
+    }
+    let Some((first, rest)) = found.split_first() else {
+        return Ok(());
+    };
+    Err(LoadError::Unsupported {
+        file: file.to_path_buf(),
+        position: positions.locate(&first.pointer),
+        pointer: first.pointer.clone(),
+        message: more_problems(&first.message, rest, file, positions),
+    })
 }
 
 fn scalar_text(v: &Value, pointer: &str, positions: &PositionIndex) -> String {
@@ -428,11 +497,35 @@ fn to_text(value: &mut Value, at: &str, positions: &PositionIndex) -> bool {
     changed
 }
 
-/// Reads the document into `openapiv3`'s types, for the structure they
-/// check (a field of the wrong type, a missing required field), and drops
-/// them: every tool reads the raw tree, and the typed copy of a 13 MB
-/// document would hold about 80 MB for nothing.
-fn validate(raw: &Value, file: &Path, positions: &PositionIndex) -> Result<(), LoadError> {
+/// Checks the structure: a 3.1/3.2 document against its version's
+/// published schema; a 3.0 document first through `openapiv3`'s types (a
+/// field of the wrong type, a missing required field: quicker than the
+/// schema on a large valid document), dropped at once (every tool reads the
+/// raw tree, and the typed copy of a 13 MB document would hold about 80 MB
+/// for nothing), and through the published schema when they refuse it.
+fn validate(
+    raw: &Value,
+    version: Version,
+    file: &Path,
+    positions: &PositionIndex,
+) -> Result<(), LoadError> {
+    if version.json_schema() {
+        // As with 3.0 (where `openapiv3`'s types decide), what stops the
+        // tools reading the document (a wrong type, a missing required
+        // field) is refused here; the rest is the lint's finding.
+        let mut problems = crate::official::check(raw, version);
+        problems.retain(|p| p.blocks_reading);
+        return match problems.as_slice() {
+            [] => Ok(()),
+            [first, rest @ ..] => Err(LoadError::Structure {
+                file: file.to_path_buf(),
+                version,
+                position: positions.locate(&first.pointer),
+                message: more_problems(&first.message, rest, file, positions),
+                pointer: first.pointer.clone(),
+            }),
+        };
+    }
     serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw)
         .map(drop)
         .map_err(|e| {
@@ -446,17 +539,19 @@ fn validate(raw: &Value, file: &Path, positions: &PositionIndex) -> Result<(), L
                     _ => {}
                 }
             }
-            match crate::official::check(raw).as_slice() {
+            match crate::official::check(raw, version).as_slice() {
                 // The published JSON Schema says it better: at the value
                 // at fault, in a plain sentence, and every problem at once.
                 [first, rest @ ..] => LoadError::Structure {
                     file: file.to_path_buf(),
+                    version,
                     position: positions.locate(&first.pointer),
                     message: more_problems(&first.message, rest, file, positions),
                     pointer: first.pointer.clone(),
                 },
                 [] => LoadError::Structure {
                     file: file.to_path_buf(),
+                    version,
                     position: positions.locate(&ptr),
                     message: e.inner().to_string(),
                     pointer: ptr,

@@ -12,11 +12,15 @@ use std::sync::OnceLock;
 use jsonschema::error::{ValidationError, ValidationErrorKind};
 use serde_json::Value;
 
-use crate::pointer;
+use crate::{Version, pointer};
 
 /// The OpenAPI Initiative's schema for 3.0.x documents, iteration
 /// 2024-10-18 (the latest published for 3.0).
 const OAS_3_0: &str = include_str!("../schemas/oas-3.0-2024-10-18.json");
+/// Its schemas for 3.1.x and 3.2.x documents, iteration 2025-11-23, which
+/// leave Schema Objects to the linter.
+const OAS_3_1: &str = include_str!("../schemas/oas-3.1-2025-11-23.json");
+const OAS_3_2: &str = include_str!("../schemas/oas-3.2-2025-11-23.json");
 
 /// One problem the official schema found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +32,12 @@ pub(crate) struct Problem {
     /// Only an echo of a sharper problem inside it, when there is one (a
     /// list with a repeated item, an object that fits two branches).
     pub weak: bool,
+    /// A field the object does not define: a lint finding (the lint's
+    /// own field tables say it too), never a reason to refuse the document.
+    pub unknown_field: bool,
+    /// A value of the wrong type or a missing required field: what stops
+    /// a tool reading the document, refused by the loader.
+    pub blocks_reading: bool,
 }
 
 impl Problem {
@@ -36,6 +46,8 @@ impl Problem {
             pointer,
             message,
             weak: false,
+            unknown_field: false,
+            blocks_reading: false,
         }
     }
 }
@@ -44,37 +56,65 @@ struct Official {
     schema: Value,
     validator: jsonschema::Validator,
     /// The schema's Path Item Object alone, for the path items under
-    /// `x-webhooks` (3.1's `webhooks` in a 3.0 document), which the
-    /// published schema leaves unchecked as an extension.
+    /// `x-webhooks` (the toolkit's spelling of 3.1's `webhooks` in a 3.0
+    /// document), which the published schema leaves unchecked as an
+    /// extension.
     path_item: jsonschema::Validator,
+    /// The schema's Operation Object alone, for 3.2's operations (under
+    /// `query` and `additionalOperations`) checked by 3.1's tables.
+    operation: jsonschema::Validator,
 }
 
-/// The compiled schema, built once per process (compiling it costs more
-/// than validating a small document).
-fn official() -> Option<&'static Official> {
-    static CELL: OnceLock<Option<Official>> = OnceLock::new();
-    CELL.get_or_init(|| {
-        let schema: Value = serde_json::from_str(OAS_3_0).ok()?;
-        let options = jsonschema::draft4::options().should_validate_formats(true);
-        let validator = options.build(&schema).ok()?;
-        let path_item = serde_json::json!({
-            "$ref": "#/definitions/PathItem",
-            "definitions": schema.get("definitions")?,
-        });
-        let path_item = options.build(&path_item).ok()?;
-        Some(Official {
-            schema,
-            validator,
-            path_item,
-        })
+/// The compiled schema of `version`, built once per process (compiling
+/// it costs more than validating a small document).
+fn official(version: Version) -> Option<&'static Official> {
+    static CELLS: [OnceLock<Option<Official>>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let (cell, text) = match version {
+        Version::V3_0 => (&CELLS[0], OAS_3_0),
+        Version::V3_1 => (&CELLS[1], OAS_3_1),
+        Version::V3_2 => (&CELLS[2], OAS_3_2),
+    };
+    cell.get_or_init(|| compile(text, version)).as_ref()
+}
+
+fn compile(text: &str, version: Version) -> Option<Official> {
+    let schema: Value = serde_json::from_str(text).ok()?;
+    let (defs, path_item, options) = match version {
+        Version::V3_0 => (
+            "definitions",
+            "PathItem",
+            jsonschema::draft4::options().should_validate_formats(true),
+        ),
+        _ => (
+            "$defs",
+            "path-item",
+            jsonschema::draft202012::options().should_validate_formats(true),
+        ),
+    };
+    let validator = options.build(&schema).ok()?;
+    let operation = match version {
+        Version::V3_0 => "Operation",
+        _ => "operation",
+    };
+    let alone = |name: &str| {
+        let mut alone = serde_json::Map::new();
+        alone.insert("$ref".into(), format!("#/{defs}/{name}").into());
+        alone.insert(defs.into(), schema.get(defs)?.clone());
+        options.build(&Value::Object(alone)).ok()
+    };
+    Some(Official {
+        path_item: alone(path_item)?,
+        operation: alone(operation)?,
+        validator,
+        schema,
     })
-    .as_ref()
 }
 
-/// Every problem the official schema finds in `raw`, one per place, in
-/// the validator's order.
-pub(crate) fn check(raw: &Value) -> Vec<Problem> {
-    let Some(official) = official() else {
+/// Every problem the official schema of `version` finds in `raw`, one
+/// per place, in the validator's order.
+pub(crate) fn check(raw: &Value, version: Version) -> Vec<Problem> {
+    let Some(official) = official(version) else {
         // The vendored schema is part of the build; a test pins that it
         // compiles, so this is unreachable in a released binary.
         return Vec::new();
@@ -119,12 +159,18 @@ impl Official {
                 Some(branch) => branch.iter().for_each(|e| self.explain(e, out)),
                 None => out.push(self.no_branch(error, context, &at, &object)),
             },
-            ValidationErrorKind::AdditionalProperties { unexpected } => {
+            ValidationErrorKind::AdditionalProperties { unexpected }
+            | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
                 for key in unexpected {
-                    out.push(Problem::new(
-                        pointer::push(&at, key),
-                        format!("`{key}` is not a field of the {object} (and not an x- extension)"),
-                    ));
+                    out.push(Problem {
+                        unknown_field: true,
+                        ..Problem::new(
+                            pointer::push(&at, key),
+                            format!(
+                                "`{key}` is not a field of the {object} (and not an x- extension)"
+                            ),
+                        )
+                    });
                 }
             }
             ValidationErrorKind::OneOfMultipleValid { .. } | ValidationErrorKind::UniqueItems => {
@@ -141,6 +187,8 @@ impl Official {
                     pointer: at,
                     message,
                     weak: true,
+                    unknown_field: false,
+                    blocks_reading: false,
                 });
             }
             kind => {
@@ -151,7 +199,14 @@ impl Official {
                     &object,
                     &at,
                 );
-                out.push(Problem::new(at, message));
+                let blocks_reading = matches!(
+                    kind,
+                    ValidationErrorKind::Type { .. } | ValidationErrorKind::Required { .. }
+                );
+                out.push(Problem {
+                    blocks_reading,
+                    ..Problem::new(at, message)
+                });
             }
         }
     }
@@ -259,13 +314,20 @@ impl Official {
             ValidationErrorKind::Minimum { limit } => {
                 format!("{value} is below the minimum {limit}")
             }
-            ValidationErrorKind::Not { .. } => match self.description(keyword) {
-                Some(d) if object == "object" => d,
-                Some(d) => format!("{d} (the {object})"),
-                None => {
-                    format!("the {object} has a combination of fields the specification forbids")
+            ValidationErrorKind::Not { schema } => {
+                match (self.description(keyword), excluded(keyword, schema)) {
+                    (Some(d), _) if object == "object" => d,
+                    (Some(d), _) => format!("{d} (the {object})"),
+                    (None, Some((a, b))) => {
+                        format!("`{a}` and `{b}` exclude each other in the {object}; keep one")
+                    }
+                    (None, None) => {
+                        format!(
+                            "the {object} has a combination of fields the specification forbids"
+                        )
+                    }
                 }
-            },
+            }
             ValidationErrorKind::ExclusiveMinimum { limit } => {
                 format!("{value} must be greater than {limit}")
             }
@@ -283,6 +345,7 @@ impl Official {
     fn object_name(&self, keyword: &str) -> String {
         let name = keyword
             .rsplit_once("/definitions/")
+            .or_else(|| keyword.rsplit_once("/$defs/"))
             .map(|(_, rest)| rest.split('/').next().unwrap_or(rest))
             .unwrap_or("");
         object_label(name)
@@ -305,6 +368,85 @@ impl Official {
             .and_then(Value::as_str)
             .map(str::to_string)
     }
+}
+
+/// The two fields a `dependentSchemas: {a: {not: {required: [b]}}}`
+/// keeps apart (3.1's License Object: `identifier` and `url`).
+fn excluded(keyword: &str, not: &Value) -> Option<(String, String)> {
+    let rest = keyword.strip_suffix("/not")?;
+    let (_, a) = rest.rsplit_once("/dependentSchemas/")?;
+    let b = not.get("required")?.as_array()?.first()?.as_str()?;
+    Some((pointer::unescape(a), b.to_string()))
+}
+
+/// The fields of a 3.2 document that 3.1's field tables do not have and
+/// no tool here reads yet (`itemSchema`, `dataValue`, `style: cookie`, …):
+/// the 3.2 document checked against 3.1's published schema, minus the
+/// 3.2 features the toolkit reads. Each is named, so none is ignored
+/// silently.
+pub(crate) fn unread_3_2_fields(raw: &Value) -> Vec<Problem> {
+    let Some(official) = official(Version::V3_1) else {
+        return Vec::new();
+    };
+    let mut errors: Vec<(String, ValidationError<'_>)> = official
+        .validator
+        .iter_errors(raw)
+        .map(|e| (String::new(), e))
+        .collect();
+    // 3.1's tables do not look inside 3.2's operations: each on its own.
+    for op in crate::visit::operations(raw) {
+        if op.method == "query" || op.additional {
+            let prefix = op.pointer();
+            errors.extend(
+                official
+                    .operation
+                    .iter_errors(op.operation)
+                    .map(|e| (prefix.clone(), e)),
+            );
+        }
+    }
+    // A field 3.2's tables do not have either is a mistake, which the
+    // lint names as one: only 3.2's own fields are wanted here.
+    let mistakes: std::collections::BTreeSet<String> = check(raw, Version::V3_2)
+        .into_iter()
+        .filter(|p| p.unknown_field)
+        .map(|p| p.pointer)
+        .collect();
+    let mut out = Vec::new();
+    for (prefix, error) in errors {
+        let at = format!("{prefix}{}", error.instance_path().as_str());
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected }
+            | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+                for key in unexpected {
+                    let field = pointer::push(&at, key);
+                    if !read_3_2_field(&field) && !mistakes.contains(&field) {
+                        out.push(Problem::new(field, format!("`{key}` (OpenAPI 3.2)")));
+                    }
+                }
+            }
+            ValidationErrorKind::Enum { .. } if at.ends_with("/style") => {
+                out.push(Problem::new(
+                    at,
+                    format!("style {} (OpenAPI 3.2)", short(error.instance())),
+                ));
+            }
+            _ => {}
+        }
+    }
+    out.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+    out.dedup();
+    out
+}
+
+/// The 3.2 fields the toolkit reads: `$self`, the `query` method,
+/// `additionalOperations`, and a tag's `parent` and `kind` (`in:
+/// querystring` is a value, not a field).
+fn read_3_2_field(field: &str) -> bool {
+    let last = field.rsplit('/').next().unwrap_or_default();
+    field == "/$self"
+        || matches!(last, "query" | "additionalOperations")
+        || matches!(last, "parent" | "kind") && field.starts_with("/tags/")
 }
 
 /// The branch of a `oneOf`/`anyOf` the document meant: the only one not
@@ -337,6 +479,14 @@ fn meant_branch<'e>(
 /// "PathItem" → "Path Item Object"; the parameter and scheme branches keep
 /// the object the specification names.
 fn object_label(definition: &str) -> String {
+    if definition.contains('-')
+        || definition
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase())
+    {
+        return kebab_label(definition);
+    }
     let named = match definition {
         "" => return "document".to_string(),
         "PathParameter" | "QueryParameter" | "HeaderParameter" | "CookieParameter" => "Parameter",
@@ -353,6 +503,31 @@ fn object_label(definition: &str) -> String {
         other => return format!("{} Object", split_camel(other)),
     };
     format!("{named} Object")
+}
+
+/// The 3.1/3.2 schemas' `$defs` names: "path-item" → "Path Item Object",
+/// "parameter-or-reference" → "Parameter Object".
+fn kebab_label(definition: &str) -> String {
+    let name = definition
+        .strip_suffix("-or-reference")
+        .unwrap_or(definition);
+    let words: Vec<String> = name
+        .split('-')
+        .map(|w| match w {
+            "oauth" => "OAuth".to_string(),
+            "xml" => "XML".to_string(),
+            w => {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            }
+        })
+        .collect();
+    match name {
+        "specification-extensions" | "examples" | "styles-for-form" => "object".to_string(),
+        _ => format!("{} Object", words.join(" ")),
+    }
 }
 
 fn split_camel(name: &str) -> String {
@@ -422,8 +597,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_vendored_schema_compiles() {
-        assert!(official().is_some());
+    fn the_vendored_schemas_compile() {
+        for v in [Version::V3_0, Version::V3_1, Version::V3_2] {
+            assert!(official(v).is_some(), "{v}");
+        }
+        assert_eq!(object_label("path-item"), "Path Item Object");
+        assert_eq!(object_label("parameter-or-reference"), "Parameter Object");
+        assert_eq!(object_label("oauth-flows"), "OAuth Flows Object");
+        assert_eq!(object_label("PathItem"), "Path Item Object");
     }
 
     #[test]

@@ -37,3 +37,14 @@ pub fn all_of(schema: &Value) -> impl Iterator<Item = &Value> {
 pub fn nullable(schema: &Value) -> bool {
     schema.get("nullable").and_then(Value::as_bool) == Some(true)
 }
+
+/// A schema's example: 3.0's `example`, or the first of JSON Schema's
+/// `examples` list (3.1 on), which is what a reader shows.
+pub fn example(schema: &Value) -> Option<&Value> {
+    schema.get("example").or_else(|| {
+        schema
+            .get("examples")
+            .and_then(Value::as_array)
+            .and_then(|list| list.first())
+    })
+}

@@ -1,5 +1,5 @@
 //! Walks over a document's structure that every tool needs: its
-//! operations (including `x-webhooks`), its schema objects and its examples.
+//! operations (including webhooks), its schema objects and its examples.
 //! Not lint rules: the linter, the model, the generators and the docs all
 //! read the document through these.
 
@@ -7,20 +7,35 @@ use serde_json::Value;
 
 use crate::{Document, pointer};
 
-/// The HTTP methods a Path Item Object may hold, in the specification's order.
+/// The HTTP methods a Path Item Object may hold as fixed fields, in the
+/// specification's order (`query` is 3.2's; the official schemas refuse it
+/// in earlier documents, so reading it everywhere is safe).
 pub const HTTP_METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
+];
+
+/// The top-level keys that hold operations, in the order read: `paths`,
+/// 3.1's `webhooks` and the `x-webhooks` extension (3.0's spelling of it).
+const ROOT_KEYS: &[(&str, Root)] = &[
+    ("paths", Root::Paths),
+    ("webhooks", Root::Webhooks),
+    ("x-webhooks", Root::Webhooks),
 ];
 
 /// One operation found in the document.
 #[derive(Debug, Clone, Copy)]
 pub struct OperationRef<'a> {
-    /// The path template (`/users/{user_id}`), or the webhook's name under `x-webhooks`.
+    /// The path template (`/users/{user_id}`), or the webhook's name.
     pub path: &'a str,
-    /// Lower-case HTTP method, as written in the document.
-    pub method: &'static str,
+    /// The HTTP method as written in the document: a fixed field's name
+    /// (lower case), or a key of 3.2's `additionalOperations` (`COPY`).
+    pub method: &'a str,
     /// Which root holds it.
     pub root: Root,
+    /// The top-level key it is under: `paths`, `webhooks` or `x-webhooks`.
+    pub root_key: &'static str,
+    /// Whether it is under the Path Item's `additionalOperations` (3.2).
+    pub additional: bool,
     /// The Operation Object.
     pub operation: &'a Value,
 }
@@ -30,47 +45,54 @@ pub struct OperationRef<'a> {
 pub enum Root {
     /// `paths`: requests the server answers.
     Paths,
-    /// `x-webhooks` (OpenAPI 3.1's `webhooks`, kept under an extension in
-    /// 3.0): requests the provider sends.
+    /// `webhooks` (3.1 on), or `x-webhooks` (the same, kept under an
+    /// extension in 3.0): requests the provider sends.
     Webhooks,
-}
-
-impl Root {
-    /// The document key of this root.
-    pub fn key(self) -> &'static str {
-        match self {
-            Root::Paths => "paths",
-            Root::Webhooks => "x-webhooks",
-        }
-    }
 }
 
 impl OperationRef<'_> {
     /// The JSON pointer of the Operation Object.
     pub fn pointer(&self) -> String {
-        pointer::push(&self.path_item_pointer(), self.method)
+        let item = self.path_item_pointer();
+        if self.additional {
+            pointer::push(&pointer::push(&item, "additionalOperations"), self.method)
+        } else {
+            pointer::push(&item, self.method)
+        }
     }
 
     /// The JSON pointer of the Path Item Object holding it.
     pub fn path_item_pointer(&self) -> String {
-        pointer::push(&format!("/{}", self.root.key()), self.path)
+        pointer::push(&format!("/{}", self.root_key), self.path)
     }
 }
 
-/// Every operation of `paths` and then of `x-webhooks`, in document order.
+/// Every operation of `paths` and then of the webhooks, in document order;
+/// in each Path Item the fixed methods first, then `additionalOperations`.
 pub fn operations(raw: &Value) -> Vec<OperationRef<'_>> {
     let mut ops = Vec::new();
-    for root in [Root::Paths, Root::Webhooks] {
-        let Some(paths) = raw.get(root.key()).and_then(Value::as_object) else {
+    for &(root_key, root) in ROOT_KEYS {
+        let Some(paths) = raw.get(root_key).and_then(Value::as_object) else {
             continue;
         };
         for (path, item) in paths {
-            for method in HTTP_METHODS {
-                if let Some(operation) = item.get(*method).filter(|o| o.is_object()) {
+            let fixed = HTTP_METHODS
+                .iter()
+                .filter_map(|m| Some((*m, item.get(*m)?, false)));
+            let additional = item
+                .get("additionalOperations")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(m, o)| (m.as_str(), o, true));
+            for (method, operation, additional) in fixed.chain(additional) {
+                if operation.is_object() {
                     ops.push(OperationRef {
                         path,
                         method,
                         root,
+                        root_key,
+                        additional,
                         operation,
                     });
                 }
@@ -118,7 +140,8 @@ impl<'a> Schemas<'a> {
         found
     }
 
-    /// Every example: `example` on schemas, and `example` or
+    /// Every example: `example` and the items of an `examples` list
+    /// (JSON Schema's, from 3.1 on) on schemas, and `example` or
     /// `examples/*/value` on media types, parameters and headers.
     pub fn examples(&self, doc: &'a Document) -> Vec<Example<'a>> {
         let mut out = Vec::new();
@@ -127,6 +150,14 @@ impl<'a> Schemas<'a> {
                 out.push(Example {
                     schema_pointer: ptr.clone(),
                     pointer: format!("{ptr}/example"),
+                    value,
+                });
+            }
+            let listed = schema.get("examples").and_then(Value::as_array);
+            for (i, value) in listed.into_iter().flatten().enumerate() {
+                out.push(Example {
+                    schema_pointer: ptr.clone(),
+                    pointer: format!("{ptr}/examples/{i}"),
                     value,
                 });
             }
@@ -219,14 +250,29 @@ fn schema_tree<'a>(v: &'a Value, at: &str, out: &mut Vec<Node<'a>>) {
     out.push((at.to_string(), v));
     for (k, child) in m {
         let here = pointer::push(at, k);
-        match k.as_str() {
-            "properties" => {
-                for (name, s) in child.as_object().into_iter().flatten() {
-                    schema_tree(s, &pointer::push(&here, name), out);
-                }
+        if matches!(
+            k.as_str(),
+            "properties" | "$defs" | "patternProperties" | "dependentSchemas"
+        ) {
+            for (name, s) in child.as_object().into_iter().flatten() {
+                schema_tree(s, &pointer::push(&here, name), out);
             }
-            "items" | "not" | "additionalProperties" => schema_tree(child, &here, out),
-            "allOf" | "oneOf" | "anyOf" => {
+        }
+        match k.as_str() {
+            // The 2020-12 applicators are not in 3.0 documents; walking
+            // them everywhere costs nothing there.
+            "properties" | "$defs" | "patternProperties" | "dependentSchemas" => {}
+            "items"
+            | "not"
+            | "additionalProperties"
+            | "if"
+            | "then"
+            | "else"
+            | "contains"
+            | "propertyNames"
+            | "unevaluatedItems"
+            | "unevaluatedProperties" => schema_tree(child, &here, out),
+            "allOf" | "oneOf" | "anyOf" | "prefixItems" => {
                 for (i, s) in child.as_array().into_iter().flatten().enumerate() {
                     schema_tree(s, &format!("{here}/{i}"), out);
                 }
@@ -276,6 +322,9 @@ impl ParameterEntry<'_> {
 /// lint, the model and the gate all read parameters through here.
 pub fn parameter_lists<'a>(doc: &'a Document, op_pointer: &str) -> [Vec<ParameterEntry<'a>>; 2] {
     let item_pointer = op_pointer.rsplit_once('/').map_or("", |(p, _)| p);
+    let item_pointer = item_pointer
+        .strip_suffix("/additionalOperations")
+        .unwrap_or(item_pointer);
     [item_pointer, op_pointer].map(|holder| {
         let list_pointer = format!("{holder}/parameters");
         let list = doc.raw.pointer(&list_pointer).and_then(Value::as_array);

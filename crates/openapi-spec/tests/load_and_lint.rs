@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use openapi_spec::Version;
 use openapi_spec::{LoadError, LoadOptions, lint::lint, load, load_str};
 
 fn yaml(text: &str) -> Result<openapi_spec::Document, LoadError> {
@@ -81,16 +82,125 @@ fn malformed_json_names_line_and_column() {
 fn other_openapi_versions_are_refused() {
     for (text, word) in [
         (
-            "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {}\n",
-            "3.1.0",
+            "openapi: 4.0.0\ninfo: {title: t, version: v}\npaths: {}\n",
+            "OpenAPI 4.0.0 is not supported; this tool reads OpenAPI 3.0.x, 3.1.x and 3.2.x",
         ),
-        ("swagger: \"2.0\"\n", "2.0"),
+        (
+            "openapi: 3.3.0\ninfo: {title: t, version: v}\npaths: {}\n",
+            "3.3.0",
+        ),
+        (
+            "swagger: \"2.0\"\n",
+            "Swagger 2.0 (OpenAPI 2.0) is not supported",
+        ),
         ("just: a mapping\n", "not an OpenAPI"),
     ] {
         let e = yaml(text).unwrap_err();
         assert!(matches!(e, LoadError::Version { .. }), "{e}");
         assert!(e.to_string().contains(word), "{e}");
     }
+}
+
+#[test]
+fn the_3_x_lines_are_read() {
+    for (text, version) in [
+        (
+            "openapi: 3.0.3\ninfo: {title: t, version: v}\npaths: {}\n",
+            Version::V3_0,
+        ),
+        (
+            "openapi: 3.1.1\ninfo: {title: t, version: v}\ncomponents: {}\n",
+            Version::V3_1,
+        ),
+        (
+            "openapi: 3.2.0\ninfo: {title: t, version: v}\nwebhooks: {}\n",
+            Version::V3_2,
+        ),
+    ] {
+        let doc = yaml(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(doc.version, version);
+    }
+    // 3.0 needs `paths` (refused: the typed model cannot read it); 3.1
+    // needs one of paths, components, webhooks (the published schema's rule).
+    let e = yaml("openapi: 3.0.3\ninfo: {title: t, version: v}\n").unwrap_err();
+    assert!(matches!(e, LoadError::Structure { .. }), "{e}");
+    let doc = yaml("openapi: 3.1.0\ninfo: {title: t, version: v}\n").unwrap();
+    let findings = lint(&doc);
+    assert!(
+        findings.iter().any(|f| f.rule == "oas-schema"
+            && f.message
+                .contains("needs one of `paths`, `components`, `webhooks`")),
+        "{findings:#?}"
+    );
+    // A value of the wrong type stops every tool: refused in 3.1 as in 3.0.
+    let e = yaml("openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: 5\n").unwrap_err();
+    assert!(
+        matches!(e, LoadError::Structure { ref pointer, .. } if pointer == "/paths"),
+        "{e}"
+    );
+}
+
+#[test]
+fn what_no_tool_here_would_honour_is_refused_at_its_place() {
+    let head = "openapi: 3.1.0\ninfo: {title: t, version: v}\n";
+    for (rest, pointer, word) in [
+        (
+            "jsonSchemaDialect: https://json-schema.org/draft/2019-09/schema\ncomponents: {}\n",
+            "/jsonSchemaDialect",
+            "not supported: jsonSchemaDialect `https://json-schema.org/draft/2019-09/schema`",
+        ),
+        (
+            "components:\n  schemas:\n    Tree:\n      $dynamicAnchor: node\n      properties:\n        kids: {items: {$dynamicRef: '#node'}}\n",
+            "/components/schemas/Tree/properties/kids/items/$dynamicRef",
+            "not supported: `$dynamicRef`",
+        ),
+        (
+            "components:\n  schemas:\n    S: {$schema: 'http://json-schema.org/draft-07/schema#'}\n",
+            "/components/schemas/S/$schema",
+            "draft-07",
+        ),
+    ] {
+        let e = yaml(&format!("{head}{rest}")).unwrap_err();
+        let LoadError::Unsupported {
+            pointer: at,
+            position,
+            ..
+        } = &e
+        else {
+            panic!("{e}");
+        };
+        assert_eq!(at, pointer, "{e}");
+        assert!(position.is_some(), "{e}");
+        assert!(e.to_string().contains(word), "{e}");
+    }
+}
+
+#[test]
+fn a_3_2_field_no_tool_reads_is_refused_and_those_read_are_not() {
+    let read = "openapi: 3.2.0\n$self: https://example.com/api.yaml\ninfo: {title: t, version: v}\ntags: [{name: a}, {name: b, parent: a, kind: nav}]\npaths:\n  /s:\n    query:\n      operationId: search\n      parameters: [{name: q, in: querystring, content: {application/x-www-form-urlencoded: {schema: {type: object}}}}]\n      responses: {'200': {description: ok}}\n    additionalOperations:\n      COPY: {operationId: copy, responses: {'200': {description: ok}}}\n";
+    let doc = yaml(read).unwrap_or_else(|e| panic!("{e}"));
+    let ops: Vec<String> = openapi_spec::visit::operations(&doc.raw)
+        .iter()
+        .map(|o| o.pointer())
+        .collect();
+    assert_eq!(
+        ops,
+        ["/paths/~1s/query", "/paths/~1s/additionalOperations/COPY"]
+    );
+    let unread = read.replace(
+        "responses: {'200': {description: ok}}\n    add",
+        "responses: {'200': {description: ok, summary: Found}}\n    add",
+    );
+    let e = yaml(&unread).unwrap_err();
+    let LoadError::Unsupported { pointer, .. } = &e else {
+        panic!("{e}")
+    };
+    assert_eq!(pointer, "/paths/~1s/query/responses/200/summary", "{e}");
+    assert!(
+        e.to_string()
+            .contains("`summary` (OpenAPI 3.2): no tool here reads it yet"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -279,5 +389,51 @@ fn lint_discriminator_mismatch() {
         r.iter()
             .any(|(rule, m)| *rule == "discriminator" && m.contains("not one of the branches")),
         "{r:?}"
+    );
+}
+
+#[test]
+fn a_misspelt_field_is_a_lint_finding_in_every_version() {
+    for head in [
+        "openapi: 3.0.3\ninfo: {title: t, version: v, descripton: d}\npaths: {}\n",
+        "openapi: 3.1.0\ninfo: {title: t, version: v, descripton: d}\npaths: {}\n",
+        "openapi: 3.2.0\ninfo: {title: t, version: v, descripton: d}\npaths: {}\n",
+    ] {
+        let doc = yaml(head).unwrap_or_else(|e| panic!("{e}"));
+        let findings = lint(&doc);
+        let hit = findings
+            .iter()
+            .find(|f| f.location.pointer == "/info/descripton")
+            .unwrap_or_else(|| panic!("{head}: {findings:#?}"));
+        assert_eq!(hit.rule, "unknown-key", "{hit}");
+        assert!(hit.message.contains("did you mean `description`?"), "{hit}");
+    }
+}
+
+#[test]
+fn a_3_1_document_gets_3_1_tables() {
+    let doc = yaml(
+        "openapi: 3.1.0\ninfo: {title: t, summary: s, version: v, license: {name: MIT, identifier: MIT}}\njsonSchemaDialect: https://spec.openapis.org/oas/3.1/dialect/base\ncomponents:\n  pathItems: {}\n  schemas:\n    S:\n      type: array\n      prefixItems: [{const: a}, {type: [integer, 'null']}]\n      examples: [[a, 1]]\n      $comment: fine\n    T:\n      type: string\n      nullable: true\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let findings: Vec<_> = lint(&doc)
+        .into_iter()
+        .filter(|f| f.rule != "unused-component")
+        .map(|f| (f.rule, f.location.pointer))
+        .collect();
+    assert_eq!(
+        findings,
+        [(
+            "version-keyword",
+            "/components/schemas/T/nullable".to_string()
+        )]
+    );
+    // The same fields in a 3.0 document are not fields.
+    let old =
+        yaml("openapi: 3.0.3\ninfo: {title: t, summary: s, version: v}\npaths: {}\n").unwrap();
+    assert!(
+        lint(&old)
+            .iter()
+            .any(|f| f.rule == "unknown-key" && f.location.pointer == "/info/summary")
     );
 }

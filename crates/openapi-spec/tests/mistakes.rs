@@ -57,6 +57,11 @@ fn every_mistake_is_an_error_at_its_place_and_the_base_is_clean() {
                 pointer: at,
                 position,
                 ..
+            }
+            | openapi_spec::LoadError::Unsupported {
+                pointer: at,
+                position,
+                ..
             }) = &refused
             else {
                 panic!("{}: {refused}", file.display());

@@ -96,6 +96,8 @@ enum Ty {
     Date,
     Json,
     Vec(Box<Ty>),
+    /// A fixed-length array (JSON Schema's `prefixItems`).
+    Tuple(Vec<Ty>),
     Map(Box<Ty>),
     Option(Box<Ty>),
     Boxed(Box<Ty>),
@@ -119,6 +121,10 @@ impl Ty {
             Ty::Vec(t) => {
                 let t = t.tokens();
                 quote!(Vec<#t>)
+            }
+            Ty::Tuple(items) => {
+                let items = items.iter().map(Ty::tokens);
+                quote!((#(#items,)*))
             }
             Ty::Map(t) => {
                 let t = t.tokens();

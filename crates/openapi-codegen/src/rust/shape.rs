@@ -95,6 +95,11 @@ impl Generator<'_> {
                 "only $refs to #/components/schemas are supported".into(),
             ));
         }
+        if let Some(member) = lone_reference(schema) {
+            // `allOf: [$ref]` (3.0.3's way to say `nullable` or describe a
+            // reference, and what a 3.1 `anyOf: [X, null]` folds into) is X.
+            return self.ty(member, context, &format!("{ptr}/allOf/0"));
+        }
         let composite = ["allOf", "oneOf", "anyOf"]
             .iter()
             .any(|k| schema.get(*k).is_some());
@@ -114,6 +119,23 @@ impl Generator<'_> {
             (Some(t @ ("integer" | "number" | "boolean")), _) => {
                 Ty::Prim(scalar_type(t, format).unwrap_or("f64"))
             }
+            (Some("array"), _) if closed_tuple(schema).is_some() => {
+                let mut items = Vec::new();
+                for (i, item) in closed_tuple(schema).into_iter().flatten().enumerate() {
+                    let ty = self.ty(
+                        item,
+                        &format!("{context}Item{i}"),
+                        &format!("{ptr}/prefixItems/{i}"),
+                    )?;
+                    items.push(if nullable(item) {
+                        Ty::Option(Box::new(ty))
+                    } else {
+                        ty
+                    });
+                }
+                Ty::Tuple(items)
+            }
+            (Some("null"), _) => Ty::Json,
             (Some("array"), _) => {
                 let items = schema.get("items").cloned().unwrap_or(Value::Bool(true));
                 let inner = self.ty(&items, &format!("{context}Item"), &format!("{ptr}/items"))?;
@@ -466,6 +488,34 @@ pub(super) fn branches(schema: &Value) -> Vec<&Value> {
         .collect()
 }
 
+/// The one member of an `allOf` that is only a `$ref`, when nothing else
+/// in the schema shapes the type (no properties, no union).
+fn lone_reference(schema: &Value) -> Option<&Value> {
+    let [member] = schema.get("allOf")?.as_array()?.as_slice() else {
+        return None;
+    };
+    let shaping = [
+        "properties",
+        "oneOf",
+        "anyOf",
+        "discriminator",
+        "additionalProperties",
+    ];
+    (ref_name(member).is_some() && !shaping.iter().any(|k| schema.get(*k).is_some()))
+        .then_some(member)
+}
+
+/// The items of a fixed-length array: `prefixItems` with no other items
+/// allowed (`items: false`, or `maxItems` equal to their number), the
+/// shape a Rust tuple reads exactly.
+fn closed_tuple(schema: &Value) -> Option<&Vec<Value>> {
+    let items = schema.get("prefixItems")?.as_array()?;
+    let closed = schema.get("items") == Some(&Value::Bool(false))
+        || (schema.get("items").is_none()
+            && schema.get("maxItems").and_then(Value::as_u64) == Some(items.len() as u64));
+    closed.then_some(items)
+}
+
 pub(super) fn nullable(schema: &Value) -> bool {
     openapi_spec::schema::nullable(schema)
 }
@@ -504,10 +554,13 @@ pub(super) fn split_all_of(schema: &Value) -> (Vec<String>, Map<String, Value>) 
 }
 
 pub(super) fn string_enum(schema: &Value) -> Option<Vec<(String, String)>> {
-    if schema.get("type").and_then(Value::as_str) != Some("string") {
+    let values = schema.get("enum")?.as_array()?;
+    // A `const` folds into a one-value `enum`, often with no `type`.
+    let typed = schema.get("type").and_then(Value::as_str);
+    let strings = !values.is_empty() && values.iter().all(Value::is_string);
+    if typed != Some("string") && !(typed.is_none() && strings) {
         return None;
     }
-    let values = schema.get("enum")?.as_array()?;
     let mut out = Vec::new();
     let mut used = BTreeSet::new();
     for v in values {
@@ -529,6 +582,7 @@ pub(super) fn variant_name_for(ty: &Ty, i: usize) -> String {
         Ty::String => "String".into(),
         Ty::Prim(p) => type_name(p),
         Ty::Vec(_) => format!("List{i}"),
+        Ty::Tuple(_) => format!("Tuple{i}"),
         Ty::Map(_) => format!("Map{i}"),
         _ => format!("Variant{i}"),
     }

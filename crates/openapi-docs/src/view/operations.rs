@@ -337,7 +337,7 @@ impl<'a> Builder<'a> {
             let location = str_at(p, "in").to_string();
             let example = p
                 .get("example")
-                .or_else(|| schema.get("example"))
+                .or_else(|| openapi_spec::schema::example(&schema))
                 .map(scalar);
             match location.as_str() {
                 "path" => out.path.push((

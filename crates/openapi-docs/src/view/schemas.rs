@@ -24,8 +24,7 @@ impl<'a> Builder<'a> {
                     fields,
                     includes,
                     union: self.union(s, &ptr),
-                    example: s
-                        .get("example")
+                    example: openapi_spec::schema::example(s)
                         .map(|v| example("Example".into(), v, &ptr, "json")),
                 }
             })

@@ -142,6 +142,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "a value OpenAPI defines as a string written as a YAML number or boolean (version: 1.10)",
     ),
     (
+        "version-keyword",
+        Severity::Warning,
+        "a 3.0-only schema keyword (nullable, a boolean exclusiveMinimum) in a 3.1 or 3.2 document, where JSON Schema ignores it",
+    ),
+    (
         "component-name",
         Severity::Error,
         "a components key outside ^[a-zA-Z0-9.\\-_]+$",

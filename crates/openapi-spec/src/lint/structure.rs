@@ -1,6 +1,7 @@
-//! The document's shape against OpenAPI 3.0.3's object definitions: every
-//! key of every object is a field the specification defines for that
-//! object, or an `x-` extension. The typed `openapiv3` model ignores
+//! The document's shape against its version's object definitions (3.0.3's
+//! field tables, and what 3.1 and 3.2 add to them): every key of every
+//! object is a field the specification defines for that object, or an
+//! `x-` extension. The typed `openapiv3` model ignores
 //! unknown keys, so a misspelt field (`requried`) or a YAML accident (a
 //! flow-style description with a comma, read as a second key) would pass
 //! silently. Also here, because they are about shape: an array schema
@@ -9,9 +10,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::pointer;
+use crate::{Version, pointer};
 
-/// The OpenAPI 3.0 objects whose fields are checked.
+/// The OpenAPI objects whose fields are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Object {
     Root,
@@ -292,6 +293,65 @@ const FIXED_FIELDS: &[(Object, &[(&str, Field)])] = &[
     ),
 ];
 
+/// The fields 3.1 adds to 3.0's tables.
+const ADDED_IN_3_1: &[(Object, &[(&str, Field)])] = &[
+    (
+        Object::Root,
+        &[
+            ("webhooks", M(Object::PathItem)),
+            ("jsonSchemaDialect", Data),
+        ],
+    ),
+    (Object::Info, &[("summary", Data)]),
+    (Object::License, &[("identifier", Data)]),
+    (Object::Components, &[("pathItems", M(Object::PathItem))]),
+    (Object::Schema, JSON_SCHEMA_FIELDS),
+];
+
+/// The fields 3.2 adds to 3.1's tables that the toolkit reads (the
+/// loader refuses the others).
+const ADDED_IN_3_2: &[(Object, &[(&str, Field)])] = &[
+    (Object::Root, &[("$self", Data)]),
+    (
+        Object::PathItem,
+        &[
+            ("query", One(Object::Operation)),
+            ("additionalOperations", M(Object::Operation)),
+        ],
+    ),
+    (Object::Tag, &[("parent", Data), ("kind", Data)]),
+];
+
+/// The JSON Schema 2020-12 keywords a 3.1 Schema Object may use beyond
+/// 3.0's (the core and applicator vocabularies, validation, content and
+/// meta-data; `$dynamicRef` is refused by the loader).
+const JSON_SCHEMA_FIELDS: &[(&str, Field)] = &[
+    ("$ref", Data),
+    ("$id", Data),
+    ("$schema", Data),
+    ("$anchor", Data),
+    ("$comment", Data),
+    ("$defs", M(Object::Schema)),
+    ("const", Data),
+    ("examples", Data),
+    ("prefixItems", List(Object::Schema)),
+    ("contains", One(Object::Schema)),
+    ("minContains", Data),
+    ("maxContains", Data),
+    ("if", One(Object::Schema)),
+    ("then", One(Object::Schema)),
+    ("else", One(Object::Schema)),
+    ("dependentSchemas", M(Object::Schema)),
+    ("dependentRequired", Data),
+    ("patternProperties", M(Object::Schema)),
+    ("propertyNames", One(Object::Schema)),
+    ("unevaluatedItems", SchemaOrBool),
+    ("unevaluatedProperties", SchemaOrBool),
+    ("contentMediaType", Data),
+    ("contentEncoding", Data),
+    ("contentSchema", One(Object::Schema)),
+];
+
 impl Object {
     /// The object's name as the specification spells it, for messages.
     pub fn name(self) -> &'static str {
@@ -331,10 +391,31 @@ impl Object {
     /// The fixed fields ([`FIXED_FIELDS`]); `None` for objects made only
     /// of patterned fields.
     fn fields(self) -> Option<&'static [(&'static str, Field)]> {
-        FIXED_FIELDS
+        table(FIXED_FIELDS, self)
+    }
+
+    /// The fixed field `key` of this object in `version`.
+    fn field(self, version: Version, key: &str) -> Option<Field> {
+        self.names(version)
+            .find(|(name, _)| *name == key)
+            .map(|(_, field)| field)
+    }
+
+    /// The object's fixed fields in `version`: 3.0's, then what later
+    /// versions add.
+    fn names(self, version: Version) -> impl Iterator<Item = (&'static str, Field)> {
+        let added = |since: Version, list| {
+            (version >= since)
+                .then(|| table(list, self))
+                .flatten()
+                .unwrap_or_default()
+        };
+        self.fields()
+            .unwrap_or_default()
             .iter()
-            .find(|(object, _)| *object == self)
-            .map(|(_, fields)| *fields)
+            .chain(added(Version::V3_1, ADDED_IN_3_1))
+            .chain(added(Version::V3_2, ADDED_IN_3_2))
+            .copied()
     }
 
     /// Whether a Reference Object may stand in its place.
@@ -398,10 +479,27 @@ use Object::ExternalDocs;
 /// One shape problem: (rule, pointer, message).
 pub(crate) type Problem = (&'static str, String, String);
 
+fn table(
+    list: &'static [(Object, &'static [(&'static str, Field)])],
+    object: Object,
+) -> Option<&'static [(&'static str, Field)]> {
+    list.iter().find(|(o, _)| *o == object).map(|(_, f)| *f)
+}
+
+/// What the walk carries down: the version whose tables apply, and the findings.
+struct Walk {
+    version: Version,
+    out: Vec<Problem>,
+}
+
 /// Every shape problem in the document, in document order.
-pub(crate) fn check(raw: &Value) -> Vec<Problem> {
-    let mut out = Vec::new();
-    walk(raw, "", Object::Root, &mut out, 0);
+pub(crate) fn check(raw: &Value, version: Version) -> Vec<Problem> {
+    let mut w = Walk {
+        version,
+        out: Vec::new(),
+    };
+    let out = &mut w;
+    walk(raw, "", Object::Root, out, 0);
     // `x-webhooks` holds Path Items keyed by name (OpenAPI 3.1's `webhooks`).
     if let Some(hooks) = raw.get("x-webhooks").and_then(Value::as_object) {
         for (name, item) in hooks {
@@ -409,12 +507,12 @@ pub(crate) fn check(raw: &Value) -> Vec<Problem> {
                 item,
                 &pointer::push("/x-webhooks", name),
                 Object::PathItem,
-                &mut out,
+                out,
                 1,
             );
         }
     }
-    out
+    w.out
 }
 
 /// Deeper than this the document is not walked (the loader caps nesting
@@ -423,42 +521,40 @@ const MAX_DEPTH: usize = 256;
 
 /// Checks the object at `at`, one level below its parent's `depth` (the
 /// only place depth grows, so one guard bounds every way down).
-fn walk(value: &Value, at: &str, object: Object, out: &mut Vec<Problem>, depth: usize) {
+fn walk(value: &Value, at: &str, object: Object, out: &mut Walk, depth: usize) {
     let depth = depth + 1;
     let Some(map) = value.as_object() else {
         return;
     };
-    if depth > MAX_DEPTH || (object.referable() && map.contains_key("$ref")) {
+    // From 3.1 a Schema Object's `$ref` is one keyword among others.
+    let keyword_ref = object == Object::Schema && out.version.json_schema();
+    if depth > MAX_DEPTH || (object.referable() && !keyword_ref && map.contains_key("$ref")) {
         return;
     }
     match object.fields() {
-        Some(fields) => fixed(map, at, object, fields, out, depth),
+        Some(_) => fixed(map, at, object, out, depth),
         None => patterned(map, at, object, out, depth),
     }
     rules(map, at, object, out);
 }
 
-fn fixed(
-    map: &Map<String, Value>,
-    at: &str,
-    object: Object,
-    fields: &[(&str, Field)],
-    out: &mut Vec<Problem>,
-    depth: usize,
-) {
+fn fixed(map: &Map<String, Value>, at: &str, object: Object, out: &mut Walk, depth: usize) {
     for (key, child) in map {
         if key.starts_with("x-") {
             continue;
         }
         let here = pointer::push(at, key);
-        match fields.iter().find(|(name, _)| name == key) {
-            None => out.push(("unknown-key", here, unknown_key(key, child, object))),
-            Some((_, field)) => descend(child, &here, *field, out, depth),
+        match object.field(out.version, key) {
+            None => {
+                let message = unknown_key(key, child, object, out.version);
+                out.out.push(("unknown-key", here, message));
+            }
+            Some(field) => descend(child, &here, field, out, depth),
         }
     }
 }
 
-fn descend(child: &Value, here: &str, field: Field, out: &mut Vec<Problem>, depth: usize) {
+fn descend(child: &Value, here: &str, field: Field, out: &mut Walk, depth: usize) {
     match field {
         Data => {}
         One(o) => walk(child, here, o, out, depth),
@@ -478,26 +574,20 @@ fn descend(child: &Value, here: &str, field: Field, out: &mut Vec<Problem>, dept
 
 /// Objects made of patterned fields: paths, statuses, callback expressions,
 /// security requirement names.
-fn patterned(
-    map: &Map<String, Value>,
-    at: &str,
-    object: Object,
-    out: &mut Vec<Problem>,
-    depth: usize,
-) {
+fn patterned(map: &Map<String, Value>, at: &str, object: Object, out: &mut Walk, depth: usize) {
     for (key, child) in map {
         if key.starts_with("x-") {
             continue;
         }
         let here = pointer::push(at, key);
         match object {
-            Object::Paths if !key.starts_with('/') => out.push((
+            Object::Paths if !key.starts_with('/') => out.out.push((
                 "path-key",
                 here,
                 format!("path `{key}` must begin with `/`"),
             )),
             Object::Paths | Object::Callback => walk(child, &here, Object::PathItem, out, depth),
-            Object::Responses if !is_status_key(key) => out.push((
+            Object::Responses if !is_status_key(key) => out.out.push((
                 "status-code",
                 here,
                 format!(
@@ -523,17 +613,15 @@ fn is_status_key(key: &str) -> bool {
 
 /// The message for a key the object does not define, with a hint when
 /// the key looks like half of a YAML scalar split at `, `.
-fn unknown_key(key: &str, value: &Value, object: Object) -> String {
+fn unknown_key(key: &str, value: &Value, object: Object, version: Version) -> String {
     let mut message = format!("`{key}` is not a field of the {}", object.name());
     if value.is_null() && (key.contains(' ') || key.ends_with('.')) {
         message.push_str(
             " (it has no value: this looks like the rest of a plain YAML scalar cut at `, ` inside a flow mapping `{...}`; quote the text before it)",
         );
     } else if let Some(near) = object
-        .fields()
-        .into_iter()
-        .flatten()
-        .map(|(name, _)| *name)
+        .names(version)
+        .map(|(name, _)| name)
         .find(|name| close(name, key))
     {
         message.push_str(&format!(" (did you mean `{near}`?)"));
@@ -571,11 +659,13 @@ fn close(a: &str, b: &str) -> bool {
 }
 
 /// Rules about one object's contents that the field table cannot say.
-fn rules(map: &Map<String, Value>, at: &str, object: Object, out: &mut Vec<Problem>) {
+fn rules(map: &Map<String, Value>, at: &str, object: Object, walk: &mut Walk) {
+    let out = &mut walk.out;
     match object {
         Object::Schema => {
             let array = map.get("type").and_then(Value::as_str) == Some("array");
-            if array && !map.contains_key("items") {
+            // 3.1's arrays are JSON Schema's: `items` is optional there.
+            if array && !map.contains_key("items") && !walk.version.json_schema() {
                 out.push((
                     "array-items",
                     at.to_string(),
@@ -622,7 +712,10 @@ mod tests {
 
     /// The rule ids and pointers found in `raw`.
     fn found(raw: &Value) -> Vec<(&'static str, String)> {
-        check(raw).into_iter().map(|(r, at, _)| (r, at)).collect()
+        check(raw, Version::V3_0)
+            .into_iter()
+            .map(|(r, at, _)| (r, at))
+            .collect()
     }
 
     /// A document whose schema `S` nests `levels` schemas through `wrap`
@@ -689,6 +782,7 @@ mod tests {
     fn an_unknown_key_gets_a_scalar_hint_or_a_suggestion() {
         let hint = "rest of a plain YAML scalar";
         let schema = Object::Schema;
+        let unknown_key = |k, v: &Value, o| unknown_key(k, v, o, Version::V3_0);
         assert!(unknown_key("may be empty", &Value::Null, schema).contains(hint));
         assert!(unknown_key("empty.", &Value::Null, schema).contains(hint));
         assert!(!unknown_key("empty", &Value::Null, schema).contains(hint));

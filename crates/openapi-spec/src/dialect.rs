@@ -1,0 +1,339 @@
+//! One schema form for every version. 3.0 and 3.1 spell a few things
+//! differently that mean exactly the same: a type list with `"null"` is
+//! `nullable: true`, `anyOf: [X, {type: "null"}]` is 3.0.3's
+//! `allOf: [X], nullable: true`, a numeric `exclusiveMinimum` is a
+//! `minimum` with `exclusiveMinimum: true`, a `const` is a one-value
+//! `enum`. The loader folds a 3.1/3.2 document's schemas into the 3.0
+//! spelling of those once, so every tool (converter, generators, docs,
+//! gate, checks) reads one word for one meaning, and a 3.0 document and
+//! its 3.1 rewrite give the same output by construction. Every other
+//! 2020-12 keyword (`prefixItems`, `if`/`then`/`else`, `$defs`, …) stays
+//! as written: the converter to JSON Schema carries it through.
+//!
+//! What the toolkit cannot honour is refused here, before any tool reads
+//! it: another JSON Schema dialect, `$dynamicRef`, and 3.2 fields no tool
+//! reads yet.
+
+use serde_json::{Map, Value};
+
+use crate::Version;
+use crate::visit::Schemas;
+
+/// The dialects a 3.1/3.2 document may name: the OpenAPI base dialect
+/// (every dated iteration) and plain 2020-12, which differs from it only
+/// in annotations (`discriminator`, `xml`, `example`) the toolkit reads
+/// either way.
+fn known_dialect(uri: &str) -> bool {
+    let base = [
+        "https://spec.openapis.org/oas/3.1/dialect/",
+        "https://spec.openapis.org/oas/3.2/dialect/",
+    ];
+    base.iter().any(|b| uri.starts_with(b))
+        || matches!(
+            uri.trim_end_matches('#'),
+            "https://json-schema.org/draft/2020-12/schema"
+        )
+}
+
+/// Keywords of JSON Schema the toolkit cannot honour: dynamic scopes
+/// (2020-12) and their 2019-09 forerunners.
+const DYNAMIC_KEYWORDS: &[&str] = &["$dynamicRef", "$recursiveRef"];
+
+/// Something a document uses that the toolkit does not read: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unsupported {
+    /// The JSON pointer of the field.
+    pub pointer: String,
+    /// What is not supported, in one sentence.
+    pub message: String,
+}
+
+/// The dialect and dynamic-scope uses of a 3.1/3.2 document the toolkit
+/// cannot honour, in document order.
+pub(crate) fn unsupported_schema_features(raw: &Value) -> Vec<Unsupported> {
+    let mut out = Vec::new();
+    if let Some(d) = raw.get("jsonSchemaDialect") {
+        let uri = d.as_str().unwrap_or_default();
+        if !known_dialect(uri) {
+            out.push(Unsupported {
+                pointer: "/jsonSchemaDialect".into(),
+                message: format!(
+                    "jsonSchemaDialect `{uri}`: this tool reads Schema Objects in the OpenAPI base dialect (JSON Schema 2020-12) only"
+                ),
+            });
+        }
+    }
+    for (at, schema) in Schemas::of(raw).schemas {
+        let Some(obj) = schema.as_object() else {
+            continue;
+        };
+        if let Some(uri) = obj.get("$schema") {
+            let uri = uri.as_str().unwrap_or_default();
+            if !known_dialect(uri) {
+                out.push(Unsupported {
+                    pointer: format!("{at}/$schema"),
+                    message: format!(
+                        "$schema `{uri}`: this tool reads Schema Objects in the OpenAPI base dialect (JSON Schema 2020-12) only"
+                    ),
+                });
+            }
+        }
+        for key in DYNAMIC_KEYWORDS.iter().filter(|k| obj.contains_key(**k)) {
+            out.push(Unsupported {
+                pointer: format!("{at}/{key}"),
+                message: format!(
+                    "`{key}`: this tool resolves no dynamic scope, only `$ref`s to #/components/schemas"
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// 3.0 keywords that mean nothing in a 3.1 Schema Object (JSON Schema
+/// 2020-12 ignores `nullable`, and wants numbers for the exclusive
+/// bounds): a 3.1 document that writes them is read as other 3.1 tools
+/// read it, without them, and the lint says so (`version-keyword`).
+fn dropped_3_0_keyword(key: &str, value: &Value) -> bool {
+    match key {
+        "nullable" => true,
+        "exclusiveMinimum" | "exclusiveMaximum" => value.is_boolean(),
+        _ => false,
+    }
+}
+
+/// Folds a 3.1/3.2 document's schemas into the one form every tool reads
+/// (see the module's head). Inner schemas first, so a fold sees its
+/// children already folded. Nothing happens to 3.0 documents. Gives back
+/// the pointers of the 3.0 keywords the document wrote and that were
+/// dropped, in document order.
+pub(crate) fn fold(raw: &mut Value, version: Version) -> Vec<String> {
+    let mut dropped = Vec::new();
+    if !version.json_schema() {
+        return dropped;
+    }
+    let pointers: Vec<String> = Schemas::of(raw)
+        .schemas
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    for at in pointers.iter().rev() {
+        if let Some(Value::Object(schema)) = raw.pointer_mut(at) {
+            let old: Vec<String> = schema
+                .iter()
+                .filter(|(k, v)| dropped_3_0_keyword(k, v))
+                .map(|(k, _)| k.clone())
+                .collect();
+            for key in old {
+                schema.remove(&key);
+                dropped.push(crate::pointer::push(at, &key));
+            }
+            fold_schema(schema);
+        }
+    }
+    dropped.reverse();
+    dropped
+}
+
+fn fold_schema(schema: &mut Map<String, Value>) {
+    fold_type_list(schema);
+    fold_null_branch(schema);
+    for (bound, flag) in [
+        ("minimum", "exclusiveMinimum"),
+        ("maximum", "exclusiveMaximum"),
+    ] {
+        fold_exclusive(schema, bound, flag);
+    }
+    if !schema.contains_key("enum")
+        && let Some(value) = schema.remove("const")
+    {
+        schema.insert("enum".into(), Value::Array(vec![value]));
+    }
+}
+
+/// `type: [T, "null"]` → `type: T, nullable: true`; a list of several
+/// other types stays a list (3.0 has no word for it).
+fn fold_type_list(schema: &mut Map<String, Value>) {
+    let Some(Value::Array(types)) = schema.get("type") else {
+        return;
+    };
+    let null = Value::String("null".into());
+    let others: Vec<Value> = types.iter().filter(|t| **t != null).cloned().collect();
+    if others.len() == types.len() && types.len() != 1 {
+        return;
+    }
+    if others.len() < types.len() && !others.is_empty() {
+        schema.insert("nullable".into(), Value::Bool(true));
+    }
+    let folded = match others.as_slice() {
+        [] => null,
+        [one] => one.clone(),
+        _ => Value::Array(others),
+    };
+    schema.insert("type".into(), folded);
+}
+
+/// `anyOf`/`oneOf: [X, {type: "null"}]` (what FastAPI writes for
+/// `Optional[X]`) → X's own keywords with `nullable: true`, or
+/// `allOf: [X], nullable: true` when X is a `$ref` (3.0.3's idiom).
+fn fold_null_branch(schema: &mut Map<String, Value>) {
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(branches)) = schema.get(key) else {
+            continue;
+        };
+        let is_null = |b: &Value| {
+            b.get("type").and_then(Value::as_str) == Some("null")
+                && b.as_object().is_some_and(|o| {
+                    o.keys()
+                        .all(|k| k == "type" || k == "description" || k == "title")
+                })
+        };
+        let [a, b] = branches.as_slice() else {
+            continue;
+        };
+        let other = match (is_null(a), is_null(b)) {
+            (false, true) => a.clone(),
+            (true, false) => b.clone(),
+            _ => continue,
+        };
+        if schema.contains_key("discriminator") {
+            continue;
+        }
+        schema.remove(key);
+        match other {
+            Value::Object(o) if !o.contains_key("$ref") => {
+                for (k, v) in o {
+                    schema.entry(k).or_insert(v);
+                }
+            }
+            other => {
+                schema.insert("allOf".into(), Value::Array(vec![other]));
+            }
+        }
+        schema.insert("nullable".into(), Value::Bool(true));
+        return;
+    }
+}
+
+/// 2020-12's numeric `exclusiveMinimum: n` → `minimum: n,
+/// exclusiveMinimum: true`; when a `minimum` is also given, the stricter
+/// of the two bounds is kept.
+fn fold_exclusive(schema: &mut Map<String, Value>, bound: &str, flag: &str) {
+    let Some(limit) = schema.get(flag).filter(|v| v.is_number()).cloned() else {
+        return;
+    };
+    let limit_f = limit.as_f64().unwrap_or_default();
+    let stricter = match schema.get(bound).and_then(Value::as_f64) {
+        None => true,
+        Some(inclusive) if bound == "minimum" => limit_f >= inclusive,
+        Some(inclusive) => limit_f <= inclusive,
+    };
+    if stricter {
+        schema.insert(bound.into(), limit);
+        schema.insert(flag.into(), Value::Bool(true));
+    } else {
+        schema.remove(flag);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn folded(schema: Value) -> Value {
+        let mut raw = json!({"components": {"schemas": {"S": schema}}});
+        fold(&mut raw, Version::V3_1);
+        raw["components"]["schemas"]["S"].take()
+    }
+
+    #[test]
+    fn each_3_1_spelling_folds_into_the_3_0_one() {
+        assert_eq!(
+            folded(json!({"type": ["string", "null"], "format": "email"})),
+            json!({"type": "string", "format": "email", "nullable": true})
+        );
+        assert_eq!(
+            folded(
+                json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}], "description": "d"})
+            ),
+            json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/T"}], "nullable": true})
+        );
+        assert_eq!(
+            folded(json!({"anyOf": [{"type": "null"}, {"type": "integer", "minimum": 1}]})),
+            json!({"type": "integer", "minimum": 1, "nullable": true})
+        );
+        assert_eq!(
+            folded(
+                json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10, "maximum": 5})
+            ),
+            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 5})
+        );
+        assert_eq!(folded(json!({"const": "user"})), json!({"enum": ["user"]}));
+        assert_eq!(
+            folded(json!({"properties": {"p": {"type": ["integer", "null"]}}})),
+            json!({"properties": {"p": {"type": "integer", "nullable": true}}})
+        );
+    }
+
+    #[test]
+    fn what_3_0_cannot_say_stays_as_written() {
+        for kept in [
+            json!({"type": ["string", "integer"]}),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+            json!({"anyOf": [{"type": "string"}, {"type": "null"}, {"type": "integer"}]}),
+            json!({"prefixItems": [{"type": "string"}], "type": "array"}),
+        ] {
+            assert_eq!(folded(kept.clone()), kept);
+        }
+        let mut raw = json!({"components": {"schemas": {"S": {"type": ["string", "null"]}}}});
+        let before = raw.clone();
+        fold(&mut raw, Version::V3_0);
+        assert_eq!(raw, before, "3.0 documents are read as written");
+    }
+
+    #[test]
+    fn a_3_0_keyword_in_a_3_1_schema_is_dropped_and_named() {
+        let mut raw = json!({"components": {"schemas": {"S": {
+            "type": "string", "nullable": true,
+            "properties": {"n": {"type": "integer", "minimum": 1, "exclusiveMinimum": true}}
+        }}}});
+        let dropped = fold(&mut raw, Version::V3_1);
+        assert_eq!(
+            dropped,
+            [
+                "/components/schemas/S/nullable",
+                "/components/schemas/S/properties/n/exclusiveMinimum"
+            ]
+        );
+        assert_eq!(
+            raw["components"]["schemas"]["S"],
+            json!({"type": "string", "properties": {"n": {"type": "integer", "minimum": 1}}})
+        );
+    }
+
+    #[test]
+    fn another_dialect_and_dynamic_references_are_named() {
+        let raw = json!({
+            "jsonSchemaDialect": "https://example.com/dialect",
+            "components": {"schemas": {
+                "A": {"$schema": "http://json-schema.org/draft-07/schema#"},
+                "B": {"properties": {"p": {"$dynamicRef": "#node"}}},
+                "C": {"$schema": "https://spec.openapis.org/oas/3.1/dialect/base"}
+            }}
+        });
+        let found: Vec<String> = unsupported_schema_features(&raw)
+            .into_iter()
+            .map(|u| u.pointer)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "/jsonSchemaDialect",
+                "/components/schemas/A/$schema",
+                "/components/schemas/B/properties/p/$dynamicRef"
+            ]
+        );
+    }
+}
