@@ -6,6 +6,7 @@
 //! operationIds, `$ref`s and cycles, examples, bounds, discriminators and
 //! unused components.
 
+mod fields;
 mod musts;
 mod rules;
 mod structure;

@@ -120,20 +120,8 @@ impl Generator<'_> {
                 Ty::Prim(scalar_type(t, format).unwrap_or("f64"))
             }
             (Some("array"), _) if closed_tuple(schema).is_some() => {
-                let mut items = Vec::new();
-                for (i, item) in closed_tuple(schema).into_iter().flatten().enumerate() {
-                    let ty = self.ty(
-                        item,
-                        &format!("{context}Item{i}"),
-                        &format!("{ptr}/prefixItems/{i}"),
-                    )?;
-                    items.push(if nullable(item) {
-                        Ty::Option(Box::new(ty))
-                    } else {
-                        ty
-                    });
-                }
-                Ty::Tuple(items)
+                let items = closed_tuple(schema).map(Vec::as_slice).unwrap_or_default();
+                self.tuple(items, context, ptr)?
             }
             (Some("null"), _) => Ty::Json,
             (Some("array"), _) => {
@@ -486,6 +474,23 @@ pub(super) fn branches(schema: &Value) -> Vec<&Value> {
                 .flatten()
         })
         .collect()
+}
+
+impl Generator<'_> {
+    /// A tuple of the types of `prefixItems` (a nullable item an `Option`).
+    fn tuple(&mut self, items: &[Value], context: &str, ptr: &str) -> Result<Ty, CodegenError> {
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("{ptr}/prefixItems/{i}");
+            let ty = self.ty(item, &format!("{context}Item{i}"), &at)?;
+            out.push(if nullable(item) {
+                Ty::Option(Box::new(ty))
+            } else {
+                ty
+            });
+        }
+        Ok(Ty::Tuple(out))
+    }
 }
 
 /// The one member of an `allOf` that is only a `$ref`, when nothing else
