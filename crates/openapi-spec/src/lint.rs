@@ -32,12 +32,15 @@ pub fn lint(doc: &Document) -> Vec<Finding> {
 /// is stable.
 pub fn lint_with(doc: &Document, config: &Config) -> Vec<Finding> {
     let mut findings = all_findings(doc);
-    findings.retain_mut(|f| match config.severity(f.rule) {
-        Some(s) => {
+    // A finding keeps the level it was found at (the rule's default, or
+    // its level in the document's version) unless the project set one.
+    findings.retain_mut(|f| match config.level_set(f.rule) {
+        Some(Some(s)) => {
             f.severity = s;
             true
         }
-        None => false,
+        Some(None) => false,
+        None => true,
     });
     findings
 }
@@ -324,6 +327,7 @@ impl Linter<'_> {
                 self.discriminator(ptr, schema, d);
             }
         }
+        self.json_schema_keywords(&found);
         for ex in found.examples(self.doc) {
             self.check_example(
                 &converter,
@@ -332,6 +336,33 @@ impl Linter<'_> {
                 ex.value,
                 &ex.pointer,
             );
+        }
+    }
+
+    /// 3.1/3.2: every schema against JSON Schema 2020-12's meta-schema,
+    /// as the OpenAPI Initiative's `schema-base` does through the base
+    /// dialect (a keyword's value of the wrong type: `examples: "x"`).
+    /// The published document schema leaves Schema Objects unchecked.
+    fn json_schema_keywords(&mut self, found: &Schemas) {
+        if !self.doc.version.json_schema() {
+            return;
+        }
+        let meta = jsonschema::draft202012::meta::validator();
+        let roots = found.schemas.iter().filter(|(ptr, _)| {
+            ptr.ends_with("/schema") || ptr.rsplit_once('/').is_some_and(|(p, _)| p == "/components/schemas")
+        });
+        for (root, schema) in roots {
+            for error in meta.iter_errors(schema) {
+                let at = format!("{root}{}", error.instance_path());
+                let key = at.rsplit('/').next().unwrap_or_default();
+                // The fold's own 3.0 spelling of an exclusive bound.
+                let folded = matches!(key, "exclusiveMinimum" | "exclusiveMaximum")
+                    && error.instance().is_boolean();
+                if !folded {
+                    let message = format!("`{key}`: {error} (JSON Schema 2020-12's meta-schema)");
+                    self.push("oas-schema", &at, message);
+                }
+            }
         }
     }
 
@@ -437,15 +468,21 @@ impl Linter<'_> {
             );
         }
         // "Unlike JSON Schema, the value MUST conform to the defined type
-        // for the Schema Object defined at the same level." (3.0.3)
+        // for the Schema Object defined at the same level." (3.0.3). From
+        // 3.1 the Schema Object is JSON Schema's, whose `default` is only
+        // RECOMMENDED to be valid: a warning there.
         if let (Some(kind), Some(d)) = (s.get("type").and_then(Value::as_str), s.get("default"))
             && !fits_type(kind, d, crate::schema::nullable(s))
         {
+            let at = self.out.len();
             self.push(
                 "default-type",
                 &format!("{ptr}/default"),
                 format!("default {d} is not of the schema's type {kind}"),
             );
+            if self.doc.version.json_schema() {
+                self.out[at].severity = Severity::Warning;
+            }
         }
     }
 

@@ -134,7 +134,7 @@ pub const RULES: &[(&str, Severity, &str)] = &[
     (
         "default-type",
         Severity::Error,
-        "a schema default that is not of the schema's type",
+        "a schema default that is not of the schema's type (a warning in 3.1 and 3.2, where JSON Schema only recommends a valid default)",
     ),
     (
         "string-scalar",
@@ -294,6 +294,12 @@ impl Config {
         };
         self.overrides.insert(rule.to_string(), severity);
         Ok(())
+    }
+
+    /// The level the project set for `rule`: `None` when it set none,
+    /// `Some(None)` when it turned the rule off.
+    pub fn level_set(&self, rule: &str) -> Option<Option<Severity>> {
+        self.overrides.get(rule).copied()
     }
 
     /// The severity of `rule` under this configuration (`None`: off).
