@@ -349,7 +349,10 @@ impl Linter<'_> {
         }
         let meta = jsonschema::draft202012::meta::validator();
         let roots = found.schemas.iter().filter(|(ptr, _)| {
-            ptr.ends_with("/schema") || ptr.rsplit_once('/').is_some_and(|(p, _)| p == "/components/schemas")
+            ptr.ends_with("/schema")
+                || ptr
+                    .rsplit_once('/')
+                    .is_some_and(|(p, _)| p == "/components/schemas")
         });
         for (root, schema) in roots {
             for error in meta.iter_errors(schema) {

@@ -83,6 +83,13 @@ pub(super) struct PageQuery {
     operation_id = "listUsers",
     tag = "users",
     params(PageQuery),
+    // How these handlers page (`PageQuery`, `UsersPage`), for the contract run.
+    extensions(("x-pagination" = json!({
+        "style": "offset-limit", "limitParameter": "limit", "offsetParameter": "offset",
+        "limitField": "limit", "offsetField": "offset", "totalField": "total",
+        "itemsField": "users", "order": ["id"],
+        "item": {"operation": "getUser", "parameters": {"user_id": "id"}}
+    }))),
     responses(
         (status = 200, description = "A page of users.", content(
             (UsersPage = "application/vnd.signalzen.v1+json"),
@@ -228,6 +235,12 @@ pub(super) fn html(app: &App) -> Response {
     operation_id = "listMessages",
     tag = "messages",
     params(("user_id" = i64, Path, description = "The user's id. A non-numeric id gets 404."), PageQuery),
+    extensions(("x-pagination" = json!({
+        "style": "offset-limit", "limitParameter": "limit", "offsetParameter": "offset",
+        "limitField": "limit", "offsetField": "offset", "totalField": "total",
+        "itemsField": "messages", "order": ["created_at", "id"],
+        "item": {"operation": "getMessage", "parameters": {"message_id": "id"}}
+    }))),
     responses(
         (status = 200, description = "A page of messages.", content(
             (MessagesPage = "application/vnd.signalzen.v1+json"),

@@ -33,11 +33,14 @@ impl utoipa::IntoResponses for Refusals {
                 .content(MEDIA_TYPE, error())
                 .content("application/json", error());
             if status == 429 {
+                // Found by the gate (tests/agreement.rs): this said int64
+                // with no minimum, where the document says int32, minimum 0.
                 let seconds = utoipa::openapi::ObjectBuilder::new()
                     .schema_type(utoipa::openapi::Type::Integer)
                     .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                        utoipa::openapi::KnownFormat::Int64,
-                    )));
+                        utoipa::openapi::KnownFormat::Int32,
+                    )))
+                    .minimum(Some(0));
                 response = response.header(
                     "Retry-After",
                     HeaderBuilder::new()
