@@ -15,6 +15,10 @@ fn spec() -> PathBuf {
 
 fn contract(base_url: &str, secrets: &[String]) -> Contract {
     let doc = openapi_spec::load(&spec(), &openapi_spec::LoadOptions::default()).unwrap();
+    contract_of(doc, base_url, secrets)
+}
+
+fn contract_of(doc: openapi_spec::Document, base_url: &str, secrets: &[String]) -> Contract {
     Contract::new(
         doc,
         Options {
@@ -28,13 +32,25 @@ fn contract(base_url: &str, secrets: &[String]) -> Contract {
 
 /// Starts a sandbox with `config`, runs the live suite with `tune`, stops it.
 async fn live(config: Config, tune: impl FnOnce(&mut LiveConfig)) -> LiveRun {
+    live_on(None, config, tune).await
+}
+
+/// [`live`] on `doc` (default: the v1 document).
+async fn live_on(
+    doc: Option<openapi_spec::Document>,
+    config: Config,
+    tune: impl FnOnce(&mut LiveConfig),
+) -> LiveRun {
     let sandbox = Sandbox::start(config).await.unwrap();
     let secrets: Vec<String> = sandbox
         .websites()
         .iter()
         .map(|w| w.secret.clone())
         .collect();
-    let contract = contract(&sandbox.base_url(), &secrets);
+    let contract = match doc {
+        Some(doc) => contract_of(doc, &sandbox.base_url(), &secrets),
+        None => contract(&sandbox.base_url(), &secrets),
+    };
     let mut cfg = LiveConfig::new(sandbox.base_url(), secrets);
     tune(&mut cfg);
     let run = contract_live::run(&contract, &cfg, &|| {}).await.unwrap();
@@ -619,4 +635,38 @@ async fn isolation_probes_need_two_secrets_and_reach_child_lists() {
         failures(&one)
     );
     assert!(isolation_ops(&one).is_empty());
+}
+
+/// The v1 document rewritten as OpenAPI 3.1 (`openapi_spec::upgrade`),
+/// loaded from text like any 3.1 document.
+fn rewritten_as_3_1() -> openapi_spec::Document {
+    let doc = openapi_spec::load(&spec(), &openapi_spec::LoadOptions::default()).unwrap();
+    let text = serde_json::to_string(&openapi_spec::upgrade::to_3_1(&doc.raw)).unwrap();
+    let path = std::path::Path::new("signalzen-v1.3.1.json");
+    let doc = openapi_spec::load_str(&text, path, true, &Default::default()).unwrap();
+    assert_eq!(doc.version, openapi_spec::Version::V3_1);
+    doc
+}
+
+/// What a run judged, exchange by exchange (without the walk's ids).
+fn verdicts(run: &LiveRun) -> Vec<String> {
+    run.report
+        .exchanges
+        .iter()
+        .map(|e| {
+            let checks: Vec<String> = e.checks.iter().map(|c| format!("{:?}={:?}", c.check, c.outcome)).collect();
+            format!("{} {} {:?} {}", e.method, without_ids(&e.target), e.status, checks.join(","))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_3_1_rewrite_of_the_document_gets_the_same_live_verdicts() {
+    for faults in [&[][..], &[Fault::SenderSwapped, Fault::BoundsIgnored][..]] {
+        let old = live(with(faults), |_| {}).await;
+        let new = live_on(Some(rewritten_as_3_1()), with(faults), |_| {}).await;
+        assert_eq!(verdicts(&old), verdicts(&new), "faults {faults:?}");
+        assert_eq!(failed(&old), failed(&new));
+        assert_eq!(failed(&new).is_empty(), faults.is_empty(), "{}", failures(&new));
+    }
 }

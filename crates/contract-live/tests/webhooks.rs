@@ -458,3 +458,30 @@ async fn the_sandbox_covers_every_point_a_correct_server_can_show() {
     assert_eq!(past.len(), 2);
     assert!(past.iter().all(|p| p.covered), "{past:#?}");
 }
+
+/// Top-level `webhooks` (3.1) carry the `x-webhook-*` extensions as
+/// `x-webhooks` does in 3.0: the v1 document rewritten as 3.1 judges the
+/// same deliveries the same way, and still catches a broken signature.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn top_level_webhooks_of_a_3_1_document_judge_the_same_deliveries() {
+    let source = serde_json::to_string(&openapi_spec::upgrade::to_3_1(&doc().raw)).unwrap();
+    assert!(source.contains("\"webhooks\"") && !source.contains("x-webhooks"));
+    let v31 = || {
+        let path = std::path::Path::new("signalzen-v1.3.1.json");
+        openapi_spec::load_str(&source, path, true, &Default::default()).unwrap()
+    };
+    let clean = common::round_trip_on(v31(), &[]).await;
+    let old = round_trip(&[]).await;
+    let judged = |run: &WebhookRun| -> Vec<String> {
+        run.report
+            .exchanges
+            .iter()
+            .map(|e| format!("{:?} {:?}", e.operation, e.checks.iter().map(|c| (c.check, c.outcome)).collect::<Vec<_>>()))
+            .collect()
+    };
+    assert_eq!(judged(&clean), judged(&old), "{}", text(&clean));
+    assert!(outcomes(&clean, Outcome::Fail).is_empty(), "{}", text(&clean));
+    let (check, outcome) = owner(Fault::WebhookBadSignature);
+    let broken = common::round_trip_on(v31(), &[Fault::WebhookBadSignature]).await;
+    assert!(outcomes(&broken, outcome).contains(&check), "{}", text(&broken));
+}

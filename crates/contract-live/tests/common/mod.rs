@@ -14,6 +14,11 @@ pub fn doc() -> openapi_spec::Document {
 
 /// Receiver, sandbox delivering to it, one message of each kind, checked.
 pub async fn round_trip(faults: &[Fault]) -> WebhookRun {
+    round_trip_on(doc(), faults).await
+}
+
+/// [`round_trip`] against `doc`.
+pub async fn round_trip_on(doc: openapi_spec::Document, faults: &[Fault]) -> WebhookRun {
     let setup = sandbox_harness::RoundTrip {
         sandbox: Config {
             faults: faults.iter().copied().collect(),
@@ -21,7 +26,7 @@ pub async fn round_trip(faults: &[Fault]) -> WebhookRun {
         },
         ..sandbox_harness::RoundTrip::default()
     };
-    sandbox_harness::webhook_round_trip(doc(), setup)
+    sandbox_harness::webhook_round_trip(doc, setup)
         .await
         .unwrap()
 }
