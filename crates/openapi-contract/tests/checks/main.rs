@@ -6,5 +6,6 @@
 mod bodies;
 mod coverage;
 mod fixture;
+mod methods;
 mod paging;
 mod request;
