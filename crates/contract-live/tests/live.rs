@@ -654,8 +654,18 @@ fn verdicts(run: &LiveRun) -> Vec<String> {
         .exchanges
         .iter()
         .map(|e| {
-            let checks: Vec<String> = e.checks.iter().map(|c| format!("{:?}={:?}", c.check, c.outcome)).collect();
-            format!("{} {} {:?} {}", e.method, without_ids(&e.target), e.status, checks.join(","))
+            let checks: Vec<String> = e
+                .checks
+                .iter()
+                .map(|c| format!("{:?}={:?}", c.check, c.outcome))
+                .collect();
+            format!(
+                "{} {} {:?} {}",
+                e.method,
+                without_ids(&e.target),
+                e.status,
+                checks.join(",")
+            )
         })
         .collect()
 }
@@ -667,6 +677,11 @@ async fn a_3_1_rewrite_of_the_document_gets_the_same_live_verdicts() {
         let new = live_on(Some(rewritten_as_3_1()), with(faults), |_| {}).await;
         assert_eq!(verdicts(&old), verdicts(&new), "faults {faults:?}");
         assert_eq!(failed(&old), failed(&new));
-        assert_eq!(failed(&new).is_empty(), faults.is_empty(), "{}", failures(&new));
+        assert_eq!(
+            failed(&new).is_empty(),
+            faults.is_empty(),
+            "{}",
+            failures(&new)
+        );
     }
 }

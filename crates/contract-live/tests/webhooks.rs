@@ -476,12 +476,29 @@ async fn top_level_webhooks_of_a_3_1_document_judge_the_same_deliveries() {
         run.report
             .exchanges
             .iter()
-            .map(|e| format!("{:?} {:?}", e.operation, e.checks.iter().map(|c| (c.check, c.outcome)).collect::<Vec<_>>()))
+            .map(|e| {
+                format!(
+                    "{:?} {:?}",
+                    e.operation,
+                    e.checks
+                        .iter()
+                        .map(|c| (c.check, c.outcome))
+                        .collect::<Vec<_>>()
+                )
+            })
             .collect()
     };
     assert_eq!(judged(&clean), judged(&old), "{}", text(&clean));
-    assert!(outcomes(&clean, Outcome::Fail).is_empty(), "{}", text(&clean));
+    assert!(
+        outcomes(&clean, Outcome::Fail).is_empty(),
+        "{}",
+        text(&clean)
+    );
     let (check, outcome) = owner(Fault::WebhookBadSignature);
     let broken = common::round_trip_on(v31(), &[Fault::WebhookBadSignature]).await;
-    assert!(outcomes(&broken, outcome).contains(&check), "{}", text(&broken));
+    assert!(
+        outcomes(&broken, outcome).contains(&check),
+        "{}",
+        text(&broken)
+    );
 }

@@ -124,7 +124,7 @@ impl Linter<'_> {
             let prefix = format!("{at}/");
             said.iter().any(|p| p.starts_with(&prefix))
         };
-        for problem in crate::official::check(&self.doc.raw, self.doc.version) {
+        for problem in self.doc.published_problems() {
             // A weak problem (a list with a repeated item, an object that
             // fits two branches) is the echo of a sharper one inside it.
             let echoed = problem.weak && under_said(&problem.pointer);
@@ -690,6 +690,8 @@ fn collect_refs(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
                     }
                 } else if k == "value" && at.contains("/examples/") {
                     // Example Object data
+                } else if k == "examples" && child.is_array() {
+                    // A 3.1 schema's `examples`: data, where a `$ref` is text
                 } else if !is_data_key(k) {
                     collect_refs(child, &here, out);
                 }

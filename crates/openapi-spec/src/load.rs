@@ -205,7 +205,7 @@ pub fn load_str(
     let version = check_version(&raw, &file, &positions)?;
     let mut coerced = Vec::new();
     coerce_strings(&mut raw, "", &positions, &mut coerced);
-    validate(&raw, version, &file, &positions)?;
+    let published = validate(&raw, version, &file, &positions)?;
     refuse_unsupported(&raw, version, &file, &positions)?;
     let dropped = dialect::fold(&mut raw, version);
     Ok(Document {
@@ -215,6 +215,7 @@ pub fn load_str(
         positions,
         coerced,
         dropped,
+        published,
     })
 }
 
@@ -503,20 +504,26 @@ fn to_text(value: &mut Value, at: &str, positions: &PositionIndex) -> bool {
 /// schema on a large valid document), dropped at once (every tool reads the
 /// raw tree, and the typed copy of a 13 MB document would hold about 80 MB
 /// for nothing), and through the published schema when they refuse it.
+/// Gives back what the published schema found in a 3.1/3.2 document that
+/// does not stop the tools, for the lint (one validation, not two).
 fn validate(
     raw: &Value,
     version: Version,
     file: &Path,
     positions: &PositionIndex,
-) -> Result<(), LoadError> {
+) -> Result<Option<Vec<crate::official::Problem>>, LoadError> {
     if version.json_schema() {
         // As with 3.0 (where `openapiv3`'s types decide), what stops the
         // tools reading the document (a wrong type, a missing required
         // field) is refused here; the rest is the lint's finding.
-        let mut problems = crate::official::check(raw, version);
-        problems.retain(|p| p.blocks_reading);
-        return match problems.as_slice() {
-            [] => Ok(()),
+        let problems = crate::official::check(raw, version);
+        let blocking: Vec<_> = problems
+            .iter()
+            .filter(|p| p.blocks_reading)
+            .cloned()
+            .collect();
+        return match blocking.as_slice() {
+            [] => Ok(Some(problems)),
             [first, rest @ ..] => Err(LoadError::Structure {
                 file: file.to_path_buf(),
                 version,
@@ -527,7 +534,7 @@ fn validate(
         };
     }
     serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw)
-        .map(drop)
+        .map(|_| None)
         .map_err(|e| {
             let mut ptr = String::new();
             for seg in e.path().iter() {

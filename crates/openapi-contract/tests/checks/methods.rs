@@ -29,7 +29,12 @@ fn contract() -> Contract {
     Contract::new(doc, Options::default()).expect("it compiles")
 }
 
-fn judged(c: &Contract, method: &str, status: u16, body: &str) -> (Option<String>, Vec<&'static str>) {
+fn judged(
+    c: &Contract,
+    method: &str,
+    status: u16,
+    body: &str,
+) -> (Option<String>, Vec<&'static str>) {
     let none = headers(&[]);
     let response = headers(JSON);
     let ex = Exchange {
