@@ -1,5 +1,5 @@
 //! `cargo xtask generate --spec FILE --out DIR`: the models of any OpenAPI
-//! 3.0 document as a crate of its own, and its JSON Schemas. The same
+//! 3.0, 3.1 or 3.2 document as a crate of its own, and its JSON Schemas. The same
 //! generator as `codegen`, for documents that are not this project's.
 
 use std::collections::BTreeMap;
@@ -15,7 +15,7 @@ use crate::outcome::{CommandResult, Failure, Verdict};
 
 #[derive(Args)]
 pub struct GenerateArgs {
-    /// The OpenAPI 3.0 document (YAML, or JSON by extension).
+    /// The OpenAPI 3.0, 3.1 or 3.2 document (YAML, or JSON by extension).
     #[arg(long, value_name = "FILE")]
     pub spec: PathBuf,
     /// Where the crate goes: Cargo.toml, src/lib.rs (the models) and

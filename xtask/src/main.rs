@@ -41,10 +41,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Load and lint an OpenAPI 3.0 document (default: the SignalZen v1 document).
+    /// Load and lint an OpenAPI 3.0, 3.1 or 3.2 document (default: the
+    /// SignalZen v1 document).
     ///
     /// Every document is validated against the OpenAPI Initiative's
-    /// published JSON Schema for 3.0 (oas-schema), then by rules for the
+    /// published JSON Schema for its version (oas-schema; in 3.1 and 3.2
+    /// each Schema Object against JSON Schema 2020-12's meta-schema too),
+    /// then by the version's field tables and by rules for the
     /// MUSTs no JSON Schema can say (docs/spec-musts.md lists them with the
     /// sentence each enforces). Every rule id, its default level and what it
     /// finds, with an example document: docs/rules.md (generated from the
@@ -52,7 +55,9 @@ enum Command {
     /// to the document or with --rule.
     ///
     /// Exits 0 when clean (warnings allowed), 1 on lint errors, 2 when the
-    /// file or the configuration cannot be read.
+    /// file or the configuration cannot be read, or the document uses what
+    /// no tool here honours (another JSON Schema dialect, $dynamicRef, a 3.2
+    /// field no tool reads yet; Swagger 2.0, OpenAPI 4).
     Lint(lint::LintArgs),
     /// Generate the Rust models, the JSON Schemas and the published
     /// reference (docs/reference/) from the document.
@@ -64,7 +69,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Generate the models (a crate) and JSON Schemas of any OpenAPI 3.0 document.
+    /// Generate the models (a crate) and JSON Schemas of any OpenAPI 3.0,
+    /// 3.1 or 3.2 document.
     ///
     /// Writes DIR/Cargo.toml, DIR/src/lib.rs and DIR/schemas/, all or
     /// nothing. Lint is another command: a document with lint findings is

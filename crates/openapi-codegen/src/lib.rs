@@ -1,4 +1,4 @@
-//! Generates artefacts from an OpenAPI 3.0 document: Rust models
+//! Generates artefacts from an OpenAPI document (3.0, 3.1 or 3.2): Rust models
 //! ([`rust::generate`]) and JSON Schema files ([`schemas::generate`]).
 //!
 //! Architecture invariant: nothing here knows a particular API. Shapes are

@@ -1,4 +1,4 @@
-//! Contract checks for HTTP exchanges, derived from an OpenAPI 3.0 document.
+//! Contract checks for HTTP exchanges, derived from an OpenAPI document (3.0, 3.1 or 3.2).
 //!
 //! Nothing here knows a particular API: operations, response schemas,
 //! discriminated unions, nullable fields, security schemes, paging

@@ -1,4 +1,4 @@
-//! Compares two OpenAPI 3.0 documents (a base and a revision) from the
+//! Compares two OpenAPI documents (a base and a revision; 3.0, 3.1 or 3.2, in any mix) from the
 //! reader's side of each message, for a breaking-change gate.
 //!
 //! Every change found has a stable rule id ([`rules`]), a [`Level`], the

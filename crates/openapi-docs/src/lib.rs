@@ -1,4 +1,4 @@
-//! Renders an OpenAPI 3.0 document as a published reference: one
+//! Renders an OpenAPI document (3.0, 3.1 or 3.2) as a published reference: one
 //! self-contained HTML page (no script, style inlined, nothing fetched at
 //! view time), Markdown pages for a Docusaurus site, the request samples as
 //! one Rust file, and the downloads the caller hands in.

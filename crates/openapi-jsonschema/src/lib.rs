@@ -1,4 +1,7 @@
-//! Converts OpenAPI 3.0 Schema Objects into JSON Schema draft 2020-12.
+//! Converts OpenAPI 3.0 Schema Objects into JSON Schema draft 2020-12
+//! (a 3.1/3.2 document's schemas are JSON Schema already: the loader folds
+//! the few spellings the two versions share into 3.0's, and every 2020-12
+//! keyword passes through here with its `$ref`s bundled).
 //!
 //! OpenAPI 3.0 schemas are not JSON Schema: `nullable` has no meaning to a
 //! JSON Schema validator (the `jsonschema` crate ignores it), `exclusiveMinimum`

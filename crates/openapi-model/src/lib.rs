@@ -1,4 +1,4 @@
-//! The document model: one compiled reading of an OpenAPI 3.0 document that
+//! The document model: one compiled reading of an OpenAPI document (3.0, 3.1 or 3.2) that
 //! every tool shares. The checker compiles its validators on top of it, the
 //! live run plans its requests from it, the docs and the generators read
 //! paging, security and rules from it. Nothing here validates a value.
