@@ -178,3 +178,68 @@ fn the_recorded_verdicts_are_the_same() {
     );
     assert_eq!(old, new);
 }
+
+/// Odd but loadable 3.1 schemas, one per property: every tool reads them
+/// without a panic (each may refuse them with an error instead).
+#[test]
+fn odd_3_1_schemas_reach_every_tool_without_a_panic() {
+    let odd = [
+        r##"{"type": []}"##,
+        r##"{"type": ["null"]}"##,
+        r##"{"type": "null"}"##,
+        r##"{"type": ["string", "integer", "null"]}"##,
+        r##"{"anyOf": [{"type": "null"}, {"type": "null"}]}"##,
+        r##"{"anyOf": [{"$ref": "#/components/schemas/S"}, {"type": "null"}], "discriminator": {"propertyName": "k"}}"##,
+        r##"{"oneOf": [{"type": "null", "title": "none"}, {"type": "object", "properties": {"a": {"const": null}}}]}"##,
+        r##"{"type": "array", "prefixItems": [], "items": false}"##,
+        r##"{"type": "array", "prefixItems": [{"type": ["integer", "null"]}, {"$ref": "#/components/schemas/S"}], "maxItems": 2}"##,
+        r##"{"type": "integer", "exclusiveMinimum": 5, "minimum": 9, "exclusiveMaximum": 1.5}"##,
+        r##"{"const": {"nested": [1, 2]}}"##,
+        r##"{"const": 3, "enum": [3, 4]}"##,
+        r##"{"if": {"required": ["a"]}, "then": {"required": ["b"]}, "else": true, "dependentRequired": {"a": ["c"]}}"##,
+        r##"{"$defs": {"x": {"type": "string"}}, "unevaluatedProperties": false, "patternProperties": {"^x": {"type": "integer"}}}"##,
+        r##"{"contentMediaType": "image/png", "contentEncoding": "base64", "examples": [1, "a", null]}"##,
+        r##"true"##,
+        r##"false"##,
+    ];
+    let properties: Vec<String> = odd
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!(r##""p{i}": {s}"##))
+        .collect();
+    let text = format!(
+        r##"{{"openapi": "3.1.0", "info": {{"title": "odd", "version": "1"}},
+          "paths": {{"/o": {{"get": {{"operationId": "odd", "responses": {{"200": {{"description": "ok",
+            "content": {{"application/json": {{"schema": {{"$ref": "#/components/schemas/Odd"}}}}}}}}}}}}}}}},
+          "webhooks": {{"hook": {{"post": {{"operationId": "hook", "requestBody": {{"content": {{"application/json":
+            {{"schema": {{"$ref": "#/components/schemas/Odd"}}}}}}}}, "responses": {{"200": {{"description": "ok"}}}}}}}}}},
+          "components": {{"schemas": {{"S": {{"type": "object", "properties": {{"k": {{"type": "string"}}}}}},
+            "Odd": {{"type": "object", "properties": {{{}}}}}}}}}}}"##,
+        properties.join(", ")
+    );
+    let doc = openapi_spec::load_str(&text, Path::new("odd.json"), true, &LoadOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let _ = openapi_spec::lint::lint(&doc);
+    let model = openapi_model::Model::build(&doc, None);
+    let options = openapi_codegen::rust::Options {
+        source: "odd.json".into(),
+    };
+    let _ = openapi_codegen::rust::generate(&doc, &options);
+    let _ = openapi_codegen::schemas::generate(&doc);
+    let _ = openapi_diff::compare(&doc, &base());
+    let _ = openapi_diff::compare(&base(), &doc);
+    let docs = openapi_docs::Options {
+        source: "odd.json".into(),
+        models_crate: "odd".into(),
+        downloads: Vec::new(),
+    };
+    let _ = openapi_docs::render(&doc, &docs);
+    if let Ok(model) = model {
+        let client = openapi_codegen::client::Options {
+            source: "odd.json".into(),
+            models_crate: "odd".into(),
+        };
+        let _ = openapi_codegen::client::generate(&doc, &model, &client);
+    }
+    let _ = openapi_contract::Contract::new(doc, openapi_contract::Options::default());
+}

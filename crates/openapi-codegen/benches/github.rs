@@ -109,7 +109,7 @@ fn main() {
     let crate_dir = root().join("target/github-models");
     let examples = write_crate(&crate_dir, &doc, &code);
     println!(
-        "  examples to parse {examples:>7} (response examples their own schema accepts), crate at {}",
+        "  examples to parse {examples:>7} (response and component examples their own schema accepts), crate at {}",
         crate_dir.display()
     );
     if std::env::var_os("GITHUB_MODELS_CHECK").is_some() {
@@ -160,33 +160,40 @@ fn openapi_generator(file: &Path) {
 }
 
 /// The accepted response examples whose schema is a component or a list
-/// of one: (Rust type, JSON).
+/// of one, and the components' own examples: (Rust type, JSON).
 fn accepted_examples(doc: &openapi_spec::Document) -> Vec<(String, String)> {
     let converter = openapi_jsonschema::Converter::new(&doc.raw);
     let found = Schemas::of(&doc.raw);
     let mut cases = Vec::new();
     let mut validators: BTreeMap<String, Option<jsonschema::Validator>> = BTreeMap::new();
     for ex in found.examples(doc) {
-        if !ex.pointer.contains("/responses/") {
+        // A component's own example (3.1's `examples` list, or `example`).
+        let component = ex
+            .schema_pointer
+            .strip_prefix("/components/schemas/")
+            .filter(|n| !n.contains('/'))
+            .map(|n| n.replace("~1", "/").replace("~0", "~"));
+        if !ex.pointer.contains("/responses/") && component.is_none() {
             continue;
         }
         let Some(schema) = doc.raw.pointer(&ex.schema_pointer) else {
             continue;
         };
         // A component, or a list of one: `Type` or `Vec<Type>`.
-        let (name, list) = match openapi_spec::pointer::schema_ref_name(schema) {
-            Some(n) => (n, false),
-            None if schema.get("type").and_then(|t| t.as_str()) == Some("array") => {
-                match schema
-                    .get("items")
-                    .and_then(openapi_spec::pointer::schema_ref_name)
-                {
-                    Some(n) => (n, true),
-                    None => continue,
+        let (name, list) =
+            match component.or_else(|| openapi_spec::pointer::schema_ref_name(schema)) {
+                Some(n) => (n, false),
+                None if schema.get("type").and_then(|t| t.as_str()) == Some("array") => {
+                    match schema
+                        .get("items")
+                        .and_then(openapi_spec::pointer::schema_ref_name)
+                    {
+                        Some(n) => (n, true),
+                        None => continue,
+                    }
                 }
-            }
-            None => continue,
-        };
+                None => continue,
+            };
         let validator = validators.entry(name.clone()).or_insert_with(|| {
             let target = openapi_spec::pointer::component_pointer(&name);
             let bundled = converter.bundle(doc.raw.pointer(&target)?, &target).ok()?;

@@ -33,6 +33,8 @@ const DOCUMENTS: &[&str] = &[
     "openapi/signalzen-v1.yaml",
     "openapi/peers/subiz-chats.yaml",
     "openapi/peers/socialintents-chats.yaml",
+    // OpenAPI 3.1, as FastAPI writes it.
+    "tests/fixtures/fastapi/openapi.json",
 ];
 
 fn rendered(rel: &str) -> (openapi_spec::Document, BTreeMap<String, String>) {
@@ -443,5 +445,25 @@ fn markdown_pages_are_mdx_safe() {
                 }
             }
         }
+    }
+}
+
+/// OpenAPI 3.2's `query` method and `additionalOperations` are operations
+/// of the reference like any other.
+#[test]
+fn a_3_2_query_and_an_additional_operation_are_documented() {
+    let text = "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    query:\n      operationId: searchThings\n      summary: Search the things\n      responses: {'200': {description: the matches}}\n    additionalOperations:\n      COPY:\n        operationId: copyThings\n        summary: Copy the things\n        responses: {'204': {description: copied}}\n";
+    let doc =
+        openapi_spec::load_str(text, Path::new("t.yaml"), false, &Default::default()).unwrap();
+    let files = render(&doc, &options()).unwrap();
+    let html = &files[openapi_docs::HTML_PAGE];
+    for shown in [
+        "QUERY",
+        "things",
+        "Search the things",
+        "COPY",
+        "Copy the things",
+    ] {
+        assert!(html.contains(shown), "{shown} is not in the page");
     }
 }
