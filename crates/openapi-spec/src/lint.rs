@@ -70,7 +70,7 @@ fn all_findings(doc: &Document) -> Vec<Finding> {
             _ => "give the bound itself as a number (exclusiveMinimum: 0) instead of a flag",
         };
         let message = format!(
-            "`{key}` is an OpenAPI 3.0 keyword; a {} Schema Object is JSON Schema 2020-12, where it means nothing (read here as other 3.1 tools read it: ignored): {instead}",
+            "`{key}` is an OpenAPI 3.0 keyword; an {} Schema Object is JSON Schema 2020-12, where it means nothing (read here as other 3.1 tools read it: ignored): {instead}",
             doc.version
         );
         l.push("version-keyword", at, message);

@@ -24,6 +24,7 @@ pub(crate) fn check(raw: &Value) -> Vec<Problem> {
     server_variables(raw, &ops, &mut out);
     security_scopes(raw, &ops, &mut out);
     unique_tags(raw, &mut out);
+    tag_parents(raw, &mut out);
     link_operations(raw, &ops, &mut out);
     encoding_properties(raw, &ops, &mut out);
     component_names(raw, &mut out);
@@ -211,6 +212,51 @@ fn unique_tags(raw: &Value, out: &mut Vec<Problem>) {
                 format!("/tags/{i}/name"),
                 format!("tag `{name}` is already declared at #/tags/{first}"),
             ));
+        }
+    }
+}
+
+/// "The named tag MUST exist in the API description, and circular
+/// references between parent and child tags MUST NOT be used." (3.2, Tag
+/// Object, `parent`; earlier versions have no `parent`, and their field
+/// tables refuse it.)
+fn tag_parents(raw: &Value, out: &mut Vec<Problem>) {
+    let tags: Vec<&Value> = raw
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    let name = |t: &Value| t.get("name").and_then(Value::as_str).map(str::to_string);
+    let parents: BTreeMap<String, String> = tags
+        .iter()
+        .filter_map(|t| Some((name(t)?, t.get("parent")?.as_str()?.to_string())))
+        .collect();
+    for (i, tag) in tags.iter().enumerate() {
+        let (Some(own), Some(parent)) = (name(tag), tag.get("parent").and_then(Value::as_str))
+        else {
+            continue;
+        };
+        let at = format!("/tags/{i}/parent");
+        if !tags.iter().any(|t| name(t).as_deref() == Some(parent)) {
+            out.push((
+                "tag-parent",
+                at,
+                format!("tag `{own}` names parent `{parent}`, which is not a tag here"),
+            ));
+            continue;
+        }
+        // Up the chain: a cycle comes back to `own` within as many steps as there are tags.
+        let mut next = Some(parent.to_string());
+        for _ in 0..tags.len() {
+            match next {
+                Some(p) if p == own => {
+                    out.push(("tag-parent", at, format!("tag `{own}` is its own ancestor through `parent`: tags nest without cycles")));
+                    break;
+                }
+                Some(p) => next = parents.get(&p).cloned(),
+                None => break,
+            }
         }
     }
 }

@@ -142,6 +142,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "a value OpenAPI defines as a string written as a YAML number or boolean (version: 1.10)",
     ),
     (
+        "tag-parent",
+        Severity::Error,
+        "a 3.2 tag whose `parent` is no tag of the document, or that is its own ancestor",
+    ),
+    (
         "version-keyword",
         Severity::Warning,
         "a 3.0-only schema keyword (nullable, a boolean exclusiveMinimum) in a 3.1 or 3.2 document, where JSON Schema ignores it",
