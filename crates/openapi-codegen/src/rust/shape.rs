@@ -199,8 +199,8 @@ impl Generator<'_> {
                     .get("format")
                     .and_then(Value::as_str)
                     .map(str::to_string),
-                minimum: target.get("minimum").cloned(),
-                maximum: target.get("maximum").cloned(),
+                minimum: inclusive_bound(target, "minimum", "exclusiveMinimum", 1),
+                maximum: inclusive_bound(target, "maximum", "exclusiveMaximum", -1),
             });
         }
         // Two members may define the same property; keep the first.
@@ -493,6 +493,19 @@ impl Generator<'_> {
     }
 }
 
+/// A bound as the derives take it (inclusive): an exclusive bound of an
+/// integer is the next integer in; of a number, none (no derive says
+/// "greater than" exactly, and a wrong inclusive bound would lie).
+fn inclusive_bound(schema: &Value, bound: &str, flag: &str, step: i64) -> Option<Value> {
+    let value = schema.get(bound)?;
+    if schema.get(flag).and_then(Value::as_bool) != Some(true) {
+        return Some(value.clone());
+    }
+    let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
+    let next = value.as_i64().filter(|_| integer)?.checked_add(step)?;
+    Some(Value::from(next))
+}
+
 /// The one member of an `allOf` that is only a `$ref`, when nothing else
 /// in the schema shapes the type (no properties, no union).
 fn lone_reference(schema: &Value) -> Option<&Value> {
@@ -590,5 +603,63 @@ pub(super) fn variant_name_for(ty: &Ty, i: usize) -> String {
         Ty::Tuple(_) => format!("Tuple{i}"),
         Ty::Map(_) => format!("Map{i}"),
         _ => format!("Variant{i}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{closed_tuple, inclusive_bound, lone_reference};
+
+    #[test]
+    fn an_exclusive_bound_is_the_next_integer_in_or_none() {
+        let integer = json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 9, "exclusiveMaximum": true});
+        assert_eq!(
+            inclusive_bound(&integer, "minimum", "exclusiveMinimum", 1),
+            Some(json!(1))
+        );
+        assert_eq!(
+            inclusive_bound(&integer, "maximum", "exclusiveMaximum", -1),
+            Some(json!(8))
+        );
+        let number = json!({"type": "number", "minimum": 0, "exclusiveMinimum": true});
+        assert_eq!(
+            inclusive_bound(&number, "minimum", "exclusiveMinimum", 1),
+            None
+        );
+        let inclusive = json!({"type": "integer", "minimum": 3});
+        assert_eq!(
+            inclusive_bound(&inclusive, "minimum", "exclusiveMinimum", 1),
+            Some(json!(3))
+        );
+    }
+
+    #[test]
+    fn only_closed_prefix_items_are_a_tuple() {
+        let two = json!([{"type": "string"}, {"type": "integer"}]);
+        assert!(closed_tuple(&json!({"prefixItems": two, "items": false})).is_some());
+        assert!(closed_tuple(&json!({"prefixItems": two, "maxItems": 2})).is_some());
+        assert!(
+            closed_tuple(&json!({"prefixItems": two})).is_none(),
+            "more items may follow"
+        );
+        assert!(closed_tuple(&json!({"prefixItems": two, "maxItems": 3})).is_none());
+        assert!(
+            closed_tuple(&json!({"prefixItems": two, "items": {"type": "string"}, "maxItems": 2}))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_lone_reference_is_the_referenced_type_unless_something_shapes_it() {
+        let member = json!({"$ref": "#/components/schemas/T"});
+        assert_eq!(
+            lone_reference(&json!({"allOf": [member], "nullable": true})),
+            Some(&member)
+        );
+        assert!(lone_reference(&json!({"allOf": [member], "properties": {"a": {}}})).is_none());
+        assert!(lone_reference(&json!({"allOf": [member, member]})).is_none());
+        assert!(lone_reference(&json!({"allOf": [{"type": "string"}]})).is_none());
     }
 }
