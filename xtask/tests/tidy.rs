@@ -30,7 +30,13 @@ const MACHINERY: &[&str] = &[
     "contract-live",
 ];
 
-const VENDORS: &[&str] = &["signalzen", "subiz", "socialintents", "social intents"];
+const VENDORS: &[&str] = &[
+    "signalzen",
+    "subiz",
+    "socialintents",
+    "social intents",
+    "fastapi",
+];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")

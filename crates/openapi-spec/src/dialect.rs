@@ -173,7 +173,7 @@ fn fold_type_list(schema: &mut Map<String, Value>) {
     schema.insert("type".into(), folded);
 }
 
-/// `anyOf`/`oneOf: [X, {type: "null"}]` (what FastAPI writes for
+/// `anyOf`/`oneOf: [X, {type: "null"}]` (what Python generators write for
 /// `Optional[X]`) → X's own keywords with `nullable: true`, or
 /// `allOf: [X], nullable: true` when X is a `$ref` (3.0.3's idiom).
 fn fold_null_branch(schema: &mut Map<String, Value>) {
