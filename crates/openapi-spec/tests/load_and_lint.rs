@@ -437,3 +437,22 @@ fn a_3_1_document_gets_3_1_tables() {
             .any(|f| f.rule == "unknown-key" && f.location.pointer == "/info/summary")
     );
 }
+
+#[test]
+fn a_3_1_reference_object_holds_ref_summary_and_description() {
+    let text = "openapi: VERSION\ninfo: {title: t, version: v}\npaths:\n  /a:\n    get:\n      parameters:\n        - {$ref: '#/components/parameters/P', summary: s, description: d, required: true}\n      responses: {'200': {description: ok}}\ncomponents:\n  parameters:\n    P: {name: p, in: query, schema: {type: string}}\n";
+    let at = "/paths/~1a/get/parameters/0/required";
+    let found = |version: &str| {
+        let doc = yaml(&text.replace("VERSION", version)).unwrap();
+        lint(&doc)
+            .into_iter()
+            .filter(|f| f.rule == "unknown-key")
+            .map(|f| f.location.pointer)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(found("3.1.0"), [at]);
+    assert!(
+        found("3.0.3").is_empty(),
+        "3.0 ignores a reference's siblings"
+    );
+}

@@ -59,7 +59,11 @@ fn walk(value: &Value, at: &str, object: Object, out: &mut Walk, depth: usize) {
     };
     // From 3.1 a Schema Object's `$ref` is one keyword among others.
     let keyword_ref = object == Object::Schema && out.version.json_schema();
-    if depth > MAX_DEPTH || (object.referable() && !keyword_ref && map.contains_key("$ref")) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    if object.referable() && !keyword_ref && map.contains_key("$ref") {
+        reference(map, at, out);
         return;
     }
     match object.fields() {
@@ -67,6 +71,28 @@ fn walk(value: &Value, at: &str, object: Object, out: &mut Walk, depth: usize) {
         None => patterned(map, at, object, out, depth),
     }
     rules(map, at, object, out);
+}
+
+/// A Reference Object. From 3.1 it holds `$ref`, `summary` and
+/// `description` ("This object cannot be extended with additional
+/// properties, and any properties added SHALL be ignored"); in 3.0 it is
+/// `$ref` alone with siblings ignored, which documents rely on, so 3.0 is
+/// left as it was.
+fn reference(map: &Map<String, Value>, at: &str, out: &mut Walk) {
+    if !out.version.json_schema() {
+        return;
+    }
+    for key in map.keys() {
+        if !matches!(key.as_str(), "$ref" | "summary" | "description") && !key.starts_with("x-") {
+            out.out.push((
+                "unknown-key",
+                pointer::push(at, key),
+                format!(
+                    "`{key}` is not a field of a Reference Object, which holds `$ref`, `summary` and `description` only (anything else is ignored)"
+                ),
+            ));
+        }
+    }
 }
 
 fn fixed(map: &Map<String, Value>, at: &str, object: Object, out: &mut Walk, depth: usize) {
