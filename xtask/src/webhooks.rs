@@ -105,7 +105,7 @@ fn run_deliveries(args: &WebhooksArgs) -> Result<WebhookRun, Failure> {
     let model = openapi_model::Model::build(&doc, None)?;
     if model.webhooks.is_empty() {
         return Err(Failure(format!(
-            "{} describes no webhooks (x-webhooks)",
+            "{} describes no webhooks (`webhooks`, or `x-webhooks` in 3.0)",
             spec.display()
         )));
     }

@@ -196,3 +196,41 @@ fn an_unreadable_base_or_revision_exits_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not in a git repository"));
 }
+
+/// A 3.0 base and its 3.1 rewrite: no change at any level; and the 3.1
+/// revision still breaks where the 3.0 one would.
+#[test]
+fn a_3_0_base_against_its_3_1_rewrite_is_no_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.yaml");
+    std::fs::write(&base, document()).unwrap();
+    let as_3_1 = |text: &str| {
+        let doc =
+            openapi_spec::load_str(text, Path::new("t.yaml"), false, &Default::default()).unwrap();
+        serde_json::to_string_pretty(&openapi_spec::upgrade::to_3_1(&doc.raw)).unwrap()
+    };
+    let revision = dir.path().join("revision.json");
+    std::fs::write(&revision, as_3_1(&document())).unwrap();
+    let args = |spec: &Path| {
+        [
+            "breaking".to_string(),
+            "--base".into(),
+            base.display().to_string(),
+            "--spec".into(),
+            spec.display().to_string(),
+            "--fail-on".into(),
+            "warning".into(),
+            "--format".into(),
+            "json".into(),
+        ]
+    };
+    let o = xtask(dir.path(), &args(&revision).each_ref().map(String::as_str));
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{}{err}", stdout(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["changes"], serde_json::json!([]), "{report:#}");
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, as_3_1(&nullable_created_at(&document()))).unwrap();
+    let o = xtask(dir.path(), &args(&broken).each_ref().map(String::as_str));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+}

@@ -104,8 +104,7 @@ impl Contract {
     pub fn check_delivery(&self, seen: &mut Deliveries, d: &Delivery<'_>) -> CheckedDelivery {
         let parsed = parse_body(Some(d.body));
         let Some(index) = self.webhook_for(parsed.as_ref().ok()) else {
-            let message =
-                "the document describes no webhook (x-webhooks) to check deliveries against";
+            let message = "the document describes no webhook (`webhooks`, or `x-webhooks` in 3.0) to check deliveries against";
             let input = result(Check::Input, vec![finding("", message)], Outcome::Error);
             return CheckedDelivery::unchecked(None, false, vec![input], None);
         };
