@@ -272,6 +272,20 @@ mod tests {
         );
         assert_eq!(folded(json!({"const": "user"})), json!({"enum": ["user"]}));
         assert_eq!(
+            folded(json!({"anyOf": [{"type": "string"}, {"type": "null"}]})),
+            json!({"type": "string", "nullable": true})
+        );
+        // A list of one is that one type; null alone stays null.
+        assert_eq!(
+            folded(json!({"type": ["string"]})),
+            json!({"type": "string"})
+        );
+        assert_eq!(folded(json!({"type": ["null"]})), json!({"type": "null"}));
+        assert_eq!(
+            folded(json!({"type": ["null", "string", "integer"]})),
+            json!({"type": ["string", "integer"], "nullable": true})
+        );
+        assert_eq!(
             folded(json!({"properties": {"p": {"type": ["integer", "null"]}}})),
             json!({"properties": {"p": {"type": "integer", "nullable": true}}})
         );
@@ -280,6 +294,7 @@ mod tests {
     #[test]
     fn what_3_0_cannot_say_stays_as_written() {
         for kept in [
+            json!({"type": []}),
             json!({"type": ["string", "integer"]}),
             json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
             json!({"anyOf": [{"type": "string"}, {"type": "null"}, {"type": "integer"}]}),
