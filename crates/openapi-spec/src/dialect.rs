@@ -275,6 +275,32 @@ mod tests {
             folded(json!({"anyOf": [{"type": "string"}, {"type": "null"}]})),
             json!({"type": "string", "nullable": true})
         );
+        // A null branch may carry words, nothing that constrains.
+        assert_eq!(
+            folded(
+                json!({"oneOf": [{"type": "null", "description": "none", "title": "None"}, {"$ref": "#/components/schemas/T"}]})
+            ),
+            json!({"allOf": [{"$ref": "#/components/schemas/T"}], "nullable": true})
+        );
+        for kept in [
+            json!({"anyOf": [{"type": "null", "format": "x"}, {"type": "string"}]}),
+            json!({"anyOf": [{"type": "null", "description": "none"}, {"type": "null"}]}),
+        ] {
+            assert_eq!(folded(kept.clone()), kept);
+        }
+        // The stricter of two lower bounds stays.
+        assert_eq!(
+            folded(json!({"exclusiveMinimum": 5, "minimum": 3})),
+            json!({"minimum": 5, "exclusiveMinimum": true})
+        );
+        assert_eq!(
+            folded(json!({"exclusiveMinimum": 2, "minimum": 3})),
+            json!({"minimum": 3})
+        );
+        assert_eq!(
+            folded(json!({"exclusiveMaximum": 2, "maximum": 3})),
+            json!({"maximum": 2, "exclusiveMaximum": true})
+        );
         // A list of one is that one type; null alone stays null.
         assert_eq!(
             folded(json!({"type": ["string"]})),

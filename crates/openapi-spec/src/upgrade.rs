@@ -86,7 +86,8 @@ mod tests {
                 "properties": {
                     "a": {"type": "string", "nullable": true, "example": "x"},
                     "b": {"type": "integer", "minimum": 0, "exclusiveMinimum": true},
-                    "c": {"allOf": [{"$ref": "#/components/schemas/T"}], "nullable": true}
+                    "c": {"allOf": [{"$ref": "#/components/schemas/T"}], "nullable": true},
+                    "d": {"allOf": [{"$ref": "#/components/schemas/T"}, {"required": ["a"]}], "nullable": true}
                 }
             }}}
         });
@@ -100,7 +101,8 @@ mod tests {
                     "properties": {
                         "a": {"type": ["string", "null"], "examples": ["x"]},
                         "b": {"type": "integer", "exclusiveMinimum": 0},
-                        "c": {"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}
+                        "c": {"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]},
+                        "d": {"anyOf": [{"allOf": [{"$ref": "#/components/schemas/T"}, {"required": ["a"]}]}, {"type": "null"}]}
                     }
                 }}}
             })
