@@ -50,16 +50,6 @@ impl Version {
     pub fn json_schema(self) -> bool {
         self >= Version::V3_1
     }
-
-    /// The top-level keys that hold webhooks, in the order read:
-    /// `webhooks` from 3.1 on, and the `x-webhooks` extension (the toolkit's
-    /// spelling of 3.1's `webhooks` for 3.0 documents) in every version.
-    pub fn webhook_keys(self) -> &'static [&'static str] {
-        match self {
-            Version::V3_0 => &["x-webhooks"],
-            _ => &["webhooks", "x-webhooks"],
-        }
-    }
 }
 
 impl std::fmt::Display for Version {
