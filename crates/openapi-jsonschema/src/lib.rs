@@ -65,6 +65,9 @@ pub enum ConvertError {
 /// Converts schemas of one OpenAPI document.
 pub struct Converter<'a> {
     components: Option<&'a Map<String, Value>>,
+    /// From 3.1 a `$ref` is one keyword among others in a schema; in 3.0
+    /// its siblings are ignored.
+    ref_siblings_apply: bool,
 }
 
 const MAX_DEPTH: usize = 256;
@@ -72,10 +75,15 @@ const MAX_DEPTH: usize = 256;
 impl<'a> Converter<'a> {
     /// `document` is the whole OpenAPI document as JSON.
     pub fn new(document: &'a Value) -> Self {
+        let version = document
+            .get("openapi")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         Self {
             components: document
                 .pointer("/components/schemas")
                 .and_then(Value::as_object),
+            ref_siblings_apply: version.starts_with("3.1.") || version.starts_with("3.2."),
         }
     }
 
@@ -187,10 +195,18 @@ impl<'a> Converter<'a> {
             return Ok(schema.clone());
         };
         if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
-            // OpenAPI 3.0: siblings of $ref are ignored.
             let name = self.component_name(reference, pointer)?;
             used.insert(name.clone());
-            return Ok(json!({ "$ref": format!("#/$defs/{name}") }));
+            let target = json!({ "$ref": format!("#/$defs/{name}") });
+            // OpenAPI 3.0: siblings of $ref are ignored. From 3.1 they
+            // apply beside it: both must hold.
+            let mut siblings = obj.clone();
+            siblings.remove("$ref");
+            if !self.ref_siblings_apply || siblings.is_empty() {
+                return Ok(target);
+            }
+            let rest = self.convert(&Value::Object(siblings), pointer, depth + 1, used)?;
+            return Ok(json!({ "allOf": [target, rest] }));
         }
         let mut out = Map::new();
         let nullable = obj.get("nullable").and_then(Value::as_bool) == Some(true);
@@ -455,6 +471,22 @@ mod tests {
                 "Maybe": {"allOf": [{"$ref": "#/components/schemas/Cat"}], "nullable": true, "description": "d"}
             }}
         })
+    }
+
+    #[test]
+    fn a_ref_s_siblings_apply_from_3_1_only() {
+        let schema =
+            json!({"$ref": "#/components/schemas/Cat", "maxLength": 3, "description": "d"});
+        let mut doc = doc();
+        doc["openapi"] = json!("3.0.3");
+        let old = Converter::new(&doc).bundle(&schema, "").unwrap();
+        assert_eq!(old["$ref"], json!("#/$defs/Cat"));
+        doc["openapi"] = json!("3.1.0");
+        let new = Converter::new(&doc).bundle(&schema, "").unwrap();
+        assert_eq!(
+            new["allOf"],
+            json!([{"$ref": "#/$defs/Cat"}, {"maxLength": 3, "description": "d"}])
+        );
     }
 
     #[test]
