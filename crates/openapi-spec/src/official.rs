@@ -425,7 +425,9 @@ pub(crate) fn unread_3_2_fields(raw: &Value) -> Vec<Problem> {
                     }
                 }
             }
-            ValidationErrorKind::Enum { .. } if at.ends_with("/style") => {
+            ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. }
+                if at.ends_with("/style") =>
+            {
                 out.push(Problem::new(
                     at,
                     format!("style {} (OpenAPI 3.2)", short(error.instance())),

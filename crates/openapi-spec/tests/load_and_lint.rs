@@ -201,6 +201,32 @@ fn a_3_2_field_no_tool_reads_is_refused_and_those_read_are_not() {
             .contains("`summary` (OpenAPI 3.2): no tool here reads it yet"),
         "{e}"
     );
+    // A tag's `summary` and a cookie parameter's `style: cookie` are 3.2's too.
+    for (from, to, pointer) in [
+        ("{name: a}", "{name: a, summary: A}", "/tags/0/summary"),
+        (
+            "parameters: [{name: q",
+            "parameters: [{name: c, in: cookie, style: cookie, schema: {type: string}}, {name: q",
+            "/paths/~1s/query/parameters/0/style",
+        ),
+    ] {
+        let e = yaml(&read.replace(from, to)).unwrap_err();
+        let LoadError::Unsupported { pointer: at, .. } = &e else {
+            panic!("{e}")
+        };
+        assert_eq!(at, pointer, "{e}");
+    }
+}
+
+#[test]
+fn a_3_1_keyword_of_the_wrong_type_is_an_oas_schema_error() {
+    let doc = yaml("openapi: 3.1.0\ninfo: {title: t, version: v}\ncomponents:\n  schemas:\n    S: {type: string, minLength: true}\n").unwrap();
+    let found: Vec<_> = lint(&doc)
+        .into_iter()
+        .filter(|f| f.rule == "oas-schema")
+        .map(|f| f.location.pointer)
+        .collect();
+    assert_eq!(found, ["/components/schemas/S/minLength"]);
 }
 
 #[test]
