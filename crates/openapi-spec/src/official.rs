@@ -607,6 +607,9 @@ mod tests {
         assert_eq!(object_label("parameter-or-reference"), "Parameter Object");
         assert_eq!(object_label("oauth-flows"), "OAuth Flows Object");
         assert_eq!(object_label("PathItem"), "Path Item Object");
+        // 3.1's helper definitions are no object of the specification.
+        assert_eq!(object_label("examples"), "object");
+        assert_eq!(object_label("styles-for-form"), "object");
     }
 
     #[test]
@@ -630,6 +633,9 @@ mod tests {
     #[test]
     fn labels_name_the_specification_objects() {
         assert_eq!(object_label("PathItem"), "Path Item Object");
+        // 3.1's helper definitions are no object of the specification.
+        assert_eq!(object_label("examples"), "object");
+        assert_eq!(object_label("styles-for-form"), "object");
         assert_eq!(object_label("QueryParameter"), "Parameter Object");
         assert_eq!(
             object_label("OAuth2SecurityScheme"),
