@@ -62,7 +62,12 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target/github-openapi/23.0.2/api.github.com.json"));
     if github.is_file() {
-        report("GitHub REST description", &github, 3);
+        // Each pair takes seconds: 7 by default, VERSIONS_PAIRS to change it.
+        let pairs = std::env::var("VERSIONS_PAIRS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(7);
+        report("GitHub REST description", &github, pairs);
     } else {
         println!("GitHub skipped: run `bash benches/fetch-github-openapi.sh 23.0.2`");
     }

@@ -200,8 +200,10 @@ impl<'a> Converter<'a> {
             let target = json!({ "$ref": format!("#/$defs/{name}") });
             // OpenAPI 3.0: siblings of $ref are ignored. From 3.1 they
             // apply beside it: both must hold.
+            // Annotations beside it (a description, an example) change no
+            // verdict: the reference alone is checked more cheaply.
             let mut siblings = obj.clone();
-            siblings.remove("$ref");
+            siblings.retain(|k, _| k != "$ref" && !is_annotation(k));
             if !self.ref_siblings_apply || siblings.is_empty() {
                 return Ok(target);
             }
@@ -334,6 +336,26 @@ impl<'a> Converter<'a> {
             })
         }
     }
+}
+
+/// Keywords that describe and never constrain (JSON Schema's meta-data
+/// and OpenAPI's annotations).
+fn is_annotation(key: &str) -> bool {
+    matches!(
+        key,
+        "title"
+            | "description"
+            | "summary"
+            | "default"
+            | "example"
+            | "examples"
+            | "deprecated"
+            | "readOnly"
+            | "writeOnly"
+            | "$comment"
+            | "externalDocs"
+            | "xml"
+    ) || key.starts_with("x-")
 }
 
 /// The 2020-12 name of a converted keyword: `example` becomes `examples`,
@@ -485,7 +507,14 @@ mod tests {
         let new = Converter::new(&doc).bundle(&schema, "").unwrap();
         assert_eq!(
             new["allOf"],
-            json!([{"$ref": "#/$defs/Cat"}, {"maxLength": 3, "description": "d"}])
+            json!([{"$ref": "#/$defs/Cat"}, {"maxLength": 3}])
+        );
+        let described = json!({"$ref": "#/components/schemas/Cat", "description": "d"});
+        let new = Converter::new(&doc).bundle(&described, "").unwrap();
+        assert_eq!(
+            new["$ref"],
+            json!("#/$defs/Cat"),
+            "a description constrains nothing"
         );
     }
 
