@@ -48,9 +48,19 @@ pub(crate) struct Unsupported {
     pub message: String,
 }
 
+/// The pointers of every schema object, in document order: one walk that
+/// the refusals and the fold share.
+pub(crate) fn schema_pointers(raw: &Value) -> Vec<String> {
+    Schemas::of(raw)
+        .schemas
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect()
+}
+
 /// The dialect and dynamic-scope uses of a 3.1/3.2 document the toolkit
-/// cannot honour, in document order.
-pub(crate) fn unsupported_schema_features(raw: &Value) -> Vec<Unsupported> {
+/// cannot honour, in document order (`schemas`: [`schema_pointers`]).
+pub(crate) fn unsupported_schema_features(raw: &Value, schemas: &[String]) -> Vec<Unsupported> {
     let mut out = Vec::new();
     if let Some(d) = raw.get("jsonSchemaDialect") {
         let uri = d.as_str().unwrap_or_default();
@@ -63,8 +73,8 @@ pub(crate) fn unsupported_schema_features(raw: &Value) -> Vec<Unsupported> {
             });
         }
     }
-    for (at, schema) in Schemas::of(raw).schemas {
-        let Some(obj) = schema.as_object() else {
+    for at in schemas {
+        let Some(obj) = raw.pointer(at).and_then(Value::as_object) else {
             continue;
         };
         if let Some(uri) = obj.get("$schema") {
@@ -107,17 +117,12 @@ fn dropped_3_0_keyword(key: &str, value: &Value) -> bool {
 /// children already folded. Nothing happens to 3.0 documents. Gives back
 /// the pointers of the 3.0 keywords the document wrote and that were
 /// dropped, in document order.
-pub(crate) fn fold(raw: &mut Value, version: Version) -> Vec<String> {
+pub(crate) fn fold(raw: &mut Value, version: Version, schemas: &[String]) -> Vec<String> {
     let mut dropped = Vec::new();
     if !version.json_schema() {
         return dropped;
     }
-    let pointers: Vec<String> = Schemas::of(raw)
-        .schemas
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect();
-    for at in pointers.iter().rev() {
+    for at in schemas.iter().rev() {
         if let Some(Value::Object(schema)) = raw.pointer_mut(at) {
             let old: Vec<String> = schema
                 .iter()
@@ -244,7 +249,8 @@ mod tests {
 
     fn folded(schema: Value) -> Value {
         let mut raw = json!({"components": {"schemas": {"S": schema}}});
-        fold(&mut raw, Version::V3_1);
+        let schemas = schema_pointers(&raw);
+        fold(&mut raw, Version::V3_1, &schemas);
         raw["components"]["schemas"]["S"].take()
     }
 
@@ -330,7 +336,8 @@ mod tests {
         }
         let mut raw = json!({"components": {"schemas": {"S": {"type": ["string", "null"]}}}});
         let before = raw.clone();
-        fold(&mut raw, Version::V3_0);
+        let schemas = schema_pointers(&raw);
+        fold(&mut raw, Version::V3_0, &schemas);
         assert_eq!(raw, before, "3.0 documents are read as written");
     }
 
@@ -340,7 +347,8 @@ mod tests {
             "type": "string", "nullable": true,
             "properties": {"n": {"type": "integer", "minimum": 1, "exclusiveMinimum": true}}
         }}}});
-        let dropped = fold(&mut raw, Version::V3_1);
+        let schemas = schema_pointers(&raw);
+        let dropped = fold(&mut raw, Version::V3_1, &schemas);
         assert_eq!(
             dropped,
             [
@@ -364,7 +372,7 @@ mod tests {
                 "C": {"$schema": "https://spec.openapis.org/oas/3.1/dialect/base"}
             }}
         });
-        let found: Vec<String> = unsupported_schema_features(&raw)
+        let found: Vec<String> = unsupported_schema_features(&raw, &schema_pointers(&raw))
             .into_iter()
             .map(|u| u.pointer)
             .collect();

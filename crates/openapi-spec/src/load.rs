@@ -206,8 +206,12 @@ pub fn load_str(
     let mut coerced = Vec::new();
     coerce_strings(&mut raw, "", &positions, &mut coerced);
     let published = validate(&raw, version, &file, &positions)?;
-    refuse_unsupported(&raw, version, &file, &positions)?;
-    let dropped = dialect::fold(&mut raw, version);
+    let schemas = match version.json_schema() {
+        true => dialect::schema_pointers(&raw),
+        false => Vec::new(),
+    };
+    refuse_unsupported(&raw, version, &schemas, &file, &positions)?;
+    let dropped = dialect::fold(&mut raw, version, &schemas);
     Ok(Document {
         path: file,
         version,
@@ -344,22 +348,24 @@ fn check_version(
 fn refuse_unsupported(
     raw: &Value,
     version: Version,
+    schemas: &[String],
     file: &Path,
     positions: &PositionIndex,
 ) -> Result<(), LoadError> {
     if !version.json_schema() {
         return Ok(());
     }
-    let mut found: Vec<crate::official::Problem> = dialect::unsupported_schema_features(raw)
-        .into_iter()
-        .map(|u| crate::official::Problem {
-            pointer: u.pointer,
-            message: u.message,
-            weak: false,
-            unknown_field: false,
-            blocks_reading: false,
-        })
-        .collect();
+    let mut found: Vec<crate::official::Problem> =
+        dialect::unsupported_schema_features(raw, schemas)
+            .into_iter()
+            .map(|u| crate::official::Problem {
+                pointer: u.pointer,
+                message: u.message,
+                weak: false,
+                unknown_field: false,
+                blocks_reading: false,
+            })
+            .collect();
     if version == Version::V3_2 {
         found.extend(
             crate::official::unread_3_2_fields(raw)
