@@ -245,7 +245,7 @@ impl<'a> Converter<'a> {
             // The 2020-12 applicators (`$defs`, `prefixItems`, `if`, …) come
             // only from 3.1/3.2 documents, whose schemas are JSON Schema
             // already: converted the same way so their `$ref`s are bundled.
-            "properties" | "$defs" | "patternProperties" | "dependentSchemas" => {
+            k if subschemas(k) == Some(Subschemas::Map) => {
                 let mut props = Map::new();
                 for (name, s) in value.as_object().into_iter().flatten() {
                     let ptr = format!("{}/{}", child(key), escape(name));
@@ -253,21 +253,10 @@ impl<'a> Converter<'a> {
                 }
                 Value::Object(props)
             }
-            "items"
-            | "not"
-            | "additionalProperties"
-            | "if"
-            | "then"
-            | "else"
-            | "contains"
-            | "propertyNames"
-            | "unevaluatedItems"
-            | "unevaluatedProperties"
-                if value.is_object() =>
-            {
+            k if subschemas(k) == Some(Subschemas::One) && value.is_object() => {
                 self.convert(value, &child(key), depth + 1, used)?
             }
-            "allOf" | "oneOf" | "anyOf" | "prefixItems" => {
+            k if subschemas(k) == Some(Subschemas::List) => {
                 let mut list = Vec::new();
                 for (i, s) in value.as_array().into_iter().flatten().enumerate() {
                     let ptr = format!("{}/{i}", child(key));
@@ -336,6 +325,38 @@ impl<'a> Converter<'a> {
             })
         }
     }
+}
+
+/// How a schema keyword holds subschemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subschemas {
+    /// A map of names to schemas (`properties`, `$defs`).
+    Map,
+    /// One schema (`items`, `not`, `if`).
+    One,
+    /// A list of schemas (`allOf`, `prefixItems`).
+    List,
+}
+
+/// Where a keyword holds subschemas (3.0's applicators and 2020-12's;
+/// the 2020-12 ones appear only in 3.1/3.2 documents): the one list the
+/// converter and every walk over schemas share.
+pub fn subschemas(key: &str) -> Option<Subschemas> {
+    Some(match key {
+        "properties" | "$defs" | "patternProperties" | "dependentSchemas" => Subschemas::Map,
+        "items"
+        | "not"
+        | "additionalProperties"
+        | "if"
+        | "then"
+        | "else"
+        | "contains"
+        | "propertyNames"
+        | "unevaluatedItems"
+        | "unevaluatedProperties" => Subschemas::One,
+        "allOf" | "oneOf" | "anyOf" | "prefixItems" => Subschemas::List,
+        _ => return None,
+    })
 }
 
 /// Keywords that describe and never constrain (JSON Schema's meta-data

@@ -3,6 +3,7 @@
 //! Not lint rules: the linter, the model, the generators and the docs all
 //! read the document through these.
 
+use openapi_jsonschema::Subschemas;
 use serde_json::Value;
 
 use crate::{Document, pointer};
@@ -250,34 +251,19 @@ fn schema_tree<'a>(v: &'a Value, at: &str, out: &mut Vec<Node<'a>>) {
     out.push((at.to_string(), v));
     for (k, child) in m {
         let here = pointer::push(at, k);
-        if matches!(
-            k.as_str(),
-            "properties" | "$defs" | "patternProperties" | "dependentSchemas"
-        ) {
-            for (name, s) in child.as_object().into_iter().flatten() {
-                schema_tree(s, &pointer::push(&here, name), out);
+        match openapi_jsonschema::subschemas(k) {
+            Some(Subschemas::Map) => {
+                for (name, s) in child.as_object().into_iter().flatten() {
+                    schema_tree(s, &pointer::push(&here, name), out);
+                }
             }
-        }
-        match k.as_str() {
-            // The 2020-12 applicators are not in 3.0 documents; walking
-            // them everywhere costs nothing there.
-            "properties" | "$defs" | "patternProperties" | "dependentSchemas" => {}
-            "items"
-            | "not"
-            | "additionalProperties"
-            | "if"
-            | "then"
-            | "else"
-            | "contains"
-            | "propertyNames"
-            | "unevaluatedItems"
-            | "unevaluatedProperties" => schema_tree(child, &here, out),
-            "allOf" | "oneOf" | "anyOf" | "prefixItems" => {
+            Some(Subschemas::One) => schema_tree(child, &here, out),
+            Some(Subschemas::List) => {
                 for (i, s) in child.as_array().into_iter().flatten().enumerate() {
                     schema_tree(s, &format!("{here}/{i}"), out);
                 }
             }
-            _ => {}
+            None => {}
         }
     }
 }
