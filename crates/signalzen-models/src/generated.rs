@@ -49,27 +49,22 @@ pub enum ErrorCode {
 /// carries an `OperatorSender`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "schemars", schemars(transform = message_required_keys))]
 pub struct Message {
     /// The message's id.
     pub id: i64,
     /// The text of the message; null when the message is only an attachment.
-    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub body: Option<String>,
     /// Whether the visitor has read the message; null when unknown.
-    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub read_by_user: Option<bool>,
     /// When the message was sent (RFC 3339, UTC, milliseconds).
     #[serde(with = "date_time_format")]
     #[cfg_attr(feature = "schemars", schemars(with = "chrono::DateTime<chrono::Utc>"))]
-    #[cfg_attr(feature = "utoipa", schema(value_type = String, format = DateTime))]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Null unless the message has an attachment. When present, a signed
     /// https URL to the file that stays valid for 20 seconds after the
     /// response; fetch it at once, do not store it.
     #[cfg_attr(feature = "schemars", schemars(url))]
-    #[cfg_attr(feature = "utoipa", schema(required = true, format = "uri"))]
     pub file_url: Option<String>,
     /// Whether the message is an automatic invitation sent by the widget.
     pub auto_invitation: bool,
@@ -82,6 +77,51 @@ pub struct Message {
 #[cfg(feature = "schemars")]
 fn message_required_keys(schema: &mut schemars::Schema) {
     require_keys(schema, &["body", "read_by_user", "file_url"]);
+}
+#[cfg(feature = "utoipa")]
+impl utoipa::PartialSchema for Message {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::OneOfBuilder::new()
+            .item(utoipa::openapi::Ref::from_schema_name("VisitorMessage"))
+            .item(utoipa::openapi::Ref::from_schema_name("OperatorMessage"))
+            .discriminator(
+                Some(
+                    utoipa::openapi::schema::Discriminator::with_mapping(
+                        "sender_type",
+                        [
+                            ("operator", "#/components/schemas/OperatorMessage"),
+                            ("user", "#/components/schemas/VisitorMessage"),
+                        ],
+                    ),
+                ),
+            )
+            .description(
+                Some(
+                    "One chat message. `sender_type` decides the shape of `sender`: `user`\n(the site visitor) carries a `VisitorSender`, `operator` (an agent)\ncarries an `OperatorSender`.",
+                ),
+            )
+            .into()
+    }
+}
+#[cfg(feature = "utoipa")]
+impl utoipa::ToSchema for Message {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            "VisitorMessage".into(),
+            <VisitorMessage as utoipa::PartialSchema>::schema(),
+        ));
+        <VisitorMessage as utoipa::ToSchema>::schemas(schemas);
+        schemas.push((
+            "OperatorMessage".into(),
+            <OperatorMessage as utoipa::PartialSchema>::schema(),
+        ));
+        <OperatorMessage as utoipa::ToSchema>::schemas(schemas);
+    }
 }
 
 /// The body of a `message.created` webhook request.

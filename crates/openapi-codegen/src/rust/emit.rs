@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::shape::inner_ty;
-use super::{Field, Generator, Item, Ty};
+use super::{Field, Generator, Item, Ty, UnionForm};
 use crate::naming::{field_name, ident};
 
 impl Generator<'_> {
@@ -98,10 +98,15 @@ impl Generator<'_> {
         doc: Option<&str>,
         fields: &[Field],
     ) -> TokenStream {
-        let derives = model_derives();
+        let form = self.forms.get(name);
+        let derives = match form {
+            Some(_) => derives_without_utoipa(),
+            None => model_derives(),
+        };
+        let utoipa_impls = form.map(|f| utoipa_union(name, f));
         let n = ident(name);
         let d = doc_attr(doc);
-        let fs = fields.iter().map(|f| self.emit_field(f));
+        let fs = fields.iter().map(|f| self.emit_field(f, form.is_none()));
         let keys: Vec<&str> = fields
             .iter()
             .filter(|f| requires_key(f))
@@ -127,10 +132,13 @@ impl Generator<'_> {
             #transform
             pub struct #n { #(#fs)* }
             #helper_fn
+            #utoipa_impls
         }
     }
 
-    pub(super) fn emit_field(&self, f: &Field) -> TokenStream {
+    /// A field; `utoipa` says whether the struct derives utoipa's schema
+    /// (else its field attributes would name an unknown attribute).
+    pub(super) fn emit_field(&self, f: &Field, utoipa: bool) -> TokenStream {
         let name = ident(&f.rust);
         let ty = f.ty.tokens();
         let doc = doc_attr(f.doc.as_deref());
@@ -165,6 +173,9 @@ impl Generator<'_> {
         if matches!(inner_ty(&f.ty), Ty::Prim("i32" | "i64" | "f32" | "f64")) {
             args.bounds(&f.minimum, &f.maximum);
         }
+        if !utoipa {
+            args.utoipa.clear();
+        }
         let (serde_attr, schemars_attr, utoipa_attr) = args.attributes();
         quote! { #doc #serde_attr #schemars_attr #utoipa_attr pub #name: #ty, }
     }
@@ -172,10 +183,68 @@ impl Generator<'_> {
 
 /// The derives every generated model carries.
 pub(super) fn model_derives() -> TokenStream {
+    let derives = derives_without_utoipa();
+    quote! {
+        #derives
+        #[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+    }
+}
+
+/// The derives of a model whose utoipa schema is written by hand.
+fn derives_without_utoipa() -> TokenStream {
     quote! {
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-        #[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+    }
+}
+
+/// utoipa's schema of a union held as a struct: the document's `oneOf` (or
+/// `anyOf`) of the branch components with its discriminator, and the
+/// branch components registered beside it.
+fn utoipa_union(name: &str, form: &UnionForm) -> TokenStream {
+    let n = ident(name);
+    let builder = if form.any_of {
+        quote!(AnyOfBuilder)
+    } else {
+        quote!(OneOfBuilder)
+    };
+    let names = &form.branches;
+    let types: Vec<_> = names.iter().map(|b| ident(b)).collect();
+    let property = &form.property;
+    let discriminator = if form.mapping.is_empty() {
+        quote!(utoipa::openapi::schema::Discriminator::new(#property))
+    } else {
+        let pairs = form.mapping.iter().map(|(tag, branch)| {
+            let target = format!("#/components/schemas/{branch}");
+            quote!((#tag, #target))
+        });
+        quote!(utoipa::openapi::schema::Discriminator::with_mapping(#property, [#(#pairs),*]))
+    };
+    let description = form
+        .doc
+        .as_deref()
+        .map(|d| d.trim_end())
+        .map(|d| quote!(.description(Some(#d))));
+    quote! {
+        #[cfg(feature = "utoipa")]
+        impl utoipa::PartialSchema for #n {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::#builder::new()
+                    #(.item(utoipa::openapi::Ref::from_schema_name(#names)))*
+                    .discriminator(Some(#discriminator))
+                    #description
+                    .into()
+            }
+        }
+        #[cfg(feature = "utoipa")]
+        impl utoipa::ToSchema for #n {
+            fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+                #(
+                    schemas.push((#names.into(), <#types as utoipa::PartialSchema>::schema()));
+                    <#types as utoipa::ToSchema>::schemas(schemas);
+                )*
+            }
+        }
     }
 }
 

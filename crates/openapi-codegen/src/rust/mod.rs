@@ -8,7 +8,8 @@
 //!   base and differ by the tag plus exactly one other property → a struct
 //!   holding the base's fields, with the tag and that property as a flattened
 //!   *adjacently tagged* enum (so `message.id` needs no `match`, and
-//!   `message.sender` is a real enum);
+//!   `message.sender` is a real enum); its utoipa schema is written by
+//!   hand in the document's own `oneOf` form (`UnionForm`);
 //! - any other discriminated union → an *internally tagged* enum whose
 //!   branch structs leave the tag to the enum;
 //! - `oneOf`/`anyOf` without a discriminator → an *untagged* enum;
@@ -231,10 +232,30 @@ impl Item {
     }
 }
 
+/// How the document writes a union the models hold as a struct with a
+/// flattened adjacently tagged enum. utoipa is told this form rather than
+/// the derive's `allOf` of the struct's parts, so that a server's generated
+/// document says what the source document says: the same `oneOf` of branch
+/// components, discriminator and mapping, which the breaking-change gate
+/// then finds equal.
+#[derive(Debug, Clone)]
+struct UnionForm {
+    /// `anyOf` rather than `oneOf`.
+    any_of: bool,
+    property: String,
+    /// The branch components' type names, in the document's order.
+    branches: Vec<String>,
+    /// The discriminator's explicit mapping (tag, branch type name).
+    mapping: Vec<(String, String)>,
+    doc: Option<String>,
+}
+
 struct Generator<'a> {
     raw: &'a Value,
     schemas: Map<String, Value>,
     items: BTreeMap<String, Item>,
+    /// Item name → the union form its utoipa schema is written in.
+    forms: BTreeMap<String, UnionForm>,
     /// Component name → discriminator property its struct leaves to an
     /// internally tagged enum.
     tag_owned: BTreeMap<String, String>,
@@ -252,6 +273,7 @@ impl<'a> Generator<'a> {
                 .cloned()
                 .unwrap_or_default(),
             items: BTreeMap::new(),
+            forms: BTreeMap::new(),
             tag_owned: BTreeMap::new(),
             fraction_digits: raw
                 .pointer("/x-date-time-format/fractionDigits")

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapi_spec::pointer;
 use serde_json::{Map, Value};
 
-use super::{AdjacentShape, Field, Generator, Item, Ty};
+use super::{AdjacentShape, Field, Generator, Item, Ty, UnionForm};
 use crate::CodegenError;
 use crate::naming::{field_name, scalar_type, type_name};
 
@@ -276,7 +276,10 @@ impl Generator<'_> {
             .ok_or_else(|| unsupported(ptr, "discriminator without propertyName".into()))?
             .to_string();
         if let Some(shape) = self.adjacent_shape(schema, d) {
-            return self.adjacent(name, doc, &prop, shape, ptr);
+            let form = self.union_form(schema, d, &prop, doc.clone());
+            let name = self.adjacent(name, doc, &prop, shape, ptr)?;
+            self.forms.insert(name.clone(), form);
+            return Ok(name);
         }
         let tags = self
             .tags(schema, d)
@@ -302,6 +305,29 @@ impl Generator<'_> {
             content: None,
             variants,
         }))
+    }
+
+    /// The document's own form of a discriminated union of components.
+    fn union_form(&self, schema: &Value, d: &Value, prop: &str, doc: Option<String>) -> UnionForm {
+        let explicit = d.get("mapping").and_then(Value::as_object);
+        let mapping = self
+            .tags(schema, d)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(tag, _)| explicit.is_some_and(|m| m.contains_key(tag)))
+            .map(|(tag, component)| (tag, type_name(&component)))
+            .collect();
+        UnionForm {
+            any_of: schema.get("oneOf").is_none(),
+            property: prop.to_string(),
+            branches: branches(schema)
+                .into_iter()
+                .filter_map(ref_name)
+                .map(|n| type_name(&n))
+                .collect(),
+            mapping,
+            doc,
+        }
     }
 
     /// A union whose branches share fields and differ only in one payload

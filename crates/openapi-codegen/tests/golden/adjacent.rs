@@ -31,7 +31,6 @@ pub enum ClickEventKind {
 /// An event; `kind` decides the shape of `payload`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Event {
     /// The event id.
     pub id: i64,
@@ -40,6 +39,43 @@ pub struct Event {
     /// `kind` with `payload`: match on this to read the payload.
     #[serde(flatten)]
     pub payload: EventPayload,
+}
+#[cfg(feature = "utoipa")]
+impl utoipa::PartialSchema for Event {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::OneOfBuilder::new()
+            .item(utoipa::openapi::Ref::from_schema_name("ClickEvent"))
+            .item(utoipa::openapi::Ref::from_schema_name("KeyEvent"))
+            .discriminator(Some(utoipa::openapi::schema::Discriminator::with_mapping(
+                "kind",
+                [
+                    ("click", "#/components/schemas/ClickEvent"),
+                    ("key", "#/components/schemas/KeyEvent"),
+                ],
+            )))
+            .description(Some("An event; `kind` decides the shape of `payload`."))
+            .into()
+    }
+}
+#[cfg(feature = "utoipa")]
+impl utoipa::ToSchema for Event {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            "ClickEvent".into(),
+            <ClickEvent as utoipa::PartialSchema>::schema(),
+        ));
+        <ClickEvent as utoipa::ToSchema>::schemas(schemas);
+        schemas.push((
+            "KeyEvent".into(),
+            <KeyEvent as utoipa::PartialSchema>::schema(),
+        ));
+        <KeyEvent as utoipa::ToSchema>::schemas(schemas);
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
