@@ -7,6 +7,7 @@
 //! unused components.
 
 mod fields;
+mod meta_schema;
 mod musts;
 mod rules;
 mod structure;
@@ -347,7 +348,7 @@ impl Linter<'_> {
         if !self.doc.version.json_schema() {
             return;
         }
-        let meta = jsonschema::draft202012::meta::validator();
+        let meta = &*meta_schema::VALIDATOR;
         let roots = found.schemas.iter().filter(|(ptr, _)| {
             ptr.ends_with("/schema")
                 || ptr
