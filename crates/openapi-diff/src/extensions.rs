@@ -95,7 +95,7 @@ fn webhook(out: &mut Changes<'_, '_>, b: &OperationRef<'_>, r: &OperationRef<'_>
 }
 
 pub(crate) fn operation(out: &mut Changes<'_, '_>, b: &OperationRef<'_>, r: &OperationRef<'_>) {
-    if b.root == openapi_spec::visit::Root::Webhooks {
+    if b.root() == openapi_spec::visit::Root::Webhooks {
         webhook(out, b, r);
     }
     let (bp, rp) = (

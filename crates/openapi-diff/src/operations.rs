@@ -15,7 +15,7 @@ use crate::{Changes, Context, Kind, Pointers};
 type Key = (bool, String, String);
 
 fn key(op: &OperationRef<'_>) -> Key {
-    let webhook = op.root == Root::Webhooks;
+    let webhook = op.root() == Root::Webhooks;
     let shape = if webhook {
         op.path.to_string()
     } else {
@@ -25,7 +25,7 @@ fn key(op: &OperationRef<'_>) -> Key {
 }
 
 fn label(op: &OperationRef<'_>) -> String {
-    match op.root {
+    match op.root() {
         Root::Paths => format!("{} {}", op.method.to_uppercase(), op.path),
         Root::Webhooks => format!("webhook {}", op.path),
     }
@@ -71,7 +71,7 @@ pub(crate) fn compare(out: &mut Changes<'_, '_>) {
         .iter()
         .filter(|r| !base_keys.contains(&key(r)) && !moved.contains(&key(r)))
     {
-        let (rule, words) = match r.root {
+        let (rule, words) = match r.root() {
             Root::Paths => ("operation.added", "new, compatible"),
             Root::Webhooks => (
                 "webhook.event-added",
@@ -93,13 +93,13 @@ fn moved_to<'r, 'a>(
     base_keys: &BTreeSet<Key>,
 ) -> Option<&'r OperationRef<'a>> {
     let id = operation_id(b)?;
-    revision
-        .iter()
-        .find(|r| r.root == b.root && operation_id(r) == Some(id) && !base_keys.contains(&key(r)))
+    revision.iter().find(|r| {
+        r.root() == b.root() && operation_id(r) == Some(id) && !base_keys.contains(&key(r))
+    })
 }
 
 fn removed(out: &mut Changes<'_, '_>, b: &OperationRef<'_>) {
-    let (rule, words) = match b.root {
+    let (rule, words) = match b.root() {
         Root::Paths => ("operation.removed", "clients calling it will fail"),
         Root::Webhooks => ("webhook.event-removed", "receivers will no longer get it"),
     };
@@ -131,7 +131,7 @@ fn pair(out: &mut Changes<'_, '_>, b: &OperationRef<'_>, r: &OperationRef<'_>) {
             format!("{} is deprecated", label(r)),
         );
     }
-    if b.root == Root::Paths && b.path != r.path {
+    if b.root() == Root::Paths && b.path != r.path {
         let message = format!(
             "{}'s path parameters were renamed ({} → {}); the URL is the same",
             label(r),
@@ -140,7 +140,7 @@ fn pair(out: &mut Changes<'_, '_>, b: &OperationRef<'_>, r: &OperationRef<'_>) {
         );
         out.fixed("path.parameter-renamed", at.clone(), message);
     }
-    let webhook = b.root == Root::Webhooks;
+    let webhook = b.root() == Root::Webhooks;
     parameters(out, b, r, webhook);
     request_body(out, b, r, webhook);
     responses(out, b, r, webhook);

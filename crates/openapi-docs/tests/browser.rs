@@ -213,7 +213,7 @@ fn expected(
     }
     let mut errors: BTreeSet<String> = openapi_spec::visit::operations(raw)
         .into_iter()
-        .filter(|o| o.root == openapi_spec::visit::Root::Paths)
+        .filter(|o| o.root() == openapi_spec::visit::Root::Paths)
         .flat_map(|o| {
             o.operation
                 .get("responses")

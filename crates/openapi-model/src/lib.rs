@@ -71,7 +71,7 @@ impl Model {
         let mut webhooks = Vec::new();
         for found in visit::operations(raw) {
             let op = Operation::read(doc, &found);
-            match found.root {
+            match found.root() {
                 Root::Paths => operations.push(op),
                 Root::Webhooks => webhooks.push(op),
             }

@@ -166,7 +166,7 @@ impl Linter<'_> {
                     }
                 }
             }
-            if found.root == Root::Paths {
+            if found.root() == Root::Paths {
                 self.path_parameters(path, &ptr);
             }
             self.duplicate_parameters(&ptr);

@@ -210,7 +210,8 @@ pub fn load_str(
         true => dialect::schema_pointers(&raw),
         false => Vec::new(),
     };
-    refuse_unsupported(&raw, version, &schemas, &file, &positions)?;
+    let problems = published.as_deref().unwrap_or_default();
+    refuse_unsupported(&raw, version, &schemas, problems, &file, &positions)?;
     let dropped = dialect::fold(&mut raw, version, &schemas);
     Ok(Document {
         path: file,
@@ -349,6 +350,7 @@ fn refuse_unsupported(
     raw: &Value,
     version: Version,
     schemas: &[String],
+    published: &[crate::official::Problem],
     file: &Path,
     positions: &PositionIndex,
 ) -> Result<(), LoadError> {
@@ -368,7 +370,7 @@ fn refuse_unsupported(
             .collect();
     if version == Version::V3_2 {
         found.extend(
-            crate::official::unread_3_2_fields(raw)
+            crate::official::unread_3_2_fields(raw, published)
                 .into_iter()
                 .map(|mut p| {
                     p.message = format!("{}: no tool here reads it yet", p.message);

@@ -383,8 +383,8 @@ fn excluded(keyword: &str, not: &Value) -> Option<(String, String)> {
 /// no tool here reads yet (`itemSchema`, `dataValue`, `style: cookie`, …):
 /// the 3.2 document checked against 3.1's published schema, minus the
 /// 3.2 features the toolkit reads. Each is named, so none is ignored
-/// silently.
-pub(crate) fn unread_3_2_fields(raw: &Value) -> Vec<Problem> {
+/// silently. `published` is what 3.2's own schema found (on load).
+pub(crate) fn unread_3_2_fields(raw: &Value, published: &[Problem]) -> Vec<Problem> {
     let Some(official) = official(Version::V3_1) else {
         return Vec::new();
     };
@@ -407,10 +407,10 @@ pub(crate) fn unread_3_2_fields(raw: &Value) -> Vec<Problem> {
     }
     // A field 3.2's tables do not have either is a mistake, which the
     // lint names as one: only 3.2's own fields are wanted here.
-    let mistakes: std::collections::BTreeSet<String> = check(raw, Version::V3_2)
-        .into_iter()
+    let mistakes: std::collections::BTreeSet<&str> = published
+        .iter()
         .filter(|p| p.unknown_field)
-        .map(|p| p.pointer)
+        .map(|p| p.pointer.as_str())
         .collect();
     let mut out = Vec::new();
     for (prefix, error) in errors {
@@ -420,7 +420,7 @@ pub(crate) fn unread_3_2_fields(raw: &Value) -> Vec<Problem> {
             | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
                 for key in unexpected {
                     let field = pointer::push(&at, key);
-                    if !read_3_2_field(&field) && !mistakes.contains(&field) {
+                    if !read_3_2_field(&field) && !mistakes.contains(field.as_str()) {
                         out.push(Problem::new(field, format!("`{key}` (OpenAPI 3.2)")));
                     }
                 }

@@ -31,8 +31,6 @@ pub struct OperationRef<'a> {
     /// The HTTP method as written in the document: a fixed field's name
     /// (lower case), or a key of 3.2's `additionalOperations` (`COPY`).
     pub method: &'a str,
-    /// Which root holds it.
-    pub root: Root,
     /// The top-level key it is under: `paths`, `webhooks` or `x-webhooks`.
     pub root_key: &'static str,
     /// Whether it is under the Path Item's `additionalOperations` (3.2).
@@ -52,6 +50,14 @@ pub enum Root {
 }
 
 impl OperationRef<'_> {
+    /// Which root holds it: what its top-level key means.
+    pub fn root(&self) -> Root {
+        ROOT_KEYS
+            .iter()
+            .find(|(key, _)| *key == self.root_key)
+            .map_or(Root::Paths, |&(_, root)| root)
+    }
+
     /// The JSON pointer of the Operation Object.
     pub fn pointer(&self) -> String {
         let item = self.path_item_pointer();
@@ -72,7 +78,7 @@ impl OperationRef<'_> {
 /// in each Path Item the fixed methods first, then `additionalOperations`.
 pub fn operations(raw: &Value) -> Vec<OperationRef<'_>> {
     let mut ops = Vec::new();
-    for &(root_key, root) in ROOT_KEYS {
+    for &(root_key, _) in ROOT_KEYS {
         let Some(paths) = raw.get(root_key).and_then(Value::as_object) else {
             continue;
         };
@@ -91,7 +97,6 @@ pub fn operations(raw: &Value) -> Vec<OperationRef<'_>> {
                     ops.push(OperationRef {
                         path,
                         method,
-                        root,
                         root_key,
                         additional,
                         operation,

@@ -4,7 +4,9 @@
 pub(crate) use std::path::Path;
 
 pub(crate) use openapi_contract::har::Header;
-pub(crate) use openapi_contract::{Check, Contract, Credentials, Exchange, Options, Outcome};
+pub(crate) use openapi_contract::{
+    Check, Checked, Contract, Credentials, Exchange, Options, Outcome,
+};
 
 /// A document with one paged list (`GET /things`) and one search
 /// (`GET /search`, a required string and a boolean), guarded by `security`.
@@ -161,6 +163,7 @@ pub(crate) const REFUSED: &str = r#"{"error":"no"}"#;
 
 /// One exchange's failing (or warning) checks, by name.
 pub(crate) struct Call<'a> {
+    method: &'a str,
     url: &'a str,
     request: Vec<(&'a str, &'a str)>,
     credentials: Option<Credentials>,
@@ -171,6 +174,7 @@ pub(crate) struct Call<'a> {
 impl<'a> Call<'a> {
     pub(crate) fn get(url: &'a str, request: &[(&'a str, &'a str)]) -> Self {
         Call {
+            method: "GET",
             url,
             request: request.to_vec(),
             credentials: None,
@@ -190,12 +194,18 @@ impl<'a> Call<'a> {
         self
     }
 
-    /// The checks that did not pass, with their findings' messages.
-    pub(crate) fn failing(&self, c: &Contract) -> Vec<(&'static str, Vec<String>)> {
+    /// The same call with another method (`QUERY`, `COPY`).
+    pub(crate) fn by(mut self, method: &'a str) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// What the contract says of the exchange.
+    pub(crate) fn checked(&self, c: &Contract) -> Checked {
         let request = headers(&self.request);
         let response = headers(JSON);
         let ex = Exchange {
-            method: "GET",
+            method: self.method,
             url: self.url,
             request_headers: &request,
             credentials: self.credentials,
@@ -205,6 +215,11 @@ impl<'a> Call<'a> {
             body: Some(self.body.as_bytes()),
         };
         c.check(&ex)
+    }
+
+    /// The checks that did not pass, with their findings' messages.
+    pub(crate) fn failing(&self, c: &Contract) -> Vec<(&'static str, Vec<String>)> {
+        self.checked(c)
             .results
             .into_iter()
             .filter(|r| r.outcome != Outcome::Pass)

@@ -29,32 +29,23 @@ fn contract() -> Contract {
     Contract::new(doc, Options::default()).expect("it compiles")
 }
 
+/// The operation an exchange with `method` was matched to, and the
+/// checks that failed.
 fn judged(
     c: &Contract,
     method: &str,
     status: u16,
     body: &str,
 ) -> (Option<String>, Vec<&'static str>) {
-    let none = headers(&[]);
-    let response = headers(JSON);
-    let ex = Exchange {
-        method,
-        url: "https://api.example.test/v1/things",
-        request_headers: &none,
-        credentials: None,
-        status,
-        response_headers: &response,
-        mime_type: "application/json",
-        body: Some(body.as_bytes()),
-    };
-    let checked = c.check(&ex);
+    let call = Call::get(THINGS, &[]).by(method).answered(status, body);
+    let checked = call.checked(c);
     let failing = checked
         .results
         .iter()
         .filter(|r| r.outcome == Outcome::Fail)
         .map(|r| r.check.name())
         .collect();
-    (checked.operation.clone(), failing)
+    (checked.operation, failing)
 }
 
 #[test]

@@ -375,7 +375,7 @@ impl<'a> Builder<'a> {
 fn operations(raw: &Value, root: Root) -> Vec<OperationRef<'_>> {
     openapi_spec::visit::operations(raw)
         .into_iter()
-        .filter(|o| o.root == root)
+        .filter(|o| o.root() == root)
         .collect()
 }
 

@@ -15,7 +15,7 @@ pub(crate) fn check(doc: &Document) -> Vec<(String, String)> {
     let raw = &doc.raw;
     for found in operations(raw)
         .into_iter()
-        .filter(|f| f.root == Root::Webhooks)
+        .filter(|f| f.root() == Root::Webhooks)
     {
         let ptr = found.pointer();
         let op = found.operation;
@@ -126,7 +126,7 @@ fn resource(raw: &Value, r: &Value, at: &str, out: &mut Vec<(String, String)>) {
     };
     let Some(target) = operations(raw)
         .into_iter()
-        .find(|o| o.root == Root::Paths && text(o.operation, "operationId") == Some(id))
+        .find(|o| o.root() == Root::Paths && text(o.operation, "operationId") == Some(id))
     else {
         out.push((
             format!("{at}/operation"),
