@@ -13,7 +13,7 @@ mod rules;
 mod structure;
 mod webhooks;
 
-pub use rules::{Config, ConfigError, Finding, RULES, Severity};
+pub use rules::{BY_VERSION, Config, ConfigError, Finding, RULES, Severity};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -102,12 +102,13 @@ struct Linter<'a> {
 }
 
 impl Linter<'_> {
-    /// A finding of `rule` at its default severity from [`RULES`] (the
-    /// one place a rule's level is set; a project's config overrides it).
+    /// A finding of `rule` at its default severity in the document's
+    /// version, from [`RULES`] and [`rules::BY_VERSION`] (the one place a
+    /// rule's level is set; a project's config overrides it).
     fn push(&mut self, rule: &'static str, pointer: &str, message: String) {
         self.out.push(Finding {
             rule,
-            severity: rules::default_severity(rule),
+            severity: rules::default_severity(rule, self.doc.version),
             location: self.doc.locate(pointer),
             message,
         });
@@ -407,7 +408,7 @@ impl Linter<'_> {
             let message = format!("example does not match its schema (#{schema_ptr}): {error}");
             self.out.push(Finding {
                 rule: "example",
-                severity: rules::default_severity("example"),
+                severity: rules::default_severity("example", self.doc.version),
                 location: self.doc.locate(&at),
                 message,
             });
@@ -473,22 +474,15 @@ impl Linter<'_> {
                 format!("default {d} is not one of the enum values"),
             );
         }
-        // "Unlike JSON Schema, the value MUST conform to the defined type
-        // for the Schema Object defined at the same level." (3.0.3). From
-        // 3.1 the Schema Object is JSON Schema's, whose `default` is only
-        // RECOMMENDED to be valid: a warning there.
+        // Its level in 3.1 on: `rules::BY_VERSION`.
         if let (Some(kind), Some(d)) = (s.get("type").and_then(Value::as_str), s.get("default"))
             && !fits_type(kind, d, crate::schema::nullable(s))
         {
-            let at = self.out.len();
             self.push(
                 "default-type",
                 &format!("{ptr}/default"),
                 format!("default {d} is not of the schema's type {kind}"),
             );
-            if self.doc.version.json_schema() {
-                self.out[at].severity = Severity::Warning;
-            }
         }
     }
 

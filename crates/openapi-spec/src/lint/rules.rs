@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::Location;
+use crate::{Location, Version};
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -203,13 +203,30 @@ pub const RULES: &[(&str, Severity, &str)] = &[
     ),
 ];
 
-/// The severity [`RULES`] gives `rule` (a rule missing from the catalogue
-/// is an error; a test keeps every rule the linter reports in it).
-pub(crate) fn default_severity(rule: &str) -> Severity {
-    RULES
+/// Rules whose default level changes from a version of OpenAPI on:
+/// (rule, first version, level from it). `default-type` follows 3.0.3's
+/// MUST ("the value MUST conform to the defined type"); from 3.1 the
+/// Schema Object is JSON Schema's, whose `default` is only RECOMMENDED to
+/// be valid.
+pub const BY_VERSION: &[(&str, Version, Severity)] =
+    &[("default-type", Version::V3_1, Severity::Warning)];
+
+/// The severity `rule` has by default in a document of `version`:
+/// [`BY_VERSION`]'s for the newest version it lists at or below
+/// `version`, else [`RULES`]' (a rule missing from the catalogue is an
+/// error; a test keeps every rule the linter reports in it).
+pub(crate) fn default_severity(rule: &str, version: Version) -> Severity {
+    let by_version = BY_VERSION
         .iter()
-        .find(|(name, _, _)| *name == rule)
-        .map_or(Severity::Error, |(_, s, _)| *s)
+        .filter(|(name, since, _)| *name == rule && *since <= version)
+        .max_by_key(|(_, since, _)| *since)
+        .map(|(_, _, s)| *s);
+    by_version.unwrap_or_else(|| {
+        RULES
+            .iter()
+            .find(|(name, _, _)| *name == rule)
+            .map_or(Severity::Error, |(_, s, _)| *s)
+    })
 }
 
 /// A project's severities: rule → severity, or `None` to turn it off.
@@ -307,11 +324,12 @@ impl Config {
         self.overrides.get(rule).copied()
     }
 
-    /// The severity of `rule` under this configuration (`None`: off).
-    pub fn severity(&self, rule: &str) -> Option<Severity> {
+    /// The severity of `rule` in a document of `version` under this
+    /// configuration (`None`: off).
+    pub fn severity(&self, rule: &str, version: Version) -> Option<Severity> {
         match self.overrides.get(rule) {
             Some(s) => *s,
-            None => Some(default_severity(rule)),
+            None => Some(default_severity(rule, version)),
         }
     }
 }

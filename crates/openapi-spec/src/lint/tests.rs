@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{Severity, fits_type, lint};
+use crate::Version;
 
 /// (rule, pointer) of every error in a document whose `components.schemas`
 /// is `schemas` (YAML), plus `extra` top-level YAML.
@@ -222,6 +223,26 @@ fn refs_inside_example_data_are_data_and_a_property_named_value_is_not() {
 }
 
 #[test]
+fn a_rule_s_default_level_follows_the_document_s_version() {
+    let config = super::Config::default();
+    let level = |v| config.severity("default-type", v);
+    assert_eq!(level(Version::V3_0), Some(Severity::Error));
+    assert_eq!(level(Version::V3_1), Some(Severity::Warning));
+    assert_eq!(level(Version::V3_2), Some(Severity::Warning));
+    // Rules the table does not list keep their level in every version.
+    assert_eq!(
+        config.severity("example", Version::V3_2),
+        Some(Severity::Error)
+    );
+    let mut project = super::Config::default();
+    project.set("default-type", "error", "test").unwrap();
+    assert_eq!(
+        project.severity("default-type", Version::V3_1),
+        Some(Severity::Error)
+    );
+}
+
+#[test]
 fn levels_are_error_warning_or_warn_and_off() {
     let mut config = super::Config::default();
     for (level, want) in [
@@ -231,7 +252,7 @@ fn levels_are_error_warning_or_warn_and_off() {
         ("off", None),
     ] {
         config.set("example", level, "test").unwrap();
-        assert_eq!(config.severity("example"), want, "{level}");
+        assert_eq!(config.severity("example", Version::V3_0), want, "{level}");
     }
     assert!(config.set("example", "loud", "test").is_err());
     assert!(config.set("no-such-rule", "off", "test").is_err());
