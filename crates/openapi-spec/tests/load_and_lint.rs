@@ -359,7 +359,7 @@ fn lint_examples_against_schemas() {
         "{HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                required: [when]\n                properties:\n                  when: {{type: string, format: date-time}}\n              example:\n                when: yesterday\n"
     ));
     assert!(
-        r.iter().any(|(rule, m)| *rule == "example"
+        r.iter().any(|(rule, m)| *rule == "example-format"
             && m.contains("t.yaml:18:")
             && m.contains("/example/when")
             && m.contains("date-time")),
@@ -487,4 +487,43 @@ fn a_3_1_reference_object_holds_ref_summary_and_description() {
         found("3.0.3").is_empty(),
         "3.0 ignores a reference's siblings"
     );
+}
+
+/// An example that breaks only a `format` is an error in 3.0 and a warning
+/// in 3.1 and 3.2, where JSON Schema 2020-12 makes `format` an annotation;
+/// one that breaks an assertion stays an error everywhere.
+#[test]
+fn an_example_breaking_only_a_format_is_an_error_in_3_0_and_a_warning_from_3_1() {
+    use openapi_spec::lint::Severity;
+    for (version, level) in [
+        ("3.0.3", Severity::Error),
+        ("3.1.0", Severity::Warning),
+        ("3.2.0", Severity::Warning),
+    ] {
+        let doc = yaml(&format!(
+            "openapi: {version}\ninfo: {{title: t, version: v}}\npaths: {{}}\ncomponents:\n  schemas:\n    Id:\n      type: object\n      properties:\n        id: {{type: string, format: uuid}}\n        n: {{type: integer}}\n      example: {{id: 4f4e4e1-c824-4d63-b37a-d8d698862f1d, n: one}}\n"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let found: Vec<_> = lint(&doc)
+            .into_iter()
+            .filter(|f| f.rule.starts_with("example"))
+            .map(|f| (f.rule, f.severity, f.location.pointer))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "example-format",
+                    level,
+                    "/components/schemas/Id/example/id".to_string()
+                ),
+                (
+                    "example",
+                    Severity::Error,
+                    "/components/schemas/Id/example/n".to_string()
+                ),
+            ],
+            "{version}"
+        );
+    }
 }
