@@ -48,24 +48,24 @@ pub(crate) struct Unsupported {
     pub message: String,
 }
 
-/// The pointers of every schema object, in document order: one walk that
-/// the refusals and the fold share.
-pub(crate) fn schema_pointers(raw: &Value) -> Vec<String> {
-    Schemas::of(raw)
-        .schemas
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect()
+/// What the load learns of a 3.1/3.2 document's schemas in one walk:
+/// what it cannot honour, and which schemas the fold must visit.
+#[derive(Debug, Default)]
+pub(crate) struct Reading {
+    /// The dialect and dynamic-scope uses, in document order.
+    pub unsupported: Vec<Unsupported>,
+    /// The pointers of the schemas that spell something 3.0 spells
+    /// otherwise (the rest, most of them, the fold leaves as they are).
+    pub to_fold: Vec<String>,
 }
 
-/// The dialect and dynamic-scope uses of a 3.1/3.2 document the toolkit
-/// cannot honour, in document order (`schemas`: [`schema_pointers`]).
-pub(crate) fn unsupported_schema_features(raw: &Value, schemas: &[String]) -> Vec<Unsupported> {
-    let mut out = Vec::new();
+/// Reads a 3.1/3.2 document's schemas once (see [`Reading`]).
+pub(crate) fn read(raw: &Value) -> Reading {
+    let mut unsupported = Vec::new();
     if let Some(d) = raw.get("jsonSchemaDialect") {
         let uri = d.as_str().unwrap_or_default();
         if !known_dialect(uri) {
-            out.push(Unsupported {
+            unsupported.push(Unsupported {
                 pointer: "/jsonSchemaDialect".into(),
                 message: format!(
                     "jsonSchemaDialect `{uri}`: this tool reads Schema Objects in the OpenAPI base dialect (JSON Schema 2020-12) only"
@@ -73,31 +73,60 @@ pub(crate) fn unsupported_schema_features(raw: &Value, schemas: &[String]) -> Ve
             });
         }
     }
-    for at in schemas {
-        let Some(obj) = raw.pointer(at).and_then(Value::as_object) else {
+    let mut to_fold = Vec::new();
+    for (at, schema) in Schemas::of(raw).schemas {
+        let Some(obj) = schema.as_object() else {
             continue;
         };
-        if let Some(uri) = obj.get("$schema") {
-            let uri = uri.as_str().unwrap_or_default();
-            if !known_dialect(uri) {
-                out.push(Unsupported {
-                    pointer: format!("{at}/$schema"),
-                    message: format!(
-                        "$schema `{uri}`: this tool reads Schema Objects in the OpenAPI base dialect (JSON Schema 2020-12) only"
-                    ),
-                });
-            }
+        unsupported_in(obj, &at, &mut unsupported);
+        if may_fold(obj) {
+            to_fold.push(at);
         }
-        for key in DYNAMIC_KEYWORDS.iter().filter(|k| obj.contains_key(**k)) {
+    }
+    Reading {
+        unsupported,
+        to_fold,
+    }
+}
+
+/// A schema's own `$schema` and dynamic references the toolkit cannot honour.
+fn unsupported_in(obj: &Map<String, Value>, at: &str, out: &mut Vec<Unsupported>) {
+    if let Some(uri) = obj.get("$schema") {
+        let uri = uri.as_str().unwrap_or_default();
+        if !known_dialect(uri) {
             out.push(Unsupported {
-                pointer: format!("{at}/{key}"),
+                pointer: format!("{at}/$schema"),
                 message: format!(
-                    "`{key}`: this tool resolves no dynamic scope, only `$ref`s to #/components/schemas"
+                    "$schema `{uri}`: this tool reads Schema Objects in the OpenAPI base dialect (JSON Schema 2020-12) only"
                 ),
             });
         }
     }
-    out
+    for key in DYNAMIC_KEYWORDS.iter().filter(|k| obj.contains_key(**k)) {
+        out.push(Unsupported {
+            pointer: format!("{at}/{key}"),
+            message: format!(
+                "`{key}`: this tool resolves no dynamic scope, only `$ref`s to #/components/schemas"
+            ),
+        });
+    }
+}
+
+/// The keywords [`fold`] reads or drops: a schema with none of them is
+/// left as it is (a test holds the two to each other).
+const FOLDED_KEYWORDS: &[&str] = &[
+    "anyOf",
+    "oneOf",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "const",
+    "nullable",
+];
+
+/// Whether [`fold`] may change this schema.
+fn may_fold(obj: &Map<String, Value>) -> bool {
+    obj.get("type").is_some_and(Value::is_array)
+        || FOLDED_KEYWORDS.iter().any(|k| obj.contains_key(*k))
 }
 
 /// 3.0 keywords that mean nothing in a 3.1 Schema Object (JSON Schema
@@ -249,7 +278,7 @@ mod tests {
 
     fn folded(schema: Value) -> Value {
         let mut raw = json!({"components": {"schemas": {"S": schema}}});
-        let schemas = schema_pointers(&raw);
+        let schemas = read(&raw).to_fold;
         fold(&mut raw, Version::V3_1, &schemas);
         raw["components"]["schemas"]["S"].take()
     }
@@ -336,7 +365,7 @@ mod tests {
         }
         let mut raw = json!({"components": {"schemas": {"S": {"type": ["string", "null"]}}}});
         let before = raw.clone();
-        let schemas = schema_pointers(&raw);
+        let schemas = read(&raw).to_fold;
         fold(&mut raw, Version::V3_0, &schemas);
         assert_eq!(raw, before, "3.0 documents are read as written");
     }
@@ -347,7 +376,7 @@ mod tests {
             "type": "string", "nullable": true,
             "properties": {"n": {"type": "integer", "minimum": 1, "exclusiveMinimum": true}}
         }}}});
-        let schemas = schema_pointers(&raw);
+        let schemas = read(&raw).to_fold;
         let dropped = fold(&mut raw, Version::V3_1, &schemas);
         assert_eq!(
             dropped,
@@ -372,7 +401,8 @@ mod tests {
                 "C": {"$schema": "https://spec.openapis.org/oas/3.1/dialect/base"}
             }}
         });
-        let found: Vec<String> = unsupported_schema_features(&raw, &schema_pointers(&raw))
+        let found: Vec<String> = read(&raw)
+            .unsupported
             .into_iter()
             .map(|u| u.pointer)
             .collect();
@@ -384,5 +414,36 @@ mod tests {
                 "/components/schemas/B/properties/p/$dynamicRef"
             ]
         );
+    }
+
+    /// A schema `may_fold` passes over is one the fold leaves unchanged.
+    #[test]
+    fn what_the_fold_skips_it_would_not_change() {
+        let schemas = [
+            json!({"type": "string", "format": "email", "minimum": 1}),
+            json!({"allOf": [{"$ref": "#/components/schemas/T"}], "description": "d"}),
+            json!({"type": "integer", "maximum": 3, "enum": [1, 2]}),
+            json!({"type": ["string", "null"]}),
+            json!({"anyOf": [{"type": "null"}, {"type": "integer"}]}),
+            json!({"oneOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}),
+            json!({"exclusiveMinimum": 1}),
+            json!({"maximum": 2, "exclusiveMaximum": 3}),
+            json!({"const": "a"}),
+            json!({"nullable": true}),
+            json!({"exclusiveMinimum": true, "minimum": 0}),
+        ];
+        for schema in schemas {
+            let Value::Object(obj) = schema.clone() else {
+                unreachable!()
+            };
+            let mut raw = json!({"components": {"schemas": {"S": schema.clone()}}});
+            fold(
+                &mut raw,
+                Version::V3_1,
+                &["/components/schemas/S".to_string()],
+            );
+            let changed = raw["components"]["schemas"]["S"] != schema;
+            assert!(may_fold(&obj) || !changed, "{schema} changed unseen");
+        }
     }
 }

@@ -206,13 +206,20 @@ pub fn load_str(
     let mut coerced = Vec::new();
     coerce_strings(&mut raw, "", &positions, &mut coerced);
     let published = validate(&raw, version, &file, &positions)?;
-    let schemas = match version.json_schema() {
-        true => dialect::schema_pointers(&raw),
-        false => Vec::new(),
+    let reading = match version.json_schema() {
+        true => dialect::read(&raw),
+        false => dialect::Reading::default(),
     };
     let problems = published.as_deref().unwrap_or_default();
-    refuse_unsupported(&raw, version, &schemas, problems, &file, &positions)?;
-    let dropped = dialect::fold(&mut raw, version, &schemas);
+    refuse_unsupported(
+        &raw,
+        version,
+        reading.unsupported,
+        problems,
+        &file,
+        &positions,
+    )?;
+    let dropped = dialect::fold(&mut raw, version, &reading.to_fold);
     Ok(Document {
         path: file,
         version,
@@ -349,7 +356,7 @@ fn check_version(
 fn refuse_unsupported(
     raw: &Value,
     version: Version,
-    schemas: &[String],
+    unsupported: Vec<dialect::Unsupported>,
     published: &[crate::official::Problem],
     file: &Path,
     positions: &PositionIndex,
@@ -357,17 +364,16 @@ fn refuse_unsupported(
     if !version.json_schema() {
         return Ok(());
     }
-    let mut found: Vec<crate::official::Problem> =
-        dialect::unsupported_schema_features(raw, schemas)
-            .into_iter()
-            .map(|u| crate::official::Problem {
-                pointer: u.pointer,
-                message: u.message,
-                weak: false,
-                unknown_field: false,
-                blocks_reading: false,
-            })
-            .collect();
+    let mut found: Vec<crate::official::Problem> = unsupported
+        .into_iter()
+        .map(|u| crate::official::Problem {
+            pointer: u.pointer,
+            message: u.message,
+            weak: false,
+            unknown_field: false,
+            blocks_reading: false,
+        })
+        .collect();
     if version == Version::V3_2 {
         found.extend(
             crate::official::unread_3_2_fields(raw, published)

@@ -230,10 +230,14 @@ fn walk<'a>(v: &'a Value, at: &str, parent_key: Option<&str>, found: &mut Schema
         found.holders.push((at.to_string(), v));
     }
     for (k, child) in m {
-        let here = pointer::push(at, k);
         if is_data_key(k) || (k == "value" && parent_key == Some("examples-entry")) {
             continue;
         }
+        // Only containers can hold schemas: no pointer for a scalar.
+        if !(child.is_object() || child.is_array()) {
+            continue;
+        }
+        let here = pointer::push(at, k);
         if k == "schema" || (at == "/components/schemas") {
             schema_tree(child, &here, &mut found.schemas);
             continue;
@@ -255,20 +259,23 @@ fn schema_tree<'a>(v: &'a Value, at: &str, out: &mut Vec<Node<'a>>) {
     }
     out.push((at.to_string(), v));
     for (k, child) in m {
+        // The pointer is built only under a keyword that holds schemas.
+        let Some(kind) = openapi_jsonschema::subschemas(k) else {
+            continue;
+        };
         let here = pointer::push(at, k);
-        match openapi_jsonschema::subschemas(k) {
-            Some(Subschemas::Map) => {
+        match kind {
+            Subschemas::Map => {
                 for (name, s) in child.as_object().into_iter().flatten() {
                     schema_tree(s, &pointer::push(&here, name), out);
                 }
             }
-            Some(Subschemas::One) => schema_tree(child, &here, out),
-            Some(Subschemas::List) => {
+            Subschemas::One => schema_tree(child, &here, out),
+            Subschemas::List => {
                 for (i, s) in child.as_array().into_iter().flatten().enumerate() {
                     schema_tree(s, &format!("{here}/{i}"), out);
                 }
             }
-            None => {}
         }
     }
 }
