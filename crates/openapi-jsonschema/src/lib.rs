@@ -405,6 +405,15 @@ pub fn component_name(reference: &str) -> Option<String> {
         .map(|n| n.replace("~1", "/").replace("~0", "~"))
 }
 
+/// The `$ref` to the component schema `name` (the inverse of
+/// [`component_name`]).
+pub fn component_ref(name: &str) -> String {
+    format!(
+        "{COMPONENT_PREFIX}{}",
+        name.replace('~', "~0").replace('/', "~1")
+    )
+}
+
 /// The discriminator's tag → component name pairs: the explicit `mapping`,
 /// plus, for branches no mapping names, the component's own name (the
 /// OpenAPI 3.0 default).
@@ -500,6 +509,16 @@ fn contains_ref(v: &Value, target: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_component_ref_reads_back_as_its_name() {
+        for name in ["Cat", "a/b", "t~x"] {
+            let r = component_ref(name);
+            assert!(r.starts_with("#/components/schemas/"), "{r}");
+            assert_eq!(component_name(&r).as_deref(), Some(name));
+        }
+        assert_eq!(component_ref("a/b"), "#/components/schemas/a~1b");
+    }
 
     fn doc() -> Value {
         json!({

@@ -215,7 +215,7 @@ fn utoipa_union(name: &str, form: &UnionForm) -> TokenStream {
         quote!(utoipa::openapi::schema::Discriminator::new(#property))
     } else {
         let pairs = form.mapping.iter().map(|(tag, branch)| {
-            let target = format!("#/components/schemas/{branch}");
+            let target = openapi_jsonschema::component_ref(branch);
             quote!((#tag, #target))
         });
         quote!(utoipa::openapi::schema::Discriminator::with_mapping(#property, [#(#pairs),*]))
